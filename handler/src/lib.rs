@@ -1,0 +1,1 @@
+//! Contact-form handler (placeholder; see issue 3).
