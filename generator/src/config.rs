@@ -1,0 +1,318 @@
+//! `site.toml`: the site's configuration (CONTRACT.md §2).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{line_of, Diagnostic, Error, Result};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub default_language: String,
+    /// Folder name under `themes/`.
+    pub theme: String,
+    pub languages: BTreeMap<String, LanguageConfig>,
+    pub markdown: MarkdownConfig,
+    pub i18n: I18nConfig,
+    pub form: FormConfig,
+    pub search: SearchConfig,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: String::new(),
+            base_url: String::new(),
+            default_language: "en".into(),
+            theme: "default".into(),
+            languages: BTreeMap::new(),
+            markdown: MarkdownConfig::default(),
+            i18n: I18nConfig::default(),
+            form: FormConfig::default(),
+            search: SearchConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The language's own name for itself, shown in the switcher.
+    pub name: String,
+    /// Derived from the language code (CLDR) when absent.
+    pub dir: Option<Direction>,
+    /// BCP 47 locale for dates and numbers; the language code when absent.
+    pub locale: Option<String>,
+    /// CLDR calendar (`gregory`, `persian`, …); the locale's default when absent.
+    pub calendar: Option<String>,
+    /// CLDR numbering system (`latn`, `arabext`, `beng`, …); the locale's default when absent.
+    pub numbering: Option<String>,
+    /// Site title in this language; the site's `title` when absent.
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in markdown through. Off: it is shown escaped, as text.
+    pub raw_html: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct I18nConfig {
+    /// A page missing in a language is rendered from the default language with a notice.
+    pub untranslated_notice: bool,
+    /// Language whose UI strings fill keys missing from another language's catalog.
+    /// Without it a missing key is a build error.
+    pub fallback: Option<String>,
+}
+
+impl Default for I18nConfig {
+    fn default() -> Self {
+        I18nConfig {
+            untranslated_notice: true,
+            fallback: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormConfig {
+    /// Where the contact form posts. `HELPSITE_FORM_ENDPOINT` overrides it at build time.
+    pub endpoint: String,
+    /// Topic ids offered by the form; labels come from the theme catalog (`topic_<id>`).
+    pub topics: Vec<String>,
+}
+
+impl Default for FormConfig {
+    fn default() -> Self {
+        FormConfig {
+            endpoint: "/api/contact".into(),
+            topics: helpsite_form::DEFAULT_TOPICS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+impl SiteConfig {
+    /// Reads and validates `<root>/site.toml`.
+    pub fn load(root: &Path) -> Result<SiteConfig> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Self::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    pub fn parse(text: &str, shown_path: &Path) -> Result<SiteConfig> {
+        let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::Site(vec![Diagnostic::error(shown_path, line, toml_message(&e))])
+        })?;
+        if let Ok(endpoint) = std::env::var("HELPSITE_FORM_ENDPOINT") {
+            if !endpoint.is_empty() {
+                config.form.endpoint = endpoint;
+            }
+        }
+        let diags = config.validate(shown_path, text);
+        if diags.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error::Site(diags))
+        }
+    }
+
+    fn validate(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let line_of_key = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|i| i + 1)
+        };
+        if self.languages.is_empty() {
+            diags.push(
+                Diagnostic::error(path, None, "no languages are declared")
+                    .with_help("add a [languages.en] table with name = \"English\""),
+            );
+        } else if !self.languages.contains_key(&self.default_language) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    line_of_key("default_language"),
+                    format!(
+                        "default_language \"{}\" is not declared under [languages]",
+                        self.default_language
+                    ),
+                )
+                .with_help(format!(
+                    "add [languages.{}] or pick one of: {}",
+                    self.default_language,
+                    self.language_codes().join(", ")
+                )),
+            );
+        }
+        for code in self.languages.keys() {
+            if code.parse::<icu::locale::LanguageIdentifier>().is_err() || code.contains('_') {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line_of_key(&format!("[languages.{code}]")),
+                        format!("\"{code}\" is not a language code"),
+                    )
+                    .with_help("use a BCP 47 code such as en, fi, pt-BR"),
+                );
+            }
+        }
+        if let Some(fallback) = &self.i18n.fallback {
+            if !self.languages.contains_key(fallback) {
+                diags.push(Diagnostic::error(
+                    path,
+                    line_of_key("fallback"),
+                    format!("i18n.fallback \"{fallback}\" is not a declared language"),
+                ));
+            }
+        }
+        for topic in &self.form.topics {
+            if topic.is_empty()
+                || !topic
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        line_of_key("topics"),
+                        format!("form topic \"{topic}\" must be an ASCII id"),
+                    )
+                    .with_help("use ids like billing, refund; labels come from the theme catalog"),
+                );
+            }
+        }
+        diags
+    }
+
+    pub fn language_codes(&self) -> Vec<String> {
+        self.languages.keys().cloned().collect()
+    }
+
+    /// Languages with the default first, the rest in code order.
+    pub fn ordered_languages(&self) -> Vec<String> {
+        let mut codes = vec![self.default_language.clone()];
+        codes.extend(
+            self.languages
+                .keys()
+                .filter(|c| **c != self.default_language)
+                .cloned(),
+        );
+        codes
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    pub fn theme_dir(&self, root: &Path) -> PathBuf {
+        let own = root.join("themes").join(&self.theme);
+        if root.join("themes").is_dir() {
+            own
+        } else {
+            // CONTRACT.md §1: a site without themes/ uses the project's default theme.
+            default_theme_dir().join("..").join(&self.theme)
+        }
+    }
+}
+
+/// The project's own default theme, found next to the generator's sources or
+/// (for an installed binary) through `HELPSITE_THEMES`.
+pub fn default_theme_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("HELPSITE_THEMES") {
+        return PathBuf::from(dir).join("default");
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("themes")
+        .join("default")
+}
+
+/// toml's message without its own source excerpt: we print file:line ourselves.
+fn toml_message(e: &toml::de::Error) -> String {
+    let msg = e.message().trim().to_string();
+    // serde says: unknown field `foo`, expected one of `a`, `b`
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let key = rest.split(',').next().unwrap_or(rest);
+        return format!("unknown key {key} ({msg})");
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = "title = \"x\"\nbase_url = \"https://e.com\"\ncolour = \"red\"\n[languages.en]\nname = \"English\"\n";
+        let err = SiteConfig::parse(text, Path::new("site.toml")).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("colour"), "{}", d.message);
+    }
+
+    #[test]
+    fn defaults_fill_everything_but_languages() {
+        let c = SiteConfig::parse(
+            "[languages.en]\nname = \"English\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.default_language, "en");
+        assert!(c.i18n.untranslated_notice);
+        assert_eq!(c.form.endpoint, "/api/contact");
+    }
+
+    #[test]
+    fn undeclared_default_language_is_an_error() {
+        let err = SiteConfig::parse(
+            "default_language = \"de\"\n[languages.en]\nname = \"English\"\n",
+            Path::new("site.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.diagnostics()[0].line, Some(1));
+    }
+}

@@ -1,0 +1,219 @@
+//! TOML front matter between `+++` lines (CONTRACT.md §1).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{line_of, Diagnostic};
+
+/// What a page is; picks its template and behaviour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    #[default]
+    Page,
+    /// Every `##` heading is a question; what follows is its answer.
+    Faq,
+    /// Table of contents, "last updated", print stylesheet.
+    Policy,
+    /// The contact form.
+    Contact,
+    /// Where the handler sends a visitor after a successful post.
+    Thanks,
+    /// Where the handler sends a visitor whose post failed.
+    FormError,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Faq => "faq",
+            Kind::Policy => "policy",
+            Kind::Contact => "contact",
+            Kind::Thanks => "thanks",
+            Kind::FormError => "form-error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Kind,
+    pub updated: Option<toml::value::Datetime>,
+    pub weight: i64,
+    pub slug: Option<String>,
+    pub draft: bool,
+}
+
+/// The keys a page may use, for "did you mean" hints.
+pub const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "kind",
+    "updated",
+    "weight",
+    "slug",
+    "draft",
+];
+
+/// Front matter and body of a page, with where the body starts.
+pub struct Split<'a> {
+    pub front: &'a str,
+    /// Line (1-based) of the first front-matter line.
+    pub front_line: usize,
+    pub body: &'a str,
+    /// Line (1-based) of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `+++\n…\n+++\n body`. The error is a message for line 1.
+pub fn split(text: &str) -> Result<Split<'_>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err("the page must start with front matter between +++ lines".into());
+    }
+    let start = first.len();
+    let mut offset = start;
+    for line in lines {
+        if line.trim_end() == "+++" {
+            let front = &text[start..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                front,
+                front_line: 2,
+                body: &text[body_start..],
+                body_line: line_of(text, body_start),
+            });
+        }
+        offset += line.len();
+    }
+    Err("the front matter is not closed: add a line with +++ after it".into())
+}
+
+/// Parses front matter; `shown` is the file name used in messages.
+pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let at = |offset: usize| split.front_line + line_of(split.front, offset) - 1;
+    let fm: FrontMatter = toml::from_str(split.front).map_err(|e| {
+        let line = e.span().map(|s| at(s.start)).unwrap_or(split.front_line);
+        let msg = e.message().trim().to_string();
+        let mut d = Diagnostic::error(shown, Some(line), format!("front matter: {msg}"));
+        if let Some(key) = msg
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split('`').next())
+        {
+            d.message = format!("front matter: unknown key \"{key}\"");
+            d.help = Some(match did_you_mean(key, KEYS) {
+                Some(k) => format!(
+                    "did you mean \"{k}\"? Keys a page may use: {}",
+                    KEYS.join(", ")
+                ),
+                None => format!("keys a page may use: {}", KEYS.join(", ")),
+            });
+        } else if msg.contains("unknown variant") {
+            d.help = Some("kind is one of: page, faq, policy, contact, thanks, form-error".into());
+        }
+        vec![d]
+    })?;
+    let mut diags = Vec::new();
+    let key_line = |key: &str| {
+        split
+            .front
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|i| split.front_line + i)
+    };
+    match &fm.title {
+        Some(t) if !t.trim().is_empty() => {}
+        _ => diags.push(
+            Diagnostic::error(
+                shown,
+                key_line("title").or(Some(split.front_line)),
+                "front matter: title is missing",
+            )
+            .with_help("add a line: title = \"Page title\""),
+        ),
+    }
+    if let Some(updated) = &fm.updated {
+        if updated.date.is_none() || updated.time.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    shown,
+                    key_line("updated"),
+                    format!("front matter: updated = {updated} is not a date"),
+                )
+                .with_help("write a date without quotes, like updated = 2024-05-02"),
+            );
+        }
+    }
+    if let Some(slug) = &fm.slug {
+        if slug.is_empty() || slug.contains('/') || slug.chars().any(char::is_whitespace) {
+            diags.push(
+                Diagnostic::error(
+                    shown,
+                    key_line("slug"),
+                    format!("front matter: slug \"{slug}\" cannot be used in a URL"),
+                )
+                .with_help(
+                    "use one URL segment without spaces or slashes, like slug = \"refunds\"",
+                ),
+            );
+        }
+    }
+    if diags.is_empty() {
+        Ok(fm)
+    } else {
+        Err(diags)
+    }
+}
+
+/// The closest known key, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn parse_text(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let s = split(text).unwrap();
+        parse(&s, Path::new("p.md"))
+    }
+
+    #[test]
+    fn typo_points_at_key_line_with_suggestion() {
+        let err = parse_text("+++\ntitle = \"A\"\ntitel = \"B\"\n+++\nbody").unwrap_err();
+        assert_eq!(err[0].line, Some(3));
+        assert!(err[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean \"title\""));
+    }
+
+    #[test]
+    fn missing_title_and_bad_date() {
+        let err = parse_text("+++\nupdated = 2024-05-02T10:00:00\n+++\n").unwrap_err();
+        assert_eq!(err.len(), 2);
+        assert!(err.iter().any(|d| d.message.contains("title is missing")));
+        assert!(err
+            .iter()
+            .any(|d| d.line == Some(2) && d.message.contains("not a date")));
+    }
+
+    #[test]
+    fn body_line_is_counted() {
+        let s = split("+++\ntitle = \"A\"\n+++\n\nHello").unwrap();
+        assert_eq!(s.body_line, 4);
+    }
+}

@@ -1,0 +1,14 @@
+//! helpsite's generator: a multilingual help center from markdown.
+//!
+//! Data flows one way: [`config`] → [`content`] → [`markdown`] →
+//! [`templates`] → [`site::output`]; [`site`] drives it.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod site;
+pub mod templates;
+
+pub use error::{Diagnostic, Error, Result};

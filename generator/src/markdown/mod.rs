@@ -1,0 +1,462 @@
+//! Markdown → HTML with what a help center needs on top of CommonMark:
+//! script-preserving heading ids, GitHub alerts in the page's language,
+//! FAQ questions as `<details>`, links between pages checked and resolved.
+
+pub mod anchor;
+pub mod bidi;
+
+use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::Serialize;
+
+use anchor::{slugify, Ids};
+
+/// Localized words the renderer puts into pages.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    pub anchor: String,
+    pub note: String,
+    pub tip: String,
+    pub important: String,
+    pub warning: String,
+    pub caution: String,
+    pub table: String,
+    pub question_link: String,
+}
+
+pub struct RenderOptions<'a> {
+    pub raw_html: bool,
+    /// Every `##` is a question (CONTRACT.md §1).
+    pub faq: bool,
+    pub rtl: bool,
+    pub labels: &'a Labels,
+    /// Directory of the page inside its language folder (`contact` for
+    /// `contact/thanks.md`), for resolving relative `.md` links.
+    pub page_dir: &'a str,
+    /// Line of the body's first line in the source file.
+    pub first_line: usize,
+    /// Content key (and whether the link has a `#fragment`) → URL of that
+    /// page for this visitor, if it exists.
+    pub url_of: &'a dyn Fn(&str, bool) -> Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub answer_html: String,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A link to check once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    /// Content key of the target page.
+    pub key: String,
+    pub fragment: Option<String>,
+    pub line: usize,
+    pub written: String,
+}
+
+/// A problem found while rendering, with its line in the source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub line: usize,
+    pub message: String,
+    pub help: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub questions: Vec<Question>,
+    pub links: Vec<InternalLink>,
+    pub findings: Vec<Finding>,
+    /// Every id the page's content defines (headings, questions, footnotes).
+    pub ids: Vec<String>,
+}
+
+/// Options every page is parsed with (CONTRACT.md §1).
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        LineIndex(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset)
+    }
+}
+
+/// A question being collected in an FAQ page.
+struct OpenQuestion<'a> {
+    id: String,
+    text: String,
+    heading_html: String,
+    line: usize,
+    answer: Vec<Event<'a>>,
+}
+
+pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
+    let lines = LineIndex::new(body);
+    let line_at = |offset: usize| opts.first_line + lines.line(offset) - 1;
+    let mut out = Rendered::default();
+    let mut ids = Ids::default();
+    let mut main: Vec<Event> = Vec::new();
+    let mut question: Option<OpenQuestion> = None;
+    let mut finished: Vec<OpenQuestion> = Vec::new();
+    let mut heading: Option<(u8, Option<String>, usize, Vec<Event>)> = None;
+    let mut image_alt: Option<(usize, String)> = None;
+    let mut in_code = false;
+    // Inside a link that is already isolated left-to-right.
+    let mut in_ltr_link = false;
+
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        let line = line_at(range.start);
+        // Headings are buffered whole: their id comes from their text.
+        if let Some((_, _, _, buf)) = heading.as_mut() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                let (level, explicit, hline, buf) = heading.take().expect("open heading");
+                let text = plain_text(&buf);
+                let inner = html_of(buf);
+                let id = ids.unique(explicit.unwrap_or_else(|| slugify(&text)));
+                out.ids.push(id.clone());
+                out.headings.push(Heading {
+                    level,
+                    id: id.clone(),
+                    text: text.clone(),
+                    line: hline,
+                });
+                if opts.faq && level == 2 {
+                    if let Some(q) = question.take() {
+                        finished.push(q);
+                    }
+                    question = Some(OpenQuestion {
+                        id,
+                        text,
+                        heading_html: inner,
+                        line: hline,
+                        answer: Vec::new(),
+                    });
+                } else {
+                    let mut h = String::new();
+                    let _ = escape_html(&mut h, &id);
+                    let label = attr(&format!("{}: {}", opts.labels.anchor, text));
+                    let html = format!(
+                        "<h{level} id=\"{h}\">{inner}<a class=\"anchor\" href=\"#{h}\"><span class=\"visually-hidden\">{label}</span></a></h{level}>\n"
+                    );
+                    sink(&mut question, &mut main).push(Event::Html(html.into()));
+                }
+            } else {
+                buf.push(event);
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level_num(level),
+                    id.map(|s| s.to_string()),
+                    line,
+                    Vec::new(),
+                ));
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind, opts.labels);
+                Event::Html(format!("<div class=\"callout callout-{class}\"><p class=\"callout-title\">{}</p>\n", attr(label)).into())
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Start(Tag::Table(a)) => {
+                let wrap = format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n", attr(&opts.labels.table));
+                sink(&mut question, &mut main).push(Event::Html(wrap.into()));
+                Event::Start(Tag::Table(a))
+            }
+            Event::End(TagEnd::Table) => {
+                let s = sink(&mut question, &mut main);
+                s.push(Event::End(TagEnd::Table));
+                Event::Html("</div>\n".into())
+            }
+            Event::Start(Tag::CodeBlock(k)) => {
+                in_code = true;
+                Event::Start(Tag::CodeBlock(k))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let email = link_type == pulldown_cmark::LinkType::Email;
+                match link(&dest_url, line, opts, &mut out) {
+                    _ if email => {
+                        in_ltr_link = true;
+                        Event::Html(
+                            format!("<a href=\"mailto:{}\" dir=\"ltr\">", attr(&dest_url)).into(),
+                        )
+                    }
+                    LinkOutcome::Keep => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    LinkOutcome::Rewrite(url) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }),
+                    LinkOutcome::Ltr => {
+                        in_ltr_link = true;
+                        let mut href = String::new();
+                        let _ = escape_href(&mut href, &dest_url);
+                        Event::Html(
+                            format!("<a href=\"{}\" dir=\"ltr\">", attr_escaped(&href)).into(),
+                        )
+                    }
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                image_alt = Some((line, String::new()));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((l, alt)) = image_alt.take() {
+                    if alt.trim().is_empty() {
+                        out.findings.push(Finding {
+                            line: l,
+                            message: "image has no alt text".into(),
+                            help: "describe the image inside the brackets: ![What the picture shows](file.png)".into(),
+                            error: false,
+                        });
+                    }
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::End(TagEnd::Link) => {
+                in_ltr_link = false;
+                Event::End(TagEnd::Link)
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => Event::Text(h),
+            Event::Text(t) => {
+                if let Some((_, alt)) = image_alt.as_mut() {
+                    alt.push_str(&t);
+                }
+                match (opts.rtl && !in_code && !in_ltr_link)
+                    .then(|| bidi::isolate_ltr_runs(&t))
+                    .flatten()
+                {
+                    Some(html) => Event::InlineHtml(html.into()),
+                    None => Event::Text(t),
+                }
+            }
+            Event::FootnoteReference(name) => {
+                out.ids.push(format!("fr-{name}-1"));
+                Event::FootnoteReference(name)
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.ids.push(name.to_string());
+                Event::Start(Tag::FootnoteDefinition(name))
+            }
+            other => other,
+        };
+        sink(&mut question, &mut main).push(event);
+    }
+    if let Some(q) = question.take() {
+        finished.push(q);
+    }
+
+    let mut html = html_of(main);
+    for q in finished {
+        let answer_html = html_of(q.answer);
+        let id = attr(&q.id);
+        html.push_str(&format!(
+            "<details class=\"faq-item\" id=\"{id}\">\n<summary class=\"faq-question\"><h2>{}</h2></summary>\n<div class=\"faq-answer\">\n{answer_html}<p class=\"faq-permalink\"><a href=\"#{id}\">{}</a></p>\n</div>\n</details>\n",
+            q.heading_html,
+            attr(&opts.labels.question_link),
+        ));
+        out.questions.push(Question {
+            id: q.id,
+            text: q.text,
+            answer_html,
+            line: q.line,
+        });
+    }
+    out.html = html;
+    out
+}
+
+fn sink<'s, 'a>(
+    question: &'s mut Option<OpenQuestion<'a>>,
+    main: &'s mut Vec<Event<'a>>,
+) -> &'s mut Vec<Event<'a>> {
+    match question {
+        Some(q) => &mut q.answer,
+        None => main,
+    }
+}
+
+enum LinkOutcome {
+    Keep,
+    Rewrite(String),
+    /// mailto:/tel: — left-to-right, isolated from the surrounding text.
+    Ltr,
+}
+
+fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -> LinkOutcome {
+    if dest.starts_with("mailto:") || dest.starts_with("tel:") {
+        return LinkOutcome::Ltr;
+    }
+    if dest.contains("://") || dest.starts_with("//") || dest.starts_with("data:") {
+        return LinkOutcome::Keep;
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        out.links.push(InternalLink {
+            key: String::from("\0self"),
+            fragment: Some(fragment.to_string()),
+            line,
+            written: dest.into(),
+        });
+        return LinkOutcome::Keep;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    if !path.ends_with(".md") {
+        return LinkOutcome::Keep;
+    }
+    let joined = if let Some(abs) = path.strip_prefix('/') {
+        abs.to_string()
+    } else {
+        join(opts.page_dir, path)
+    };
+    let key = crate::content::page::key_of(std::path::Path::new(&joined));
+    match (opts.url_of)(&key, fragment.is_some()) {
+        Some(url) => {
+            out.links.push(InternalLink {
+                key,
+                fragment: fragment.clone(),
+                line,
+                written: dest.into(),
+            });
+            LinkOutcome::Rewrite(match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url,
+            })
+        }
+        None => {
+            out.findings.push(Finding {
+                line,
+                message: format!("link to \"{dest}\": no such page"),
+                help:
+                    "link to a file in the same language folder, like [Refunds](refund-policy.md)"
+                        .into(),
+                error: true,
+            });
+            LinkOutcome::Keep
+        }
+    }
+}
+
+/// `contact` + `../billing.md` → `billing.md`.
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn level_num(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn alert(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", &labels.note),
+        BlockQuoteKind::Tip => ("tip", &labels.tip),
+        BlockQuoteKind::Important => ("important", &labels.important),
+        BlockQuoteKind::Warning => ("warning", &labels.warning),
+        BlockQuoteKind::Caution => ("caution", &labels.caution),
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::InlineHtml(_) | Event::Html(_) => {}
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+fn html_of<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
+    let mut s = String::new();
+    pulldown_cmark::html::push_html(&mut s, events.into_iter());
+    s
+}
+
+/// Text escaped for an HTML attribute or element.
+pub fn attr(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    let _ = escape_html(&mut s, text);
+    s
+}
+
+fn attr_escaped(href: &str) -> String {
+    href.replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests;

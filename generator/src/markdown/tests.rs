@@ -1,0 +1,154 @@
+use super::*;
+
+fn labels() -> Labels {
+    Labels {
+        anchor: "Link to section".into(),
+        note: "Note".into(),
+        tip: "Tip".into(),
+        important: "Important".into(),
+        warning: "Warning".into(),
+        caution: "Caution".into(),
+        table: "Table".into(),
+        question_link: "Link to this question".into(),
+    }
+}
+
+fn render_with(body: &str, faq: bool, rtl: bool, raw_html: bool) -> Rendered {
+    let labels = labels();
+    let url_of = |key: &str, _: bool| match key {
+        "billing" => Some("/en/billing/".to_string()),
+        "refund-policy" => Some("/en/refund-policy/".to_string()),
+        _ => None,
+    };
+    render(
+        body,
+        &RenderOptions {
+            raw_html,
+            faq,
+            rtl,
+            labels: &labels,
+            page_dir: "contact",
+            first_line: 5,
+            url_of: &url_of,
+        },
+    )
+}
+
+#[test]
+fn headings_get_script_ids_and_anchor_links() {
+    let r = render_with(
+        "## অর্ডার কীভাবে দেখব?\n\n## Custom {#mine}\n\n## Custom\n",
+        false,
+        false,
+        false,
+    );
+    let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["অর্ডার-কীভাবে-দেখব", "mine", "custom"]);
+    assert!(
+        r.html
+            .contains("<h2 id=\"mine\">Custom<a class=\"anchor\" href=\"#mine\">"),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.headings[1].line, 7);
+}
+
+#[test]
+fn faq_questions_become_details() {
+    let r = render_with(
+        "Intro.\n\n## How do I pay?\n\nWith a card.\n\n## Can I cancel?\n\nYes.\n",
+        true,
+        false,
+        false,
+    );
+    assert_eq!(r.questions.len(), 2);
+    assert_eq!(r.questions[0].id, "how-do-i-pay");
+    assert!(r.questions[0].answer_html.contains("With a card."));
+    assert!(r.html.starts_with("<p>Intro.</p>"));
+    assert!(r
+        .html
+        .contains("<details class=\"faq-item\" id=\"can-i-cancel\">"));
+    assert!(r
+        .html
+        .contains("<summary class=\"faq-question\"><h2>Can I cancel?</h2></summary>"));
+}
+
+#[test]
+fn alerts_use_the_page_language_labels() {
+    let r = render_with("> [!WARNING]\n> Careful.\n", false, false, false);
+    assert!(
+        r.html.contains(
+            "<div class=\"callout callout-warning\"><p class=\"callout-title\">Warning</p>"
+        ),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("blockquote"));
+}
+
+#[test]
+fn md_links_resolve_relative_to_the_page_and_broken_ones_report_line() {
+    let r = render_with(
+        "See [billing](../billing.md#x).\n\nAnd [gone](../nope.md).\n",
+        false,
+        false,
+        false,
+    );
+    assert!(r.html.contains("href=\"/en/billing/#x\""), "{}", r.html);
+    assert_eq!(r.links[0].key, "billing");
+    assert_eq!(r.links[0].fragment.as_deref(), Some("x"));
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].line, 7);
+    assert!(r.findings[0].error);
+}
+
+#[test]
+fn raw_html_is_escaped_unless_allowed() {
+    let r = render_with(
+        "<script>alert(1)</script>\n\nHi <b>x</b>\n",
+        false,
+        false,
+        false,
+    );
+    assert!(!r.html.contains("<script>"), "{}", r.html);
+    assert!(r.html.contains("&lt;script&gt;"));
+    let r = render_with("Hi <b>x</b>\n", false, false, true);
+    assert!(r.html.contains("<b>x</b>"));
+}
+
+#[test]
+fn rtl_isolates_phone_numbers_and_mail_links() {
+    let r = render_with(
+        "تلفن +1 (415) 555-0134 و <support@lumo.example>\n",
+        false,
+        true,
+        false,
+    );
+    assert!(
+        r.html.contains("<bdi dir=\"ltr\">+1 (415) 555-0134</bdi>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains(
+            "<a href=\"mailto:support@lumo.example\" dir=\"ltr\">support@lumo.example</a>"
+        ),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn tables_scroll_in_a_focusable_region_and_images_need_alt() {
+    let r = render_with(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n![](x.png)\n",
+        false,
+        false,
+        false,
+    );
+    assert!(r.html.contains("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n<table>"), "{}", r.html);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.message.contains("alt") && !f.error));
+}

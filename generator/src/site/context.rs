@@ -1,0 +1,295 @@
+//! What templates see, and rendering them into output files.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use super::output::OutputFile;
+use super::{Instance, Site};
+use crate::content::Kind;
+use crate::error::{Error, Result};
+use crate::markdown::Rendered;
+
+#[derive(Serialize)]
+struct LanguageLink {
+    code: String,
+    name: String,
+    dir: &'static str,
+    url: String,
+    current: bool,
+    translated: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+    current: bool,
+}
+
+fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
+    site.formats
+        .get(lang)
+        .map(|f| f.dir.as_str())
+        .unwrap_or("ltr")
+}
+
+/// The parts of the context every page of a language shares.
+fn base_context(site: &Site<'_>, lang: &str) -> Context {
+    let config = site.config;
+    let lc = &config.languages[lang];
+    let mut ctx = Context::new();
+    ctx.insert(
+        "site",
+        &json!({
+            "title": lc.title.clone().unwrap_or_else(|| config.title.clone()),
+            "base_url": config.base_url(),
+            "default_language": config.default_language,
+        }),
+    );
+    ctx.insert(
+        "lang",
+        &json!({
+            "code": lang,
+            "name": lc.name,
+            "dir": dir_of(site, lang),
+            "home": format!("/{lang}/"),
+        }),
+    );
+    ctx.insert("ui", site.catalogs.get(lang));
+    ctx.insert("assets", site.assets);
+    ctx.insert("live_reload", &site.opts.live_reload);
+    ctx.insert("search", &json!({ "enabled": config.search.enabled }));
+    let nav: Vec<NavItem> = nav_items(site, lang, None);
+    ctx.insert("nav", &nav);
+    ctx
+}
+
+fn nav_items(site: &Site<'_>, lang: &str, current_key: Option<&str>) -> Vec<NavItem> {
+    let mut items: Vec<&Instance> = site
+        .instances
+        .iter()
+        .filter(|i| {
+            i.lang == lang
+                && !i.src.key.is_empty()
+                && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        (a.src.front.weight, a.src.title()).cmp(&(b.src.front.weight, b.src.title()))
+    });
+    items
+        .into_iter()
+        .map(|i| NavItem {
+            title: i.src.title().to_string(),
+            url: i.url.clone(),
+            current: Some(i.src.key.as_str()) == current_key,
+        })
+        .collect()
+}
+
+pub(super) fn render_page(
+    site: &Site<'_>,
+    tera: &Tera,
+    inst: &Instance<'_>,
+    r: &Rendered,
+) -> Result<OutputFile> {
+    let config = site.config;
+    let src = inst.src;
+    let lang = inst.lang;
+    let base = config.base_url();
+    let mut ctx = base_context(site, lang);
+    ctx.insert("nav", &nav_items(site, lang, Some(&src.key)));
+
+    let mut languages = Vec::new();
+    let mut alternates = Vec::new();
+    for code in &site.languages {
+        let Some(other) = site.instance(code, &src.key) else {
+            continue;
+        };
+        languages.push(LanguageLink {
+            code: code.clone(),
+            name: config.languages[code].name.clone(),
+            dir: dir_of(site, code),
+            url: other.url.clone(),
+            current: code == lang,
+            translated: other.translated,
+        });
+        if other.translated {
+            alternates.push(Alternate {
+                hreflang: code.clone(),
+                href: format!("{base}{}", other.url),
+            });
+        }
+    }
+    let x_default = site
+        .instance(&config.default_language, &src.key)
+        .filter(|i| i.translated)
+        .map(|i| format!("{base}{}", i.url))
+        .or_else(|| alternates.first().map(|a| a.href.clone()));
+    // An untranslated page is a copy: its canonical URL is the original's.
+    let canonical = if inst.translated {
+        format!("{base}{}", inst.url)
+    } else {
+        format!("{base}/{}/{}", src.lang, src.url_path())
+    };
+
+    let updated = src.front.updated.as_ref().and_then(|d| d.date);
+    let fmt = &site.formats[lang];
+    let updated_display = updated.and_then(|d| fmt.date(i32::from(d.year), d.month, d.day));
+    let toc: Vec<_> = r
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .collect();
+
+    ctx.insert(
+        "page",
+        &json!({
+            "title": src.title(),
+            "description": src.front.description.clone().unwrap_or_default(),
+            "kind": src.front.kind.as_str(),
+            "key": src.key,
+            "url": inst.url,
+            "permalink": format!("{base}{}", inst.url),
+            "content": r.html,
+            "content_lang": src.lang,
+            "content_dir": dir_of(site, &src.lang),
+            "translated": inst.translated,
+            "draft": src.front.draft,
+            "updated_iso": updated.map(|d| d.to_string()),
+            "updated_display": updated_display,
+            "toc": toc,
+            "questions": r.questions,
+            "question_count": fmt.number(r.questions.len() as i64),
+            "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
+        }),
+    );
+    ctx.insert("languages", &languages);
+    ctx.insert("alternates", &alternates);
+    ctx.insert("x_default", &x_default);
+    ctx.insert("canonical", &canonical);
+    if src.front.kind == Kind::Contact {
+        ctx.insert("form", &form_context(site, lang));
+    }
+    let template = match (src.key.is_empty(), src.front.kind) {
+        (true, Kind::Page) => "home.html".to_string(),
+        (_, kind) => format!("{}.html", kind.as_str()),
+    };
+    let html = render(tera, &template, &ctx, &src.shown_path)?;
+    Ok(OutputFile {
+        path: format!("{lang}/{}index.html", src.url_path()),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// The contact form, from the one definition the handler validates against.
+fn form_context(site: &Site<'_>, lang: &str) -> Value {
+    let ui = site.catalogs.get(lang);
+    let text = |k: String| ui.get(&k).cloned();
+    let fields: Vec<Value> = helpsite_form::FIELDS
+        .iter()
+        .map(|f| {
+            json!({
+                "name": f.name,
+                "kind": f.kind,
+                "required": f.required,
+                "max_len": f.max_len,
+                "autocomplete": f.autocomplete,
+                "label": text(format!("form_{}_label", f.name)).unwrap_or_else(|| f.name.to_string()),
+                "hint": text(format!("form_{}_hint", f.name)),
+            })
+        })
+        .collect();
+    let topics: Vec<Value> = site
+        .config
+        .form
+        .topics
+        .iter()
+        .map(|t| json!({ "id": t, "label": text(format!("topic_{t}")).unwrap_or_else(|| t.clone()) }))
+        .collect();
+    json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics })
+}
+
+/// schema.org FAQPage, so search engines show the questions.
+fn faq_jsonld(questions: &[crate::markdown::Question], lang: &str) -> String {
+    let entities: Vec<Value> = questions
+        .iter()
+        .map(|q| {
+            json!({
+                "@type": "Question",
+                "name": q.text,
+                "acceptedAnswer": { "@type": "Answer", "text": q.answer_html.trim() },
+            })
+        })
+        .collect();
+    let doc = json!({ "@context": "https://schema.org", "@type": "FAQPage", "inLanguage": lang, "mainEntity": entities });
+    // `</script>` inside a string must not end the data block.
+    doc.to_string().replace("</", "<\\/")
+}
+
+fn render(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    for_file: &std::path::Path,
+) -> Result<String> {
+    tera.render(template, ctx).map_err(|e| {
+        Error::Template(format!(
+            "{template} (rendering {}): {}",
+            for_file.display(),
+            crate::templates::error_chain(&e)
+        ))
+    })
+}
+
+/// The site's entry page and the 404 pages.
+pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFile>> {
+    let config = site.config;
+    let mut files = Vec::new();
+    let default = &config.default_language;
+    let languages: Vec<LanguageLink> = site
+        .languages
+        .iter()
+        .map(|code| LanguageLink {
+            code: code.clone(),
+            name: config.languages[code].name.clone(),
+            dir: dir_of(site, code),
+            url: format!("/{code}/"),
+            current: code == default,
+            translated: true,
+        })
+        .collect();
+
+    let mut ctx = base_context(site, default);
+    ctx.insert("languages", &languages);
+    ctx.insert("canonical", &format!("{}/", config.base_url()));
+    let html = render(tera, "root.html", &ctx, std::path::Path::new("index.html"))?;
+    files.push(OutputFile {
+        path: "index.html".into(),
+        bytes: html.into_bytes(),
+    });
+
+    for code in &site.languages {
+        let mut ctx = base_context(site, code);
+        ctx.insert("languages", &languages);
+        let html = render(tera, "404.html", &ctx, std::path::Path::new("404.html"))?;
+        if code == default {
+            files.push(OutputFile {
+                path: "404.html".into(),
+                bytes: html.clone().into_bytes(),
+            });
+        }
+        files.push(OutputFile {
+            path: format!("{code}/404.html"),
+            bytes: html.into_bytes(),
+        });
+    }
+    Ok(files)
+}

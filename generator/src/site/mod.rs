@@ -1,0 +1,406 @@
+//! The build: load → parse → render → write.
+//!
+//! [`render_site`] does everything but writing and returns the files; `build`
+//! writes them atomically, `check` only reports.
+
+pub mod assets;
+mod context;
+pub mod output;
+mod sitemap;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{self, Kind, SourcePage};
+use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::{Catalogs, LocaleFormat};
+use crate::markdown::{self, Labels, Rendered};
+use output::OutputFile;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Write pages marked `draft = true` (with a visible badge).
+    pub drafts: bool,
+    /// Add the live-reload script (serve only).
+    pub live_reload: bool,
+}
+
+/// A rendered site, not yet written.
+#[derive(Debug)]
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    /// Warnings: reported, not fatal.
+    pub warnings: Vec<Diagnostic>,
+    /// Pages written per language code (including untranslated fallbacks).
+    pub pages_per_lang: BTreeMap<String, usize>,
+    pub untranslated: usize,
+}
+
+/// Builds the site under `root` into `out`, replacing it only on success.
+pub fn build(root: &Path, out: &Path, opts: &BuildOptions) -> Result<Built> {
+    let built = render_site(root, opts)?;
+    output::write_atomically(out, &built.files)?;
+    Ok(built)
+}
+
+/// One page as a visitor of one language gets it: its own translation, or
+/// the default language's page with a notice.
+pub(crate) struct Instance<'a> {
+    pub lang: &'a str,
+    pub src: &'a SourcePage,
+    pub translated: bool,
+    /// `/fi/billing/`
+    pub url: String,
+}
+
+/// Everything the rendering of pages shares.
+pub(crate) struct Site<'a> {
+    pub config: &'a SiteConfig,
+    pub catalogs: &'a Catalogs,
+    pub formats: &'a BTreeMap<String, LocaleFormat>,
+    pub assets: &'a assets::AssetUrls,
+    pub opts: &'a BuildOptions,
+    pub instances: &'a [Instance<'a>],
+    /// (lang, key) → index into `instances`
+    pub index: HashMap<(&'a str, &'a str), usize>,
+    pub languages: Vec<String>,
+}
+
+impl<'a> Site<'a> {
+    pub fn instance(&self, lang: &str, key: &str) -> Option<&Instance<'a>> {
+        self.index.get(&(lang, key)).map(|&i| &self.instances[i])
+    }
+}
+
+pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
+    let config = SiteConfig::load(root)?;
+    let shown = |p: &Path| content::rel(root, p);
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // Load: theme, catalogs, locales, content.
+    let theme_dir = config.theme_dir(root);
+    if !theme_dir.join("templates").is_dir() {
+        return Err(Error::Site(vec![Diagnostic::error(shown(&theme_dir), None, format!("theme \"{}\" not found", config.theme))
+            .with_help("set theme in site.toml to a folder under themes/, or remove themes/ to use the default theme")]));
+    }
+    let catalogs = Catalogs::load(&config, &theme_dir, &shown).unwrap_or_else(|d| {
+        diags.extend(d);
+        Catalogs::default()
+    });
+    let mut formats = BTreeMap::new();
+    for (code, lc) in &config.languages {
+        match LocaleFormat::new(code, lc) {
+            Ok(f) => {
+                formats.insert(code.clone(), f);
+            }
+            Err(m) => diags.push(Diagnostic::error(
+                "site.toml",
+                None,
+                format!("[languages.{code}]: {m}"),
+            )),
+        }
+    }
+    let tera = match crate::templates::load(&theme_dir, &shown(&theme_dir)) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(diags));
+    }
+    let tera = tera.expect("templates loaded");
+    let (assets_files, asset_urls) = assets::collect(&theme_dir)?;
+
+    let (mut pages, page_diags) = content::load(root, &config);
+    // Links to a page whose front matter is broken are not reported twice.
+    let failed_keys: HashSet<String> = page_diags
+        .iter()
+        .filter_map(|d| d.file.strip_prefix("content").ok())
+        .filter_map(|p| {
+            p.iter()
+                .skip(1)
+                .collect::<PathBuf>()
+                .to_str()
+                .map(|s| content::page::key_of(Path::new(s)))
+        })
+        .collect();
+    diags.extend(page_diags);
+    if !opts.drafts {
+        pages.retain(|p| !p.front.draft);
+    }
+    diags.extend(duplicate_urls(&pages));
+
+    // Parse: every page in every language, translated or not.
+    let languages = config.ordered_languages();
+    let instances = instances(&config, &languages, &pages);
+    let index: HashMap<(&str, &str), usize> = instances
+        .iter()
+        .enumerate()
+        .map(|(i, inst)| ((inst.lang, inst.src.key.as_str()), i))
+        .collect();
+    let site = Site {
+        config: &config,
+        catalogs: &catalogs,
+        formats: &formats,
+        assets: &asset_urls,
+        opts,
+        instances: &instances,
+        index,
+        languages: languages.clone(),
+    };
+
+    let rendered: Vec<Rendered> = instances
+        .par_iter()
+        .map(|inst| render_markdown(&site, inst, &failed_keys))
+        .collect();
+    diags.extend(check_pages(&site, &rendered));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(sort(diags)));
+    }
+
+    // Render: templates, in parallel.
+    let mut files: Vec<OutputFile> = instances
+        .par_iter()
+        .zip(rendered.par_iter())
+        .map(|(inst, r)| context::render_page(&site, &tera, inst, r))
+        .collect::<Result<Vec<_>>>()?;
+    files.extend(context::render_extra(&site, &tera)?);
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: sitemap::sitemap(&site).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: sitemap::robots(&config).into_bytes(),
+    });
+    files.extend(assets_files);
+
+    let mut pages_per_lang = BTreeMap::new();
+    for inst in &instances {
+        *pages_per_lang.entry(inst.lang.to_string()).or_insert(0) += 1;
+    }
+    Ok(Built {
+        files,
+        warnings: sort(diags),
+        pages_per_lang,
+        untranslated: instances.iter().filter(|i| !i.translated).count(),
+    })
+}
+
+fn sort(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diags.dedup();
+    diags
+}
+
+/// Two pages of one language that would be written to the same URL.
+fn duplicate_urls(pages: &[SourcePage]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(&str, String), &SourcePage> = HashMap::new();
+    let mut diags = Vec::new();
+    for p in pages {
+        if let Some(first) = seen.insert((p.lang.as_str(), p.url_path()), p) {
+            diags.push(
+                Diagnostic::error(
+                    &p.shown_path,
+                    None,
+                    format!(
+                        "writes the same URL /{}/{} as {}",
+                        p.lang,
+                        p.url_path(),
+                        first.shown_path.display()
+                    ),
+                )
+                .with_help("give one of them a different slug in its front matter"),
+            );
+        }
+    }
+    diags
+}
+
+fn instances<'a>(
+    config: &SiteConfig,
+    languages: &'a [String],
+    pages: &'a [SourcePage],
+) -> Vec<Instance<'a>> {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, &SourcePage>> = BTreeMap::new();
+    for p in pages {
+        by_key
+            .entry(p.key.as_str())
+            .or_default()
+            .insert(p.lang.as_str(), p);
+    }
+    let mut out = Vec::new();
+    for translations in by_key.values() {
+        for lang in languages {
+            let (src, translated) = match translations.get(lang.as_str()) {
+                Some(p) => (*p, true),
+                None => match translations.get(config.default_language.as_str()) {
+                    Some(p) => (*p, false),
+                    // Not in the default language either: the first language that has it.
+                    None => (
+                        *translations.values().next().expect("a key has a page"),
+                        false,
+                    ),
+                },
+            };
+            out.push(Instance {
+                lang,
+                src,
+                translated,
+                url: format!("/{lang}/{}", src.url_path()),
+            });
+        }
+    }
+    out
+}
+
+pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
+    let t = |k: &str| catalogs.text(lang, k).to_string();
+    Labels {
+        anchor: t("heading_link"),
+        note: t("alert_note"),
+        tip: t("alert_tip"),
+        important: t("alert_important"),
+        warning: t("alert_warning"),
+        caution: t("alert_caution"),
+        table: t("table_label"),
+        question_link: t("faq_question_link"),
+    }
+}
+
+fn render_markdown(
+    site: &Site<'_>,
+    inst: &Instance<'_>,
+    failed_keys: &HashSet<String>,
+) -> Rendered {
+    let src = inst.src;
+    let labels = labels(site.catalogs, &src.lang);
+    let page_dir = src
+        .rel_path
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    // A link with a #fragment from an untranslated page goes to the page in
+    // the language the fragment was written for.
+    let url_of = |key: &str, has_fragment: bool| {
+        let lang = if !inst.translated && has_fragment {
+            src.lang.as_str()
+        } else {
+            inst.lang
+        };
+        match site.instance(lang, key) {
+            Some(target) => Some(target.url.clone()),
+            None if failed_keys.contains(key) => Some(format!("/{lang}/{key}/")),
+            None => None,
+        }
+    };
+    let rtl = site
+        .formats
+        .get(&src.lang)
+        .is_some_and(|f| f.dir == crate::config::Direction::Rtl);
+    markdown::render(
+        &src.body,
+        &markdown::RenderOptions {
+            raw_html: site.config.markdown.raw_html,
+            faq: src.front.kind == Kind::Faq,
+            rtl,
+            labels: &labels,
+            page_dir: &page_dir,
+            first_line: src.body_line,
+            url_of: &url_of,
+        },
+    )
+}
+
+/// Ids the templates put on every page, which content may link to.
+const TEMPLATE_IDS: &[&str] = &["main", "top", "toc"];
+
+fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let ids: Vec<BTreeSet<&str>> = rendered
+        .iter()
+        .map(|r| r.ids.iter().map(String::as_str).collect())
+        .collect();
+    for (i, (inst, r)) in site.instances.iter().zip(rendered).enumerate() {
+        // Each source file is reported once: by its own language's page.
+        if !inst.translated {
+            continue;
+        }
+        let file = &inst.src.shown_path;
+        for f in &r.findings {
+            let d = if f.error {
+                Diagnostic::error(file, Some(f.line), &f.message)
+            } else {
+                Diagnostic::warning(file, Some(f.line), &f.message)
+            };
+            diags.push(d.with_help(&f.help));
+        }
+        for link in &r.links {
+            let Some(fragment) = &link.fragment else {
+                continue;
+            };
+            let target = if link.key == "\0self" {
+                Some(i)
+            } else {
+                site.index.get(&(inst.lang, link.key.as_str())).copied()
+            };
+            let Some(t) = target else { continue };
+            let fragment = percent_decode(fragment);
+            if !ids[t].contains(fragment.as_str()) && !TEMPLATE_IDS.contains(&fragment.as_str()) {
+                let target_file = &site.instances[t].src.shown_path;
+                diags.push(
+                    Diagnostic::error(file, Some(link.line), format!("link \"{}\": no heading with id \"{fragment}\" in {}", link.written, target_file.display()))
+                        .with_help(format!("use one of the headings' ids, or add {{#{fragment}}} after the heading you mean in {}", target_file.display())),
+                );
+            }
+        }
+        if inst.src.front.kind == Kind::Faq && r.questions.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Some(inst.src.body_line),
+                    "this FAQ page has no questions",
+                )
+                .with_help("write each question as a ## heading with its answer below it"),
+            );
+        }
+        let mut previous = 1u8;
+        for h in &r.headings {
+            if h.level == 1 {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        Some(h.line),
+                        "a # heading repeats the page title level",
+                    )
+                    .with_help("the title comes from front matter; start sections with ##"),
+                );
+            } else if h.level > previous + 1 {
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        Some(h.line),
+                        format!("heading skips from level {previous} to {}", h.level),
+                    )
+                    .with_help(format!(
+                        "use {} for this heading",
+                        "#".repeat(previous as usize + 1)
+                    )),
+                );
+            }
+            previous = h.level;
+        }
+    }
+    diags
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}

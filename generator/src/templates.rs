@@ -1,0 +1,29 @@
+//! The theme's Tera templates.
+
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::error::Diagnostic;
+
+/// Loads every `*.html` under `<theme>/templates`.
+pub fn load(theme_dir: &Path, shown: &Path) -> Result<Tera, Diagnostic> {
+    let dir = theme_dir.join("templates");
+    let glob = format!("{}/**/*.html", dir.display());
+    let mut tera = Tera::new(&glob)
+        .map_err(|e| Diagnostic::error(shown.join("templates"), None, error_chain(&e)))?;
+    // Templates produce HTML and XML; escape everything that is not marked safe.
+    tera.autoescape_on(vec![".html", ".xml"]);
+    Ok(tera)
+}
+
+/// Tera nests the useful part of its errors; print the whole chain on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
