@@ -1,6 +1,6 @@
 //! `site.toml`: the site's configuration (CONTRACT.md §2).
 
-use std::collections::BTreeMap;
+use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -17,7 +17,8 @@ pub struct SiteConfig {
     pub default_language: String,
     /// Folder name under `themes/`.
     pub theme: String,
-    pub languages: BTreeMap<String, LanguageConfig>,
+    /// In the order site.toml declares them: the switcher shows that order.
+    pub languages: IndexMap<String, LanguageConfig>,
     pub markdown: MarkdownConfig,
     pub i18n: I18nConfig,
     pub form: FormConfig,
@@ -31,7 +32,7 @@ impl Default for SiteConfig {
             base_url: String::new(),
             default_language: "en".into(),
             theme: "default".into(),
-            languages: BTreeMap::new(),
+            languages: IndexMap::new(),
             markdown: MarkdownConfig::default(),
             i18n: I18nConfig::default(),
             form: FormConfig::default(),
@@ -231,7 +232,7 @@ impl SiteConfig {
         self.languages.keys().cloned().collect()
     }
 
-    /// Languages with the default first, the rest in code order.
+    /// Languages with the default first, the rest as declared.
     pub fn ordered_languages(&self) -> Vec<String> {
         let mut codes = vec![self.default_language.clone()];
         codes.extend(

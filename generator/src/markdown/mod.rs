@@ -451,7 +451,8 @@ fn html_of<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
 pub fn attr(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     let _ = escape_html(&mut s, text);
-    s
+    // escape_html leaves `'` alone; templates may quote attributes with it.
+    s.replace('\'', "&#39;")
 }
 
 fn attr_escaped(href: &str) -> String {

@@ -65,7 +65,14 @@ fn base_context(site: &Site<'_>, lang: &str) -> Context {
     ctx.insert("ui", site.catalogs.get(lang));
     ctx.insert("assets", site.assets);
     ctx.insert("live_reload", &site.opts.live_reload);
-    ctx.insert("search", &json!({ "enabled": config.search.enabled }));
+    // The search box appears once the search index is built (issue 5).
+    ctx.insert("search", &json!({ "enabled": false }));
+    let contact_url = site
+        .instances
+        .iter()
+        .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
+        .map(|i| i.url.clone());
+    ctx.insert("contact_url", &contact_url);
     let nav: Vec<NavItem> = nav_items(site, lang, None);
     ctx.insert("nav", &nav);
     ctx
