@@ -142,10 +142,8 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str, shown_path: &Path) -> Result<SiteConfig> {
-        let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
-            Error::Site(vec![Diagnostic::error(shown_path, line, toml_message(&e))])
-        })?;
+        let mut config: SiteConfig = toml::from_str(text)
+            .map_err(|e| Error::Site(vec![toml_diagnostic(&e, text, shown_path)]))?;
         if let Ok(endpoint) = std::env::var("HELPSITE_FORM_ENDPOINT") {
             if !endpoint.is_empty() {
                 config.form.endpoint = endpoint;
@@ -271,15 +269,33 @@ pub fn default_theme_dir() -> PathBuf {
         .join("default")
 }
 
-/// toml's message without its own source excerpt: we print file:line ourselves.
-fn toml_message(e: &toml::de::Error) -> String {
+/// toml's message turned into ours (we print file:line ourselves), with a hint.
+fn toml_diagnostic(e: &toml::de::Error, text: &str, shown_path: &Path) -> Diagnostic {
+    let line = e.span().map(|s| line_of(text, s.start));
     let msg = e.message().trim().to_string();
     // serde says: unknown field `foo`, expected one of `a`, `b`
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let key = rest.split(',').next().unwrap_or(rest);
-        return format!("unknown key {key} ({msg})");
+    if let Some(key) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        let known: Vec<&str> = msg
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or("")
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .collect();
+        let help = match crate::content::front_matter::did_you_mean(key, &known) {
+            Some(k) => format!(
+                "did you mean \"{k}\"? Keys allowed here: {}",
+                known.join(", ")
+            ),
+            None => format!("keys allowed here: {}", known.join(", ")),
+        };
+        return Diagnostic::error(shown_path, line, format!("unknown key \"{key}\""))
+            .with_help(help);
     }
-    msg
+    Diagnostic::error(shown_path, line, msg)
 }
 
 #[cfg(test)]

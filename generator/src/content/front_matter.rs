@@ -113,6 +113,8 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
                 ),
                 None => format!("keys a page may use: {}", KEYS.join(", ")),
             });
+        } else if msg.contains("datetime") || msg.contains("invalid date") {
+            d.help = Some("write a date without quotes, like updated = 2024-05-02".into());
         } else if msg.contains("unknown variant") {
             d.help = Some("kind is one of: page, faq, policy, contact, thanks, form-error".into());
         }

@@ -22,6 +22,7 @@ pub struct Labels {
     pub caution: String,
     pub table: String,
     pub question_link: String,
+    pub footnote_back: String,
 }
 
 pub struct RenderOptions<'a> {
@@ -133,6 +134,7 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut heading: Option<(u8, Option<String>, usize, Vec<Event>)> = None;
     let mut image_alt: Option<(usize, String)> = None;
     let mut in_code = false;
+    let mut footnotes: Vec<String> = Vec::new();
     // Inside a link that is already isolated left-to-right.
     let mut in_ltr_link = false;
 
@@ -290,14 +292,35 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                     None => Event::Text(t),
                 }
             }
+            // Footnotes: numbered in order of first reference, with links both ways.
             Event::FootnoteReference(name) => {
-                out.ids.push(format!("fr-{name}-1"));
-                Event::FootnoteReference(name)
+                let n = footnote_number(&mut footnotes, &name);
+                let id = attr(&slugify(&name));
+                let first = !out.ids.contains(&format!("fnref-{id}"));
+                let back = if first {
+                    out.ids.push(format!("fnref-{id}"));
+                    format!(" id=\"fnref-{id}\"")
+                } else {
+                    String::new()
+                };
+                Event::InlineHtml(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\"{back}>{n}</a></sup>")
+                        .into(),
+                )
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                out.ids.push(name.to_string());
-                Event::Start(Tag::FootnoteDefinition(name))
+                let n = footnote_number(&mut footnotes, &name);
+                let id = attr(&slugify(&name));
+                out.ids.push(format!("fn-{id}"));
+                Event::Html(
+                    format!(
+                        "<div class=\"footnote\" id=\"fn-{id}\"><p class=\"footnote-label\"><a href=\"#fnref-{id}\">{n}<span class=\"visually-hidden\"> {}</span></a></p>\n",
+                        attr(&opts.labels.footnote_back)
+                    )
+                    .into(),
+                )
             }
+            Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
             other => other,
         };
         sink(&mut question, &mut main).push(event);
@@ -412,6 +435,16 @@ fn join(dir: &str, rel: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+fn footnote_number(seen: &mut Vec<String>, name: &str) -> usize {
+    match seen.iter().position(|n| n == name) {
+        Some(i) => i + 1,
+        None => {
+            seen.push(name.to_string());
+            seen.len()
+        }
+    }
 }
 
 fn level_num(level: HeadingLevel) -> u8 {

@@ -10,6 +10,7 @@ fn labels() -> Labels {
         caution: "Caution".into(),
         table: "Table".into(),
         question_link: "Link to this question".into(),
+        footnote_back: "Back to reference".into(),
     }
 }
 
@@ -151,4 +152,18 @@ fn tables_scroll_in_a_focusable_region_and_images_need_alt() {
         .findings
         .iter()
         .any(|f| f.message.contains("alt") && !f.error));
+}
+
+#[test]
+fn footnotes_link_both_ways() {
+    let r = render_with("Text.[^note]\n\n[^note]: The note.\n", false, false, false);
+    assert!(
+        r.html.contains(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-note\" id=\"fnref-note\">1</a></sup>"
+        ),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<div class=\"footnote\" id=\"fn-note\"><p class=\"footnote-label\"><a href=\"#fnref-note\""), "{}", r.html);
+    assert!(r.ids.contains(&"fn-note".to_string()) && r.ids.contains(&"fnref-note".to_string()));
 }

@@ -270,6 +270,7 @@ pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
         caution: t("alert_caution"),
         table: t("table_label"),
         question_link: t("faq_question_link"),
+        footnote_back: t("footnote_back"),
     }
 }
 

@@ -1,0 +1,124 @@
+//! Every invalid fixture under tests/fixtures/invalid fails with exact,
+//! located diagnostics (snapshots), and the CLI exits non-zero with them.
+
+mod common;
+
+use common::*;
+use generator::site::{self, BuildOptions};
+
+fn diagnostics_of(root: &std::path::Path) -> String {
+    match site::render_site(root, &BuildOptions::default()) {
+        Ok(_) => panic!("{} built, but it is invalid", root.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn each_invalid_fixture_reports_file_line_and_help() {
+    let dir = fixture("invalid");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let text = diagnostics_of(&dir.join(&name));
+        assert!(text.contains(": error: "), "{name}: {text}");
+        insta::assert_snapshot!(format!("invalid_{name}"), text);
+    }
+}
+
+#[test]
+fn several_errors_are_all_reported_at_once() {
+    let text = diagnostics_of(&fixture("invalid/several-errors"));
+    assert!(text.contains("content/en/_index.md:4"), "{text}");
+    assert!(text.contains("content/en/a.md:2"), "{text}");
+    assert!(text.contains("content/en/b.md:3"), "{text}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named() {
+    let site = copy_site(&fixture("minimal"));
+    std::fs::write(
+        site.path().join("content/en/latin1.md"),
+        b"+++\ntitle = \"Caf\xe9\"\n+++\n",
+    )
+    .unwrap();
+    let text = diagnostics_of(site.path());
+    assert!(
+        text.contains("content/en/latin1.md:2: error: the file is not valid UTF-8 text"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_ui_string_names_key_and_language() {
+    let site = copy_site(&fixture("minimal"));
+    copy_dir(&repo().join("themes"), &site.path().join("themes"));
+    let en = site.path().join("themes/default/i18n/en.toml");
+    let text = std::fs::read_to_string(&en).unwrap();
+    let fi: String = text
+        .lines()
+        .filter(|l| !l.starts_with("toc_title"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(site.path().join("themes/default/i18n/fi.toml"), fi).unwrap();
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[languages.fi]\nname = \"Suomi\"\n"),
+    )
+    .unwrap();
+    let out = diagnostics_of(site.path());
+    assert!(out.contains("themes/default/i18n/fi.toml: error: UI string \"toc_title\" is missing in language \"fi\""), "{out}");
+
+    // With a fallback configured, the key is filled from it and the build passes.
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        toml.replacen(
+            "[languages.en]",
+            "[i18n]\nfallback = \"en\"\n\n[languages.en]",
+            1,
+        ),
+    )
+    .unwrap();
+    site::render_site(site.path(), &BuildOptions::default()).unwrap();
+}
+
+#[test]
+fn cli_exits_non_zero_and_prints_file_and_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["build", "--root"])
+        .arg(fixture("invalid/front-matter-typo"))
+        .arg("--out")
+        .arg(std::env::temp_dir().join("helpsite-never-written"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/en/_index.md:3: error: front matter: unknown key \"descripton\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean \"description\""), "{stderr}");
+    assert!(!std::env::temp_dir().join("helpsite-never-written").exists());
+
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["check", "--root"])
+        .arg(fixture("invalid/broken-link"))
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["check", "--root"])
+        .arg(fixture("minimal"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
