@@ -1,0 +1,65 @@
+// Debian's Chromium driven by playwright-core (no browser download), and a
+// page watcher that fails a test on console errors, uncaught exceptions and
+// Content-Security-Policy violations.
+
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Records what went wrong on the pages of a browser context:
+ * console errors, uncaught page errors, CSP violations (from the
+ * securitypolicyviolation event, reported through a binding), failed requests.
+ * problems() lists them; reset() forgets them.
+ */
+export async function watch(context) {
+  const seen = [];
+  await context.exposeBinding('__reportCsp', ({ page }, v) => {
+    seen.push({
+      kind: 'csp',
+      url: page.url(),
+      text: `${v.effectiveDirective} blocked ${v.blockedURI || '(inline)'} at ${v.sourceFile || '?'}:${v.lineNumber}`,
+    });
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCsp({
+        effectiveDirective: e.effectiveDirective,
+        blockedURI: e.blockedURI,
+        sourceFile: e.sourceFile,
+        lineNumber: e.lineNumber,
+      });
+    });
+  });
+  const hook = (page) => {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') seen.push({ kind: 'console', url: page.url(), text: msg.text() });
+    });
+    page.on('pageerror', (err) => seen.push({ kind: 'exception', url: page.url(), text: String(err) }));
+    page.on('requestfailed', (req) =>
+      seen.push({ kind: 'request', url: page.url(), text: `${req.url()}: ${req.failure()?.errorText}` }),
+    );
+  };
+  context.pages().forEach(hook);
+  context.on('page', hook);
+  return {
+    problems: () => seen.slice(),
+    reset: () => {
+      seen.length = 0;
+    },
+    format: (list = seen) => list.map((p) => `  [${p.kind}] ${p.url}: ${p.text}`).join('\n'),
+  };
+}
