@@ -1,1 +1,63 @@
-//! Contact-form handler (placeholder; see issue 3).
+//! The contact-form handler (CONTRACT.md §5).
+//!
+//! One axum application that runs inside AWS Lambda (`bin/handler.rs`, through
+//! `lambda_http`) and as a plain local server (`helpsite serve`,
+//! `bin/handler-local.rs`). A valid submission is stored in the archive
+//! first, then mailed; see `handler/README-section.md`.
+//!
+//! ```no_run
+//! # let root = std::path::Path::new(".");
+//! let cfg = handler::Config::local(root, vec!["en".into()], "en".into(), vec![]);
+//! let app: axum::Router = axum::Router::new().nest("/api", handler::router(cfg));
+//! ```
+
+pub mod app;
+pub mod archive;
+#[cfg(feature = "aws")]
+pub mod aws;
+pub mod config;
+pub mod email;
+pub mod input;
+pub mod mailer;
+pub mod reference;
+pub mod service;
+pub mod time;
+
+use std::sync::Arc;
+
+pub use app::AppState;
+pub use config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
+pub use service::{redeliver, RedeliverReport, Services};
+
+/// `POST /contact` and `OPTIONS /contact`; nest it where the site posts
+/// (`helpsite serve`: under `/api`).
+pub fn router(config: Config) -> axum::Router {
+    app::routes(Arc::new(AppState::new(config)), &["/contact"])
+}
+
+/// The router of the Lambda function: answers at `/contact`, `/api/contact`
+/// and `/` (a Function URL's root), whichever the deployment routes.
+pub fn lambda_router(config: Config) -> axum::Router {
+    app::routes(Arc::new(AppState::new(config)), LAMBDA_PATHS)
+}
+
+/// The paths [`lambda_router`] answers at.
+pub const LAMBDA_PATHS: &[&str] = &["/", "/contact", "/api/contact"];
+
+/// Logs for the binaries: JSON lines in Lambda (`json = true`), readable
+/// text otherwise; `RUST_LOG` filters (default `info`).
+#[cfg(feature = "aws")]
+pub fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if json {
+        builder
+            .json()
+            .with_current_span(false)
+            .without_time()
+            .try_init()
+    } else {
+        builder.try_init()
+    };
+}

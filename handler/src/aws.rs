@@ -1,0 +1,254 @@
+//! The AWS side (feature `aws`): S3 archive with conditional writes, SES v2
+//! raw sending, and the shared SDK configuration.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+
+use crate::archive::{is_safe_key, parse_record, ArchiveError, Created, PendingEntry, Record};
+use crate::config::AwsSettings;
+use crate::email::Outgoing;
+use crate::mailer::MailError;
+
+/// Loads the SDK configuration (credentials and region from the usual
+/// chain: Lambda's role, env, profile) with our retry and timeout bounds.
+pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(s.max_attempts.max(1))
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_timeout(s.operation_timeout)
+                .build(),
+        );
+    if let Some(region) = &s.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    loader.load().await
+}
+
+/// Sends raw MIME through SES v2.
+#[derive(Debug, Clone)]
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+    configuration_set: Option<String>,
+}
+
+impl SesMailer {
+    pub fn new(sdk: &aws_config::SdkConfig, s: &AwsSettings) -> SesMailer {
+        let mut b = aws_sdk_sesv2::config::Builder::from(sdk);
+        if let Some(url) = &s.ses_endpoint {
+            b = b.endpoint_url(url);
+        }
+        SesMailer {
+            client: aws_sdk_sesv2::Client::from_conf(b.build()),
+            configuration_set: s.ses_configuration_set.clone(),
+        }
+    }
+
+    pub async fn send(&self, msg: &Outgoing) -> Result<String, MailError> {
+        let raw = RawMessage::builder()
+            .data(Blob::new(msg.raw.clone()))
+            .build()
+            .map_err(|e| MailError(e.to_string()))?;
+        let out = self
+            .client
+            .send_email()
+            .from_email_address(&msg.envelope.from)
+            .destination(
+                Destination::builder()
+                    .set_to_addresses(Some(msg.envelope.to.clone()))
+                    .build(),
+            )
+            .content(EmailContent::builder().raw(raw).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                MailError(format!(
+                    "SES SendEmail: {}",
+                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                ))
+            })?;
+        Ok(out.message_id().unwrap_or_default().to_string())
+    }
+}
+
+/// An S3 bucket under a key prefix.
+#[derive(Debug, Clone)]
+pub struct S3Archive {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    prefix: String,
+}
+
+fn s3_error<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    what: &str,
+    e: &aws_sdk_s3::error::SdkError<E, R>,
+) -> ArchiveError {
+    ArchiveError(format!(
+        "S3 {what}: {}",
+        aws_sdk_s3::error::DisplayErrorContext(e)
+    ))
+}
+
+impl S3Archive {
+    pub fn new(
+        sdk: &aws_config::SdkConfig,
+        s: &AwsSettings,
+        bucket: String,
+        prefix: String,
+    ) -> S3Archive {
+        let mut b = aws_sdk_s3::config::Builder::from(sdk).force_path_style(s.s3_path_style);
+        if let Some(url) = &s.s3_endpoint {
+            b = b.endpoint_url(url);
+        }
+        S3Archive {
+            client: aws_sdk_s3::Client::from_conf(b.build()),
+            bucket,
+            prefix,
+        }
+    }
+
+    fn record_key(&self, key: &str) -> String {
+        format!("{}submissions/{key}.json", self.prefix)
+    }
+
+    fn pending_key(&self, key: &str) -> String {
+        format!("{}pending/{key}", self.prefix)
+    }
+
+    pub(crate) async fn create(&self, key: &str, body: &[u8]) -> Result<Created, ArchiveError> {
+        if !is_safe_key(key) {
+            return Err(ArchiveError(format!("unsafe key {key:?}")));
+        }
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.pending_key(key))
+            .body(ByteStream::from_static(b""))
+            .send()
+            .await
+            .map_err(|e| s3_error("PutObject (pending marker)", &e))?;
+        let put = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.record_key(key))
+            .content_type("application/json")
+            .if_none_match("*")
+            .body(ByteStream::from(body.to_vec()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(Created::New),
+            Err(e) => {
+                // 412: the record exists; 409: a concurrent conditional write of the same key.
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                if matches!(status, Some(412 | 409)) {
+                    match self.load(key).await? {
+                        Some(existing) => Ok(Created::Exists(Box::new(existing))),
+                        None => Err(ArchiveError(format!(
+                            "S3 conditional write conflict on {key}"
+                        ))),
+                    }
+                } else {
+                    Err(s3_error("PutObject", &e))
+                }
+            }
+        }
+    }
+
+    pub(crate) async fn update(&self, key: &str, body: &[u8]) -> Result<(), ArchiveError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.record_key(key))
+            .content_type("application/json")
+            .body(ByteStream::from(body.to_vec()))
+            .send()
+            .await
+            .map_err(|e| s3_error("PutObject", &e))?;
+        Ok(())
+    }
+
+    pub(crate) async fn load(&self, key: &str) -> Result<Option<Record>, ArchiveError> {
+        let got = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.record_key(key))
+            .send()
+            .await;
+        match got {
+            Ok(out) => {
+                let bytes = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| ArchiveError(format!("S3 GetObject body: {e}")))?;
+                parse_record(&bytes.into_bytes(), key).map(Some)
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+            Err(e) => Err(s3_error("GetObject", &e)),
+        }
+    }
+
+    pub(crate) async fn clear_pending(&self, key: &str) -> Result<(), ArchiveError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(self.pending_key(key))
+            .send()
+            .await
+            .map_err(|e| s3_error("DeleteObject", &e))?;
+        Ok(())
+    }
+
+    pub(crate) async fn pending(&self) -> Result<Vec<PendingEntry>, ArchiveError> {
+        let prefix = format!("{}pending/", self.prefix);
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| s3_error("ListObjectsV2", &e))?;
+            for obj in page.contents() {
+                let Some(key) = obj.key().and_then(|k| k.strip_prefix(&prefix)) else {
+                    continue;
+                };
+                if !is_safe_key(key) {
+                    continue;
+                }
+                let modified_ms = obj
+                    .last_modified()
+                    .and_then(|t| t.to_millis().ok())
+                    .map(|m| m.max(0) as u64);
+                out.push(PendingEntry {
+                    key: key.to_string(),
+                    modified_ms,
+                });
+            }
+            match page.next_continuation_token() {
+                Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+}

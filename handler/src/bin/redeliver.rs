@@ -1,0 +1,76 @@
+//! Sends the submissions still pending in the archive.
+//!
+//! - In Lambda (an EventBridge schedule invokes it; the event is ignored):
+//!   configured from `CONTACT_*` variables like the handler.
+//! - By hand: `redeliver --local <root>` for the archive `helpsite serve`
+//!   keeps in `<root>/.archive` (mail goes to `<root>/.outbox`), or plain
+//!   `redeliver` with the `CONTACT_*` environment.
+//!
+//! Exit status 1 when some submission could still not be sent.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use handler::{Config, Services};
+
+#[derive(Parser)]
+#[command(about = "Send the contact-form submissions still pending in the archive")]
+struct Args {
+    /// Site root whose `.archive` / `.outbox` `helpsite serve` uses.
+    #[arg(long, value_name = "ROOT")]
+    local: Option<PathBuf>,
+    /// Only send submissions at least this many seconds old
+    /// (default: 0 with --local, else CONTACT_REDELIVER_MIN_AGE_SECONDS or 120).
+    #[arg(long, value_name = "SECONDS")]
+    min_age: Option<u64>,
+}
+
+async fn run_once(
+    cfg: &Config,
+    min_age: Duration,
+) -> Result<handler::RedeliverReport, lambda_http::Error> {
+    let services = Services::from_config(cfg).await?;
+    Ok(handler::redeliver(cfg, &services, min_age).await?)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        handler::init_tracing(true);
+        let cfg = Config::from_env()?;
+        let cfg = &cfg;
+        return lambda_http::lambda_runtime::run(lambda_http::service_fn(
+            move |_event: lambda_http::LambdaEvent<serde_json::Value>| async move {
+                let report = run_once(cfg, cfg.redeliver_min_age).await?;
+                Ok::<_, lambda_http::Error>(serde_json::to_value(report)?)
+            },
+        ))
+        .await;
+    }
+
+    handler::init_tracing(false);
+    let args = Args::parse();
+    let cfg = match &args.local {
+        Some(root) => Config::local(
+            root,
+            helpsite_form::MESSAGE_LANGUAGES
+                .iter()
+                .map(|l| l.to_string())
+                .collect(),
+            "en".into(),
+            Vec::new(),
+        ),
+        None => Config::from_env()?,
+    };
+    let min_age = args
+        .min_age
+        .map(Duration::from_secs)
+        .unwrap_or(cfg.redeliver_min_age);
+    let report = run_once(&cfg, min_age).await?;
+    println!("{}", serde_json::to_string(&report)?);
+    if report.failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}

@@ -1,0 +1,603 @@
+//! Settings: [`Config::local`] for `helpsite serve`, [`Config::from_env`] for
+//! Lambda and `handler-local` (see `handler/README-section.md`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::email::Mailbox;
+
+/// Where accepted submissions are stored before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArchiveConfig {
+    /// A folder on disk (`submissions/`, `pending/` inside it).
+    Local(PathBuf),
+    /// An S3 bucket and key prefix (no leading slash; empty or ending in `/`).
+    S3 { bucket: String, prefix: String },
+}
+
+/// How email leaves the handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailerConfig {
+    /// Each message is written as an `.eml` file into this folder.
+    Outbox(PathBuf),
+    /// Amazon SES v2, raw MIME content.
+    Ses,
+}
+
+/// Per-client rate limit: `burst` requests, refilled evenly over `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per: Duration,
+}
+
+/// AWS client settings. Endpoints default to the SDK's own resolution, which
+/// also honours `AWS_ENDPOINT_URL_SESV2` / `AWS_ENDPOINT_URL_S3`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub ses_endpoint: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_path_style: bool,
+    /// Total attempts per SES / S3 call, the first included (SDK standard retry).
+    pub max_attempts: u32,
+    /// Bound on one SDK operation, retries included.
+    pub operation_timeout: Duration,
+    pub ses_configuration_set: Option<String>,
+}
+
+impl Default for AwsSettings {
+    fn default() -> Self {
+        AwsSettings {
+            region: None,
+            ses_endpoint: None,
+            s3_endpoint: None,
+            s3_path_style: false,
+            max_attempts: 3,
+            operation_timeout: Duration::from_secs(10),
+            ses_configuration_set: None,
+        }
+    }
+}
+
+/// Every setting of the handler.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `From:` of every message: a verified SES identity.
+    pub sender: Mailbox,
+    /// `To:` of support messages.
+    pub recipients: Vec<Mailbox>,
+    /// Origins (`https://help.example.com`) that may post cross-origin; `*` allows any.
+    pub allowed_origins: Vec<String>,
+    /// Also allow an `Origin` equal to the request's own `Host` (local serving).
+    pub allow_same_origin: bool,
+    /// Language codes of the site; `lang` must be one of them.
+    pub languages: Vec<String>,
+    pub default_language: String,
+    /// Topic identifiers; `topic` must be one of them.
+    pub topics: Vec<String>,
+    /// Thank-you page: `{lang}` and `{ref}` are replaced.
+    pub thanks_url: String,
+    /// Error page: `{lang}` and `{code}` are replaced.
+    pub error_url: String,
+    /// Per-language overrides of `thanks_url` / `error_url`.
+    pub thanks_url_by_lang: HashMap<String, String>,
+    pub error_url_by_lang: HashMap<String, String>,
+    pub archive: ArchiveConfig,
+    pub mailer: MailerConfig,
+    /// Send the visitor an acknowledgement with their reference.
+    pub acknowledge: bool,
+    /// Name shown in acknowledgements.
+    pub site_name: String,
+    /// A post with `started_at` less than this before receipt is spam.
+    pub min_fill_time: Duration,
+    /// `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
+    /// Prefix of reference IDs (`HS` → `HS-7K4M-2QXF`).
+    pub reference_prefix: String,
+    /// Take the client address for rate limiting from `X-Forwarded-For`
+    /// (only behind a proxy you run; Lambda events carry it already).
+    pub trust_forwarded_for: bool,
+    /// Redeliver only pending submissions at least this old, so that a
+    /// request still sending is not doubled.
+    pub redeliver_min_age: Duration,
+    pub aws: AwsSettings,
+}
+
+/// The thank-you page of the local configuration and the default.
+pub const DEFAULT_THANKS_URL: &str = "/{lang}/contact/thanks/?ref={ref}";
+/// The error page of the local configuration and the default.
+pub const DEFAULT_ERROR_URL: &str = "/{lang}/contact/error/?code={code}";
+
+impl Config {
+    /// Local development: archive in `<root>/.archive`, mail as `.eml` in
+    /// `<root>/.outbox`, redirects to `/{lang}/contact/thanks/?ref=REF` and
+    /// `/{lang}/contact/error/?code=CODE`; same-origin posts allowed.
+    pub fn local(
+        root: &Path,
+        languages: Vec<String>,
+        default_language: String,
+        topics: Vec<String>,
+    ) -> Config {
+        let languages = if languages.is_empty() {
+            vec![default_language.clone()]
+        } else {
+            languages
+        };
+        let topics = if topics.is_empty() {
+            helpsite_form::DEFAULT_TOPICS
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
+        } else {
+            topics
+        };
+        Config {
+            sender: Mailbox::new(Some("Help Center (local preview)"), "help@localhost"),
+            recipients: vec![Mailbox::new(Some("Support"), "support@localhost")],
+            allowed_origins: Vec::new(),
+            allow_same_origin: true,
+            languages,
+            default_language,
+            topics,
+            thanks_url: DEFAULT_THANKS_URL.into(),
+            error_url: DEFAULT_ERROR_URL.into(),
+            thanks_url_by_lang: HashMap::new(),
+            error_url_by_lang: HashMap::new(),
+            archive: ArchiveConfig::Local(root.join(".archive")),
+            mailer: MailerConfig::Outbox(root.join(".outbox")),
+            acknowledge: true,
+            site_name: "Help Center".into(),
+            min_fill_time: Duration::from_secs(3),
+            rate_limit: Some(RateLimit {
+                burst: 30,
+                per: Duration::from_secs(60),
+            }),
+            reference_prefix: "HS".into(),
+            trust_forwarded_for: false,
+            redeliver_min_age: Duration::ZERO,
+            aws: AwsSettings::default(),
+        }
+    }
+
+    /// Lambda / `handler-local` configuration from `CONTACT_*` environment
+    /// variables (see the README section for the table).
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Config::from_env`] over any lookup (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let in_lambda = get("AWS_LAMBDA_FUNCTION_NAME").is_some();
+
+        let sender_raw = get("CONTACT_SENDER").ok_or(ConfigError::Missing("CONTACT_SENDER"))?;
+        let sender = Mailbox::parse(&sender_raw).ok_or_else(|| {
+            ConfigError::invalid(
+                "CONTACT_SENDER",
+                &sender_raw,
+                "expected `Name <addr@domain>` or `addr@domain`",
+            )
+        })?;
+        let recipients_raw =
+            get("CONTACT_RECIPIENTS").ok_or(ConfigError::Missing("CONTACT_RECIPIENTS"))?;
+        let mut recipients = Vec::new();
+        for item in split_list(&recipients_raw) {
+            recipients.push(Mailbox::parse(&item).ok_or_else(|| {
+                ConfigError::invalid(
+                    "CONTACT_RECIPIENTS",
+                    &item,
+                    "expected `Name <addr@domain>` or `addr@domain`",
+                )
+            })?);
+        }
+        if recipients.is_empty() {
+            return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
+        }
+
+        let allowed_origins = get("CONTACT_ALLOWED_ORIGINS")
+            .map(|v| split_list(&v))
+            .unwrap_or_default();
+        for o in &allowed_origins {
+            if o != "*" && !(o.starts_with("https://") || o.starts_with("http://"))
+                || o.ends_with('/')
+            {
+                return Err(ConfigError::invalid(
+                    "CONTACT_ALLOWED_ORIGINS",
+                    o,
+                    "an origin is `scheme://host[:port]` without a path, or `*`",
+                ));
+            }
+        }
+
+        let languages = get("CONTACT_LANGUAGES")
+            .map(|v| split_list(&v))
+            .unwrap_or_else(|| vec!["en".into()]);
+        if languages.is_empty() {
+            return Err(ConfigError::Missing("CONTACT_LANGUAGES"));
+        }
+        let default_language =
+            get("CONTACT_DEFAULT_LANGUAGE").unwrap_or_else(|| languages[0].clone());
+        if !languages.contains(&default_language) {
+            return Err(ConfigError::invalid(
+                "CONTACT_DEFAULT_LANGUAGE",
+                &default_language,
+                "must be one of CONTACT_LANGUAGES",
+            ));
+        }
+        let topics = get("CONTACT_TOPICS")
+            .map(|v| split_list(&v))
+            .unwrap_or_else(|| {
+                helpsite_form::DEFAULT_TOPICS
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect()
+            });
+        if topics.is_empty() {
+            return Err(ConfigError::Missing("CONTACT_TOPICS"));
+        }
+
+        let thanks_url = get("CONTACT_THANKS_URL").unwrap_or_else(|| DEFAULT_THANKS_URL.into());
+        let error_url = get("CONTACT_ERROR_URL").unwrap_or_else(|| DEFAULT_ERROR_URL.into());
+        let mut thanks_url_by_lang = HashMap::new();
+        let mut error_url_by_lang = HashMap::new();
+        for lang in &languages {
+            let suffix = lang.to_uppercase().replace('-', "_");
+            if let Some(v) = get(&format!("CONTACT_THANKS_URL_{suffix}")) {
+                thanks_url_by_lang.insert(lang.clone(), v);
+            }
+            if let Some(v) = get(&format!("CONTACT_ERROR_URL_{suffix}")) {
+                error_url_by_lang.insert(lang.clone(), v);
+            }
+        }
+
+        let archive = match get("CONTACT_ARCHIVE") {
+            Some(v) => parse_archive(&v)?,
+            None if in_lambda => return Err(ConfigError::Missing("CONTACT_ARCHIVE")),
+            None => ArchiveConfig::Local(PathBuf::from(".archive")),
+        };
+        let mailer = match get("CONTACT_MAILER").as_deref() {
+            Some("ses") => MailerConfig::Ses,
+            Some("outbox") => MailerConfig::Outbox(
+                get("CONTACT_OUTBOX")
+                    .unwrap_or_else(|| ".outbox".into())
+                    .into(),
+            ),
+            Some(other) => {
+                return Err(ConfigError::invalid(
+                    "CONTACT_MAILER",
+                    other,
+                    "expected `ses` or `outbox`",
+                ))
+            }
+            None if in_lambda => MailerConfig::Ses,
+            None => MailerConfig::Outbox(
+                get("CONTACT_OUTBOX")
+                    .unwrap_or_else(|| ".outbox".into())
+                    .into(),
+            ),
+        };
+        if !cfg!(feature = "aws")
+            && (mailer == MailerConfig::Ses || matches!(archive, ArchiveConfig::S3 { .. }))
+        {
+            return Err(ConfigError::invalid(
+                "CONTACT_MAILER/CONTACT_ARCHIVE",
+                "ses/s3",
+                "this build has no AWS support (feature `aws`)",
+            ));
+        }
+
+        let rate_limit = match get("CONTACT_RATE_LIMIT").as_deref() {
+            None => Some(RateLimit {
+                burst: 10,
+                per: Duration::from_secs(600),
+            }),
+            Some("off") => None,
+            Some(v) => Some(parse_rate(v).ok_or_else(|| {
+                ConfigError::invalid(
+                    "CONTACT_RATE_LIMIT",
+                    v,
+                    "expected `N/SECONDS` (e.g. `10/600`) or `off`",
+                )
+            })?),
+        };
+        let reference_prefix = get("CONTACT_REFERENCE_PREFIX").unwrap_or_else(|| "HS".into());
+        if reference_prefix.is_empty()
+            || reference_prefix.len() > 8
+            || !reference_prefix
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Err(ConfigError::invalid(
+                "CONTACT_REFERENCE_PREFIX",
+                &reference_prefix,
+                "1 to 8 capital letters or digits",
+            ));
+        }
+
+        let aws = AwsSettings {
+            region: get("CONTACT_AWS_REGION"),
+            ses_endpoint: get("CONTACT_SES_ENDPOINT"),
+            s3_endpoint: get("CONTACT_S3_ENDPOINT"),
+            s3_path_style: parse_bool(&get, "CONTACT_S3_PATH_STYLE", false)?,
+            max_attempts: parse_num(&get, "CONTACT_AWS_MAX_ATTEMPTS", 3)?.max(1) as u32,
+            operation_timeout: Duration::from_secs(
+                parse_num(&get, "CONTACT_AWS_TIMEOUT_SECONDS", 10)?.max(1),
+            ),
+            ses_configuration_set: get("CONTACT_SES_CONFIGURATION_SET"),
+        };
+
+        Ok(Config {
+            site_name: get("CONTACT_SITE_NAME")
+                .or_else(|| sender.name.clone())
+                .unwrap_or_else(|| "Help Center".into()),
+            sender,
+            recipients,
+            allowed_origins,
+            allow_same_origin: parse_bool(&get, "CONTACT_ALLOW_SAME_ORIGIN", false)?,
+            languages,
+            default_language,
+            topics,
+            thanks_url,
+            error_url,
+            thanks_url_by_lang,
+            error_url_by_lang,
+            archive,
+            mailer,
+            acknowledge: parse_bool(&get, "CONTACT_ACKNOWLEDGE", false)?,
+            min_fill_time: Duration::from_millis(parse_num(&get, "CONTACT_MIN_FILL_MS", 3000)?),
+            rate_limit,
+            reference_prefix,
+            trust_forwarded_for: parse_bool(&get, "CONTACT_TRUST_FORWARDED_FOR", false)?,
+            redeliver_min_age: Duration::from_secs(parse_num(
+                &get,
+                "CONTACT_REDELIVER_MIN_AGE_SECONDS",
+                120,
+            )?),
+            aws,
+        })
+    }
+
+    /// The thank-you URL for `lang` with the reference filled in.
+    pub fn thanks_location(&self, lang: &str, reference: &str) -> String {
+        let template = self
+            .thanks_url_by_lang
+            .get(lang)
+            .unwrap_or(&self.thanks_url);
+        template
+            .replace("{lang}", &url_component(lang))
+            .replace("{ref}", &url_component(reference))
+    }
+
+    /// The error-page URL for `lang` with the error code filled in.
+    pub fn error_location(&self, lang: &str, code: &str) -> String {
+        let template = self.error_url_by_lang.get(lang).unwrap_or(&self.error_url);
+        template
+            .replace("{lang}", &url_component(lang))
+            .replace("{code}", &url_component(code))
+    }
+}
+
+/// RFC 3986 unreserved characters stay as they are.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+fn url_component(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn parse_archive(v: &str) -> Result<ArchiveConfig, ConfigError> {
+    if let Some(rest) = v.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(ConfigError::invalid(
+                "CONTACT_ARCHIVE",
+                v,
+                "expected `s3://bucket[/prefix]`",
+            ));
+        }
+        let prefix = prefix.trim_matches('/');
+        let prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        Ok(ArchiveConfig::S3 {
+            bucket: bucket.to_string(),
+            prefix,
+        })
+    } else {
+        Ok(ArchiveConfig::Local(PathBuf::from(
+            v.strip_prefix("file://").unwrap_or(v),
+        )))
+    }
+}
+
+fn parse_rate(v: &str) -> Option<RateLimit> {
+    let (n, secs) = v.split_once('/')?;
+    let burst: u32 = n.trim().parse().ok()?;
+    let secs: u64 = secs.trim().parse().ok()?;
+    (burst > 0 && secs > 0).then(|| RateLimit {
+        burst,
+        per: Duration::from_secs(secs),
+    })
+}
+
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(key).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::invalid(key, other, "expected true or false")),
+    }
+}
+
+fn parse_num(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| ConfigError::invalid(key, &v, "expected a whole number")),
+    }
+}
+
+/// A setting that is missing or cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("environment variable {0} is required")]
+    Missing(&'static str),
+    #[error("environment variable {var}={value:?}: {reason}")]
+    Invalid {
+        var: String,
+        value: String,
+        reason: &'static str,
+    },
+}
+
+impl ConfigError {
+    fn invalid(var: &str, value: &str, reason: &'static str) -> ConfigError {
+        ConfigError::Invalid {
+            var: var.to_string(),
+            value: value.to_string(),
+            reason,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn minimal_env() {
+        let c = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "Help <help@example.com>"),
+            ("CONTACT_RECIPIENTS", "a@example.com, B <b@example.com>"),
+        ]))
+        .unwrap();
+        assert_eq!(c.sender.addr, "help@example.com");
+        assert_eq!(c.recipients.len(), 2);
+        assert_eq!(c.languages, vec!["en"]);
+        assert_eq!(c.archive, ArchiveConfig::Local(".archive".into()));
+        assert!(matches!(c.mailer, MailerConfig::Outbox(_)));
+        assert_eq!(c.topics.len(), helpsite_form::DEFAULT_TOPICS.len());
+    }
+
+    #[test]
+    fn lambda_env_needs_archive_and_uses_ses() {
+        let base = [
+            ("AWS_LAMBDA_FUNCTION_NAME", "f"),
+            ("CONTACT_SENDER", "help@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+        ];
+        assert_eq!(
+            Config::from_lookup(env(&base)).unwrap_err(),
+            ConfigError::Missing("CONTACT_ARCHIVE")
+        );
+        let mut with = base.to_vec();
+        with.push(("CONTACT_ARCHIVE", "s3://bucket/some/prefix/"));
+        with.push(("CONTACT_LANGUAGES", "en,fi,fa"));
+        with.push(("CONTACT_THANKS_URL_FI", "/fi/kiitos/?ref={ref}"));
+        with.push(("CONTACT_RATE_LIMIT", "3/60"));
+        let c = Config::from_lookup(env(&with)).unwrap();
+        assert_eq!(
+            c.archive,
+            ArchiveConfig::S3 {
+                bucket: "bucket".into(),
+                prefix: "some/prefix/".into()
+            }
+        );
+        assert_eq!(c.mailer, MailerConfig::Ses);
+        assert_eq!(
+            c.thanks_location("fi", "HS-AAAA-BBBB"),
+            "/fi/kiitos/?ref=HS-AAAA-BBBB"
+        );
+        assert_eq!(
+            c.thanks_location("en", "HS-1"),
+            "/en/contact/thanks/?ref=HS-1"
+        );
+        assert_eq!(
+            c.rate_limit,
+            Some(RateLimit {
+                burst: 3,
+                per: Duration::from_secs(60)
+            })
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "not an address"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("CONTACT_SENDER"), "{e}");
+        let e = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_ALLOWED_ORIGINS", "https://help.example.com/"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("CONTACT_ALLOWED_ORIGINS"), "{e}");
+        let e = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_LANGUAGES", "en,fi"),
+            ("CONTACT_DEFAULT_LANGUAGE", "ru"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("CONTACT_DEFAULT_LANGUAGE"), "{e}");
+    }
+
+    #[test]
+    fn local_config_matches_the_contract() {
+        let c = Config::local(
+            Path::new("/site"),
+            vec!["en".into(), "fi".into()],
+            "en".into(),
+            vec![],
+        );
+        assert_eq!(c.archive, ArchiveConfig::Local("/site/.archive".into()));
+        assert_eq!(c.mailer, MailerConfig::Outbox("/site/.outbox".into()));
+        assert_eq!(
+            c.thanks_location("fi", "HS-7K4M-2QXF"),
+            "/fi/contact/thanks/?ref=HS-7K4M-2QXF"
+        );
+        assert_eq!(
+            c.error_location("en", "invalid_email"),
+            "/en/contact/error/?code=invalid_email"
+        );
+    }
+}

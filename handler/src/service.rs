@@ -1,0 +1,211 @@
+//! Store first, then send: the steps after a submission is found valid, and
+//! the redelivery of what could not be sent.
+
+use std::time::Duration;
+
+use tracing::{info, warn};
+
+use crate::archive::{AckStatus, Archive, Created, LocalArchive, Record, Status};
+use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig};
+use crate::email;
+use crate::input::Submission;
+use crate::mailer::Mailer;
+use crate::time::now_ms;
+
+/// The archive and the mailer a configuration names.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub archive: Archive,
+    pub mailer: Mailer,
+}
+
+impl Services {
+    /// Builds the clients (for AWS: loads credentials and region once).
+    pub async fn from_config(cfg: &Config) -> Result<Services, ConfigError> {
+        #[cfg(feature = "aws")]
+        let sdk =
+            if cfg.mailer == MailerConfig::Ses || matches!(cfg.archive, ArchiveConfig::S3 { .. }) {
+                Some(crate::aws::sdk_config(&cfg.aws).await)
+            } else {
+                None
+            };
+        let no_aws = || ConfigError::Invalid {
+            var: "CONTACT_MAILER/CONTACT_ARCHIVE".into(),
+            value: "ses/s3".into(),
+            reason: "this build has no AWS support (feature `aws`)",
+        };
+        let archive = match &cfg.archive {
+            ArchiveConfig::Local(dir) => Archive::Local(LocalArchive::new(dir.clone())),
+            #[cfg(feature = "aws")]
+            ArchiveConfig::S3 { bucket, prefix } => Archive::S3(crate::aws::S3Archive::new(
+                sdk.as_ref().expect("loaded for S3"),
+                &cfg.aws,
+                bucket.clone(),
+                prefix.clone(),
+            )),
+            #[cfg(not(feature = "aws"))]
+            ArchiveConfig::S3 { .. } => return Err(no_aws()),
+        };
+        let mailer = match &cfg.mailer {
+            MailerConfig::Outbox(dir) => Mailer::Outbox(dir.clone()),
+            #[cfg(feature = "aws")]
+            MailerConfig::Ses => Mailer::Ses(crate::aws::SesMailer::new(
+                sdk.as_ref().expect("loaded for SES"),
+                &cfg.aws,
+            )),
+            #[cfg(not(feature = "aws"))]
+            MailerConfig::Ses => return Err(no_aws()),
+        };
+        let _ = no_aws;
+        Ok(Services { archive, mailer })
+    }
+}
+
+/// What happened to an accepted submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub reference: String,
+    /// The same client submission id was stored before: nothing new was sent.
+    pub duplicate: bool,
+    /// The support email went out (false: it waits in the archive as pending).
+    pub delivered: bool,
+}
+
+/// Archives the submission, then mails it. Fails only when the archive
+/// cannot be written — then nothing was sent and the visitor should retry.
+pub async fn submit(
+    cfg: &Config,
+    services: &Services,
+    sub: Submission,
+    received_ms: u64,
+) -> Result<Accepted, crate::archive::ArchiveError> {
+    let reference = crate::reference::new_reference(&cfg.reference_prefix);
+    let mut rec = Record::new(sub, reference, received_ms, cfg.acknowledge);
+    if let Created::Exists(existing) = services.archive.create(&rec).await? {
+        info!(reference = %existing.reference, status = ?existing.status, "duplicate submission id; not sent again");
+        return Ok(Accepted {
+            reference: existing.reference,
+            duplicate: true,
+            delivered: existing.status == Status::Sent,
+        });
+    }
+    info!(reference = %rec.reference, topic = %rec.topic, lang = %rec.lang, "submission archived");
+    let delivered = deliver(cfg, services, &mut rec).await;
+    Ok(Accepted {
+        reference: rec.reference,
+        duplicate: false,
+        delivered,
+    })
+}
+
+/// Sends the support email of a stored record (and the acknowledgement, when
+/// configured), then records the outcome. Returns whether it was sent.
+pub async fn deliver(cfg: &Config, services: &Services, rec: &mut Record) -> bool {
+    rec.attempts += 1;
+    let msg = email::support_message(cfg, rec);
+    match services.mailer.send(&msg).await {
+        Ok(id) => {
+            info!(reference = %rec.reference, message_id = %id, attempts = rec.attempts, "support email sent");
+            rec.status = Status::Sent;
+            rec.sent_at_ms = Some(now_ms());
+            rec.last_error = None;
+            if rec.ack == AckStatus::Pending {
+                rec.ack = match services
+                    .mailer
+                    .send(&email::acknowledgement(cfg, rec))
+                    .await
+                {
+                    Ok(_) => AckStatus::Sent,
+                    Err(e) => {
+                        warn!(reference = %rec.reference, error = %e, "acknowledgement not sent");
+                        AckStatus::Failed
+                    }
+                };
+            }
+            if let Err(e) = services.archive.update(rec).await {
+                warn!(reference = %rec.reference, error = %e, "could not mark the record sent");
+            }
+            // Even if the record could not be updated, the marker goes: a
+            // sent message must not be sent again by redeliver.
+            if let Err(e) = services.archive.clear_pending(&rec.key).await {
+                warn!(reference = %rec.reference, error = %e, "could not clear the pending marker");
+            }
+            true
+        }
+        Err(e) => {
+            warn!(reference = %rec.reference, error = %e, attempts = rec.attempts, "support email not sent; left pending");
+            rec.last_error = Some(e.to_string());
+            if let Err(e) = services.archive.update(rec).await {
+                warn!(reference = %rec.reference, error = %e, "could not record the failure");
+            }
+            false
+        }
+    }
+}
+
+/// What a redelivery run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RedeliverReport {
+    pub sent: usize,
+    pub failed: usize,
+    /// Too recent: maybe still being sent by the request that stored it.
+    pub skipped: usize,
+    /// Markers of records already sent (or long gone) removed.
+    pub cleaned: usize,
+}
+
+/// A marker without its record is removed once this old (the record write
+/// that follows the marker has long failed).
+const ORPHAN_AGE: Duration = Duration::from_secs(3600);
+
+/// Sends every pending submission at least `min_age` old.
+pub async fn redeliver(
+    cfg: &Config,
+    services: &Services,
+    min_age: Duration,
+) -> Result<RedeliverReport, crate::archive::ArchiveError> {
+    let mut report = RedeliverReport::default();
+    let now = now_ms();
+    for entry in services.archive.pending().await? {
+        let rec = match services.archive.load(&entry.key).await {
+            Ok(r) => r,
+            Err(e) => {
+                warn!(key = %entry.key, error = %e, "pending record unreadable");
+                report.failed += 1;
+                continue;
+            }
+        };
+        match rec {
+            None => {
+                let age = entry.modified_ms.map(|m| now.saturating_sub(m));
+                if age.is_some_and(|a| a >= ORPHAN_AGE.as_millis() as u64) {
+                    services.archive.clear_pending(&entry.key).await?;
+                    report.cleaned += 1;
+                } else {
+                    report.skipped += 1;
+                }
+            }
+            Some(rec) if rec.status == Status::Sent => {
+                services.archive.clear_pending(&entry.key).await?;
+                report.cleaned += 1;
+            }
+            Some(mut rec) => {
+                if now.saturating_sub(rec.received_at_ms) < min_age.as_millis() as u64 {
+                    report.skipped += 1;
+                } else if deliver(cfg, services, &mut rec).await {
+                    report.sent += 1;
+                } else {
+                    report.failed += 1;
+                }
+            }
+        }
+    }
+    info!(
+        sent = report.sent,
+        failed = report.failed,
+        skipped = report.skipped,
+        cleaned = report.cleaned,
+        "redeliver done"
+    );
+    Ok(report)
+}
