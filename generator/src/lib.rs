@@ -3,11 +3,14 @@
 //! Data flows one way: [`config`] → [`content`] → [`markdown`] →
 //! [`templates`] → [`site::output`]; [`site`] drives it.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod i18n;
 pub mod markdown;
+pub mod report;
+pub mod serve;
 pub mod site;
 pub mod templates;
 

@@ -30,6 +30,16 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild on change, and answer the contact form.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Stop after this many seconds (for tests and scripts).
+        #[arg(long, hide = true)]
+        exit_after: Option<u64>,
+    },
     /// Run every check of a build, writing nothing.
     Check {
         #[arg(long, default_value = ".")]
@@ -37,7 +47,30 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// `human` (default) or `json` (for CI bots).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Prints diagnostics with their source lines; errors of other kinds as they are.
+fn print_error(e: &generator::Error, root: &std::path::Path) {
+    match e {
+        generator::Error::Site(diags) => {
+            for d in diags {
+                eprint!("{}", generator::report::human(d, root));
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("{errors} error(s) found");
+        }
+        other => eprintln!("error: {other}"),
+    }
 }
 
 fn main() -> ExitCode {
@@ -56,7 +89,7 @@ fn main() -> ExitCode {
             ) {
                 Ok(built) => {
                     for w in &built.warnings {
-                        eprintln!("{w}");
+                        eprint!("{}", generator::report::human(w, &root));
                     }
                     let per_lang: Vec<String> = built
                         .pages_per_lang
@@ -75,30 +108,73 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    print_error(&e, &root);
                     eprintln!(
-                        "the previous output in {} was left as it was",
+                        "nothing was written: the previous output in {} was left as it was",
                         out.display()
                     );
                     ExitCode::FAILURE
                 }
             }
         }
-        Command::Check { root, strict } => match site::render_site(&root, &BuildOptions::default())
-        {
-            Ok(built) => {
-                for w in &built.warnings {
-                    eprintln!("{w}");
+        Command::Serve {
+            root,
+            port,
+            exit_after,
+        } => {
+            let opts = generator::serve::ServeOptions {
+                root,
+                port,
+                exit_after: exit_after.map(std::time::Duration::from_secs),
+            };
+            match generator::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("helpsite serve: {e}");
+                    ExitCode::FAILURE
                 }
-                println!("check passed: {} warning(s)", built.warnings.len());
-                if strict && !built.warnings.is_empty() {
+            }
+        }
+        Command::Check {
+            root,
+            strict,
+            format,
+        } => match generator::check::check(&root) {
+            Ok(report) => {
+                match format {
+                    Format::Json => {
+                        let json = serde_json::json!({
+                            "ok": report.errors() == 0 && !(strict && report.warnings() > 0),
+                            "errors": report.errors(),
+                            "warnings": report.warnings(),
+                            "diagnostics": report.diagnostics,
+                            "translations": report.translations,
+                        });
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&json).expect("serializable")
+                        );
+                    }
+                    Format::Human => {
+                        for d in &report.diagnostics {
+                            eprint!("{}", generator::report::human(d, &root));
+                        }
+                        println!("translations:\n{}", report.table());
+                        println!(
+                            "{} error(s), {} warning(s)",
+                            report.errors(),
+                            report.warnings()
+                        );
+                    }
+                }
+                if report.errors() > 0 || (strict && report.warnings() > 0) {
                     ExitCode::FAILURE
                 } else {
                     ExitCode::SUCCESS
                 }
             }
             Err(e) => {
-                eprintln!("{e}");
+                print_error(&e, &root);
                 ExitCode::FAILURE
             }
         },

@@ -99,8 +99,13 @@ fn cli_exits_non_zero_and_prints_file_and_line() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("content/en/_index.md:3: error: front matter: unknown key \"descripton\""),
+        stderr.contains("error: front matter: unknown key \"descripton\""),
         "{stderr}"
+    );
+    assert!(stderr.contains("content/en/_index.md:3:1"), "{stderr}");
+    assert!(
+        stderr.contains("descripton = \"typo\""),
+        "the source line is shown: {stderr}"
     );
     assert!(stderr.contains("did you mean \"description\""), "{stderr}");
     assert!(!std::env::temp_dir().join("helpsite-never-written").exists());
@@ -121,4 +126,66 @@ fn cli_exits_non_zero_and_prints_file_and_line() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
+}
+
+#[test]
+fn check_reports_missing_and_stale_translations_as_json() {
+    let site = copy_site(&fixture("i18n"));
+    // fa/billing.md is dated before the English page it translates.
+    let fa = site.path().join("content/fa/billing.md");
+    std::fs::write(
+        &fa,
+        std::fs::read_to_string(&fa)
+            .unwrap()
+            .replace("updated = 2024-05-02", "updated = 2024-01-01"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "warnings alone do not fail: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json["translations"].as_array().unwrap();
+    let row = |page: &str| rows.iter().find(|r| r["page"] == page).unwrap()["languages"].clone();
+    assert_eq!(row("billing.md")["fa"], "stale");
+    assert_eq!(row("billing.md")["bn"], "ok");
+    assert_eq!(row("refunds.md")["fa"], "missing");
+    assert_eq!(row("refunds.md")["en"], "source");
+    let messages: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["file"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/fa/billing.md: translation may be out of date")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/fa/refunds.md: not translated into fa")),
+        "{messages:?}"
+    );
+
+    let strict = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(!strict.status.success(), "--strict fails on warnings");
 }

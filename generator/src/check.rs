@@ -1,0 +1,299 @@
+//! `helpsite check`: every check of a build plus what only matters to
+//! editors — which translations are missing or stale, and UI strings no
+//! template uses — without writing anything.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::process::Command;
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::content::{self, SourcePage};
+use crate::error::{Diagnostic, Error};
+use crate::site::{self, BuildOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The default language's page itself.
+    Source,
+    Ok,
+    /// The default language's page changed after this translation.
+    Stale,
+    Missing,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TranslationRow {
+    /// Path inside a language folder, e.g. `billing.md`.
+    pub page: String,
+    pub languages: BTreeMap<String, Status>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub translations: Vec<TranslationRow>,
+    /// Languages in site order, for printing the table.
+    #[serde(skip)]
+    pub languages: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// The page × language table, for a terminal.
+    pub fn table(&self) -> String {
+        let width = self
+            .translations
+            .iter()
+            .map(|r| r.page.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let mut out = format!("{:width$}", "page");
+        for l in &self.languages {
+            out.push_str(&format!("  {l:8}"));
+        }
+        out.push('\n');
+        for row in &self.translations {
+            out.push_str(&format!("{:width$}", row.page));
+            for l in &self.languages {
+                let s = match row.languages.get(l) {
+                    Some(Status::Source) => "source",
+                    Some(Status::Ok) => "ok",
+                    Some(Status::Stale) => "STALE",
+                    Some(Status::Missing) | None => "MISSING",
+                };
+                out.push_str(&format!("  {s:8}"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+pub fn check(root: &Path) -> Result<CheckReport, Error> {
+    let config = SiteConfig::load(root)?;
+    let mut diagnostics = match site::render_site(root, &BuildOptions::default()) {
+        Ok(built) => built.warnings,
+        Err(Error::Site(d)) => d,
+        Err(e) => return Err(e),
+    };
+    let (pages, _) = content::load(root, &config);
+    let (translations, diags) = translations(root, &config, &pages);
+    diagnostics.extend(diags);
+    diagnostics.extend(unused_ui_strings(root, &config));
+    diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diagnostics.dedup();
+    Ok(CheckReport {
+        diagnostics,
+        translations,
+        languages: config.ordered_languages(),
+    })
+}
+
+fn translations(
+    root: &Path,
+    config: &SiteConfig,
+    pages: &[SourcePage],
+) -> (Vec<TranslationRow>, Vec<Diagnostic>) {
+    let default = &config.default_language;
+    let mut by_path: BTreeMap<String, HashMap<&str, &SourcePage>> = BTreeMap::new();
+    for p in pages.iter().filter(|p| !p.front.draft) {
+        by_path
+            .entry(p.rel_path.to_string_lossy().replace('\\', "/"))
+            .or_default()
+            .insert(&p.lang, p);
+    }
+    let git = GitTimes::load(root);
+    let mut rows = Vec::new();
+    let mut diags = Vec::new();
+    for (path, langs) in &by_path {
+        let Some(source) = langs.get(default.as_str()) else {
+            continue;
+        };
+        let mut row = BTreeMap::new();
+        for lang in config.ordered_languages() {
+            let status = if lang == *default {
+                Status::Source
+            } else {
+                match langs.get(lang.as_str()) {
+                    None => {
+                        diags.push(
+                            Diagnostic::warning(Path::new("content").join(&lang).join(path), None, format!("not translated into {lang}: readers get the {default} page with a notice"))
+                                .with_help(format!("translate content/{default}/{path} into content/{lang}/{path}")),
+                        );
+                        Status::Missing
+                    }
+                    Some(t) => match stale(source, t, &git) {
+                        Some(why) => {
+                            diags.push(
+                                Diagnostic::warning(
+                                    &t.shown_path,
+                                    None,
+                                    format!("translation may be out of date: {why}"),
+                                )
+                                .with_help(format!(
+                                    "compare with {} and update this page (and its updated date)",
+                                    source.shown_path.display()
+                                )),
+                            );
+                            Status::Stale
+                        }
+                        None => Status::Ok,
+                    },
+                }
+            };
+            row.insert(lang, status);
+        }
+        rows.push(TranslationRow {
+            page: path.clone(),
+            languages: row,
+        });
+    }
+    (rows, diags)
+}
+
+/// Why `translation` is older than `source`: by front-matter `updated` when
+/// both have it, otherwise by the last git commit of each file.
+fn stale(source: &SourcePage, translation: &SourcePage, git: &GitTimes) -> Option<String> {
+    let date = |p: &SourcePage| {
+        p.front
+            .updated
+            .as_ref()
+            .and_then(|d| d.date)
+            .map(|d| d.to_string())
+    };
+    if let (Some(s), Some(t)) = (date(source), date(translation)) {
+        return (s > t).then(|| {
+            format!(
+                "{} was updated {s}, this translation {t}",
+                source.shown_path.display()
+            )
+        });
+    }
+    let (s, t) = (
+        git.last_commit(&source.shown_path)?,
+        git.last_commit(&translation.shown_path)?,
+    );
+    (s > t).then(|| {
+        format!(
+            "{} was committed after this translation",
+            source.shown_path.display()
+        )
+    })
+}
+
+/// Last commit time of every file under content/, from one `git log`.
+struct GitTimes(HashMap<String, i64>);
+
+impl GitTimes {
+    fn load(root: &Path) -> GitTimes {
+        let mut times = HashMap::new();
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args([
+                "log",
+                "--format=%x00%ct",
+                "--name-only",
+                "--relative",
+                "--",
+                "content",
+            ])
+            .output();
+        if let Some(out) = output.ok().filter(|o| o.status.success()) {
+            let mut current = 0;
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                if let Some(t) = line.strip_prefix('\0') {
+                    current = t.trim().parse().unwrap_or(0);
+                } else if !line.is_empty() {
+                    // Newest first: the first time a file appears is its last commit.
+                    times.entry(line.to_string()).or_insert(current);
+                }
+            }
+        }
+        GitTimes(times)
+    }
+
+    fn last_commit(&self, shown: &Path) -> Option<i64> {
+        self.0
+            .get(&shown.to_string_lossy().replace('\\', "/"))
+            .copied()
+    }
+}
+
+/// Keys the generator itself looks up (the rest are found in templates).
+const CODE_KEYS: &[&str] = &[
+    "heading_link",
+    "table_label",
+    "alert_note",
+    "alert_tip",
+    "alert_important",
+    "alert_warning",
+    "alert_caution",
+    "faq_question_link",
+    "footnote_back",
+];
+
+/// Catalog keys nothing uses: a warning, so catalogs do not fill with dead text.
+fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
+    let theme = config.theme_dir(root);
+    let mut used: BTreeSet<String> = CODE_KEYS.iter().map(|k| k.to_string()).collect();
+    for f in helpsite_form::FIELDS {
+        used.insert(format!("form_{}_label", f.name));
+        used.insert(format!("form_{}_hint", f.name));
+    }
+    for t in &config.form.topics {
+        used.insert(format!("topic_{t}"));
+    }
+    let mut sources = String::new();
+    for entry in walkdir::WalkDir::new(theme.join("templates"))
+        .into_iter()
+        .chain(walkdir::WalkDir::new(theme.join("static")))
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            sources.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    let path = theme
+        .join("i18n")
+        .join(format!("{}.toml", config.default_language));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let Ok(catalog) = toml::from_str::<BTreeMap<String, String>>(&text) else {
+        return Vec::new();
+    };
+    catalog
+        .keys()
+        .filter(|k| {
+            !used.contains(*k)
+                && !sources.contains(&format!("ui.{k}"))
+                && !sources.contains(&format!("\"{k}\""))
+        })
+        .map(|k| {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with(k.as_str()))
+                .map(|i| i + 1);
+            Diagnostic::warning(
+                content::rel(root, &path),
+                line,
+                format!("UI string \"{k}\" is not used by any template"),
+            )
+            .with_help(
+                "remove it from every language's catalog, or use it in a template as {{ ui.KEY }}"
+                    .replace("KEY", k),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,239 @@
+//! `helpsite serve`: build, serve on 127.0.0.1, rebuild on change, reload
+//! open tabs, show build errors in the browser, and answer the contact form
+//! locally (mail as `.eml` files in `<root>/.outbox/`).
+
+mod live;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use notify::Watcher;
+use tokio::sync::{broadcast, mpsc};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::config::SiteConfig;
+use crate::site::{self, BuildOptions};
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    /// Stop after this long (tests use it so a forgotten server cannot linger).
+    pub exit_after: Option<Duration>,
+}
+
+/// What open tabs are told.
+#[derive(Debug, Clone)]
+pub(crate) enum LiveEvent {
+    Reload,
+    /// The build failed: the diagnostics, as text.
+    Broken(String),
+}
+
+pub(crate) struct ServeState {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub events: broadcast::Sender<LiveEvent>,
+    pub broken: RwLock<Option<String>>,
+}
+
+pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(opts))
+}
+
+async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", opts.root.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix("helpsite-serve-")
+        .tempdir()?;
+    let out = work.path().join("site");
+    let (events, _) = broadcast::channel(16);
+    let state = Arc::new(ServeState {
+        root: root.clone(),
+        out: out.clone(),
+        events,
+        broken: RwLock::new(None),
+    });
+    rebuild(&state).await;
+
+    // The contact form, answered here as it will be by the Lambda.
+    let config = SiteConfig::load(&root).ok();
+    let (languages, default_language, topics) = match &config {
+        Some(c) => (
+            c.language_codes(),
+            c.default_language.clone(),
+            c.form.topics.clone(),
+        ),
+        None => (
+            vec!["en".into()],
+            "en".into(),
+            helpsite_form::DEFAULT_TOPICS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    };
+    let outbox = root.join(".outbox");
+    let handler_config = handler::Config::local(&root, languages.clone(), default_language, topics);
+
+    let site_routes = Router::new()
+        .route("/__helpsite/livereload.js", get(live::script))
+        .route("/__helpsite/overlay.css", get(live::overlay_css))
+        .route("/__helpsite/events", get(live::events))
+        .fallback(static_files)
+        .with_state(state.clone());
+    let app = Router::new()
+        .nest("/api", handler::router(handler_config))
+        .merge(site_routes);
+
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], opts.port))).await?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}/");
+    for lang in &languages {
+        println!("  {lang}: http://{addr}/{lang}/");
+    }
+    println!(
+        "contact form: http://{addr}/api/contact; mail is written to {}",
+        outbox.display()
+    );
+    println!("watching content/, themes/ and site.toml; Ctrl+C stops");
+
+    let _watcher = watch(&root, state.clone())?;
+    let server = axum::serve(listener, app);
+    let stop = async {
+        match opts.exit_after {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        r = server => r?,
+        _ = tokio::signal::ctrl_c() => {},
+        _ = stop => {},
+    }
+    Ok(())
+}
+
+/// Rebuilds the site (drafts shown, live reload on) and tells open tabs.
+async fn rebuild(state: &Arc<ServeState>) {
+    let s = state.clone();
+    let started = Instant::now();
+    let result = tokio::task::spawn_blocking(move || {
+        site::build(
+            &s.root,
+            &s.out,
+            &BuildOptions {
+                drafts: true,
+                live_reload: true,
+            },
+        )
+    })
+    .await;
+    match result {
+        Ok(Ok(built)) => {
+            for w in &built.warnings {
+                eprintln!("{w}");
+            }
+            println!(
+                "rebuilt {} pages in {} ms",
+                built.pages_per_lang.values().sum::<usize>(),
+                started.elapsed().as_millis()
+            );
+            *state.broken.write().expect("lock") = None;
+            let _ = state.events.send(LiveEvent::Reload);
+        }
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            eprintln!("{text}");
+            eprintln!("fix the file and save: the site rebuilds by itself");
+            *state.broken.write().expect("lock") = Some(text.clone());
+            let _ = state.events.send(LiveEvent::Broken(text));
+        }
+        Err(e) => eprintln!("build task failed: {e}"),
+    }
+}
+
+/// Watches what a site is made of; a burst of saves is one rebuild.
+fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::RecommendedWatcher> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    for dir in ["content", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, notify::RecursiveMode::Recursive)?;
+        }
+    }
+    if !root.join("themes").is_dir() {
+        let theme = crate::config::default_theme_dir();
+        if theme.is_dir() {
+            watcher.watch(&theme, notify::RecursiveMode::Recursive)?;
+        }
+    }
+    // The folder, not the file: editors save by replacing site.toml.
+    watcher.watch(root, notify::RecursiveMode::NonRecursive)?;
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            while rx.try_recv().is_ok() {}
+            rebuild(&state).await;
+        }
+    });
+    Ok(watcher)
+}
+
+/// The built site; a missing page gets its language's 404 page.
+async fn static_files(State(state): State<Arc<ServeState>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let response = match ServeDir::new(&state.out).oneshot(req).await {
+        Ok(r) => r.map(Body::new),
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    let lang = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let page = [
+        state.out.join(lang).join("404.html"),
+        state.out.join("404.html"),
+    ]
+    .into_iter()
+    .find(|p| !lang.is_empty() && p.is_file() || p.is_file());
+    if let Some(body) = page.and_then(|p| std::fs::read(p).ok()) {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response();
+    }
+    match state.broken.read().expect("lock").clone() {
+        Some(text) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
