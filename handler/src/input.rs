@@ -242,12 +242,8 @@ pub fn validate(raw: &RawFields, cfg: &Config) -> Result<Submission, Vec<InputEr
         }
         let code = match (f.kind, f.name) {
             (FieldKind::Email, _) if !is_valid_email(&value) => Some(ErrorCode::InvalidEmail),
-            (FieldKind::Select, _) if !cfg.topics.contains(&value) => {
-                Some(ErrorCode::InvalidTopic)
-            }
-            (_, "lang") if !cfg.languages.contains(&value) => {
-                Some(ErrorCode::InvalidLanguage)
-            }
+            (FieldKind::Select, _) if !cfg.topics.contains(&value) => Some(ErrorCode::InvalidTopic),
+            (_, "lang") if !cfg.languages.contains(&value) => Some(ErrorCode::InvalidLanguage),
             (_, "submission_id")
                 if value.len() < 8
                     || !value
