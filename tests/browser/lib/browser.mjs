@@ -19,14 +19,18 @@ export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+/** The missing-favicon 404: reported once, by pages.test.mjs; other tests pass ignoreFavicon. */
+export const FAVICON = /\/favicon\.ico(\?|$)/;
+
 /**
  * Records what went wrong on the pages of a browser context:
  * console errors, uncaught page errors, CSP violations (from the
  * securitypolicyviolation event, reported through a binding), failed requests.
  * problems() lists them; reset() forgets them.
  */
-export async function watch(context) {
+export async function watch(context, { ignore = [] } = {}) {
   const seen = [];
+  const ignored = (resource) => ignore.some((re) => re.test(resource));
   await context.exposeBinding('__reportCsp', ({ page }, v) => {
     seen.push({
       kind: 'csp',
@@ -46,10 +50,16 @@ export async function watch(context) {
   });
   const hook = (page) => {
     page.on('console', (msg) => {
-      if (msg.type() === 'error') seen.push({ kind: 'console', url: page.url(), text: msg.text() });
+      if (msg.type() !== 'error') return;
+      // For "Failed to load resource", the location is the resource's address.
+      const resource = msg.location()?.url ?? '';
+      if (resource && ignored(resource)) return;
+      const where = resource && resource !== page.url() ? ` (${resource})` : '';
+      seen.push({ kind: 'console', url: page.url(), text: msg.text() + where });
     });
     page.on('pageerror', (err) => seen.push({ kind: 'exception', url: page.url(), text: String(err) }));
     page.on('requestfailed', (req) =>
+      ignored(req.url()) ||
       seen.push({ kind: 'request', url: page.url(), text: `${req.url()}: ${req.failure()?.errorText}` }),
     );
   };
