@@ -127,6 +127,24 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A visitor's text made safe for a header value: line breaks and other
+/// control characters become spaces (validation refuses them already; this
+/// is the second line of defence), and an RFC 2047 opener `=?` is broken up,
+/// so a visitor cannot smuggle an encoded-word that decodes to a line break.
+pub fn header_text(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    out.replace("=?", "= ?")
+}
+
 /// Who a message goes to and comes from, for the transport (SES takes these
 /// from the configuration; the request never names a recipient).
 #[derive(Debug, Clone)]
@@ -146,7 +164,7 @@ pub struct Outgoing {
 
 /// The subject of the support message: reference, topic, visitor's name.
 pub fn support_subject(rec: &Record) -> String {
-    format!("[{}] {}: {}", rec.reference, rec.topic, rec.name)
+    header_text(&format!("[{}] {}: {}", rec.reference, rec.topic, rec.name))
 }
 
 /// The message to the support team. `From` is the configured sender,
@@ -199,12 +217,14 @@ pub fn support_message(cfg: &Config, rec: &Record) -> Outgoing {
         message = escape_html(&rec.message),
     );
     let to: Vec<Address<'_>> = cfg.recipients.iter().map(Mailbox::to_address).collect();
+    let visitor_name = header_text(&rec.name);
+    let visitor_addr = header_text(&rec.email);
     let raw = MessageBuilder::new()
         .from(cfg.sender.to_address())
         .to(Address::new_list(to))
         .reply_to(Address::new_address(
-            Some(rec.name.as_str()),
-            rec.email.as_str(),
+            Some(visitor_name.as_str()),
+            visitor_addr.as_str(),
         ))
         .subject(support_subject(rec))
         .message_id(message_id(&rec.reference, "support", cfg))
@@ -230,10 +250,12 @@ pub fn support_message(cfg: &Config, rec: &Record) -> Outgoing {
 /// text to an address they entered.
 pub fn acknowledgement(cfg: &Config, rec: &Record) -> Outgoing {
     let t = ack_texts(&rec.lang);
-    let subject = t
-        .subject
-        .replace("{site}", &cfg.site_name)
-        .replace("{ref}", &rec.reference);
+    let subject = header_text(
+        &t.subject
+            .replace("{site}", &cfg.site_name)
+            .replace("{ref}", &rec.reference),
+    );
+    let visitor_addr = header_text(&rec.email);
     let body = t
         .body
         .replace("{site}", &cfg.site_name)
@@ -251,13 +273,13 @@ pub fn acknowledgement(cfg: &Config, rec: &Record) -> Outgoing {
     );
     let raw = MessageBuilder::new()
         .from(cfg.sender.to_address())
-        .to(Address::new_address(None::<&str>, rec.email.as_str()))
+        .to(Address::new_address(None::<&str>, visitor_addr.as_str()))
         .subject(subject)
         .message_id(message_id(&rec.reference, "ack", cfg))
         .date((rec.received_at_ms / 1000) as i64)
         .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
         .header("Auto-Submitted", Raw::new("auto-replied"))
-        .header("Content-Language", Raw::new(rec.lang.as_str()))
+        .header("Content-Language", Raw::new(header_text(&rec.lang)))
         .text_body(format!("{body}\n"))
         .html_body(html)
         .write_to_vec()
@@ -390,6 +412,13 @@ mod tests {
         );
         assert_eq!(Mailbox::parse("Help <nope>"), None);
         assert_eq!(Mailbox::parse("Help\r\n <h@example.com>"), None);
+    }
+
+    #[test]
+    fn header_text_defuses_line_breaks_and_encoded_words() {
+        assert_eq!(header_text("a\r\nBcc: x"), "a  Bcc: x");
+        assert_eq!(header_text("=?utf-8?B?DQo=?="), "= ?utf-8?B?DQo= ?=");
+        assert_eq!(header_text("Zoë \u{2028}"), "Zoë  ");
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! Property tests: no input makes the handler panic or answer 5xx, and no
+//! message it writes has a header broken by CR/LF from a visitor.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::Router;
+use handler::archive::Record;
+use handler::input::Submission;
+use handler::Config;
+use proptest::prelude::*;
+use tower::ServiceExt;
+
+/// Header names our messages may carry; anything else means a visitor
+/// managed to start a header of their own.
+const ALLOWED: &[&str] = &[
+    "from",
+    "to",
+    "reply-to",
+    "subject",
+    "message-id",
+    "date",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-language",
+    "x-helpsite-reference",
+    "auto-submitted",
+];
+
+/// Checks the header block of a raw message: only CRLF line ends, every
+/// logical header (after unfolding) is `Name: value` with an allowed name,
+/// From/To are the configured ones, and no decoded value holds CR or LF.
+fn check_message(raw: &[u8], cfg: &Config, visitor: &str) {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header block ends");
+    let block = &raw[..end + 2];
+    for (i, b) in block.iter().enumerate() {
+        match b {
+            b'\n' => assert!(i > 0 && block[i - 1] == b'\r', "bare LF in headers"),
+            b'\r' => assert_eq!(block.get(i + 1), Some(&b'\n'), "bare CR in headers"),
+            _ => {}
+        }
+    }
+    let text = std::str::from_utf8(block).expect("headers are ASCII/UTF-8");
+    let mut names = Vec::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        if line.starts_with([' ', '\t']) {
+            continue; // folded continuation
+        }
+        let (name, _) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("not a header line: {line:?}"));
+        assert!(
+            ALLOWED.contains(&name.to_ascii_lowercase().as_str()),
+            "unexpected header {name:?} in:\n{text}"
+        );
+        names.push(name.to_ascii_lowercase());
+    }
+    for once in ["from", "to", "subject", "reply-to"] {
+        assert!(
+            names.iter().filter(|n| *n == once).count() <= 1,
+            "{once} twice"
+        );
+    }
+    let msg = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("parses");
+    for h in msg.headers() {
+        let values: Vec<String> = match h.value() {
+            mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
+            mail_parser::HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
+            mail_parser::HeaderValue::Address(a) => a
+                .iter()
+                .flat_map(|addr| {
+                    [
+                        addr.name().unwrap_or("").to_string(),
+                        addr.address().unwrap_or("").to_string(),
+                    ]
+                })
+                .collect(),
+            _ => vec![],
+        };
+        for v in values {
+            assert!(
+                !v.contains(['\r', '\n']),
+                "decoded {:?} holds a line break: {v:?}",
+                h.name()
+            );
+        }
+    }
+    let from = msg.from().unwrap().first().unwrap();
+    assert_eq!(from.address(), Some(cfg.sender.addr.as_str()));
+    assert_eq!(msg.from().unwrap().iter().count(), 1);
+    let to: Vec<_> = msg
+        .to()
+        .unwrap()
+        .iter()
+        .map(|a| a.address().unwrap_or("").to_string())
+        .collect();
+    if names.iter().any(|n| n == "reply-to") {
+        // The support message: To is the configured team, Reply-To the visitor alone.
+        let expected: Vec<_> = cfg.recipients.iter().map(|m| m.addr.clone()).collect();
+        assert_eq!(to, expected);
+        let reply: Vec<_> = msg
+            .reply_to()
+            .unwrap()
+            .iter()
+            .map(|a| a.address().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(reply, vec![visitor.to_string()]);
+    } else {
+        assert_eq!(to, vec![visitor.to_string()]);
+    }
+}
+
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => any::<String>(),
+        4 => "[a-zA-Z0-9 äöжবফ،:<>\"'=?@,;&\\\\]{0,40}",
+        1 => "[a-z]{1,8}(\r\n|\n|\r)(Bcc|To|Subject|Content-Type): [a-z@.]{1,20}",
+        1 => Just("=?utf-8?B?DQpCY2M6IGV2aWxAZXhhbXBsZS5jb20=?=".to_string()),
+    ]
+}
+
+fn email() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => Just("visitor@example.com".to_string()),
+        2 => "[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,10}\\.[a-z]{2,5}",
+        1 => field(),
+    ]
+}
+
+fn topic() -> impl Strategy<Value = String> {
+    prop_oneof![4 => Just("billing".to_string()), 1 => field()]
+}
+
+fn lang() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        Just(Some("fa".to_string())),
+        Just(Some("bn".to_string())),
+        field().prop_map(Some)
+    ]
+}
+
+fn config(root: &Path) -> Config {
+    let mut cfg = Config::local(
+        root,
+        ["en", "fi", "ru", "bn", "fa"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        "en".into(),
+        vec!["billing".into(), "other".into()],
+    );
+    cfg.rate_limit = None;
+    cfg.min_fill_time = std::time::Duration::ZERO;
+    cfg
+}
+
+fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever is posted (urlencoded or JSON), the answer is 2xx/3xx/4xx,
+    /// and every message written has intact headers.
+    #[test]
+    fn any_post_is_answered_without_panic_or_broken_headers(
+        name in field(), email in email(), topic in topic(), message in field(),
+        order in proptest::option::of(field()), lang in lang(), website in proptest::option::weighted(0.2, field()),
+        as_json in any::<bool>(), junk in proptest::collection::vec(any::<u8>(), 0..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = config(dir.path());
+        let app = Router::new().nest("/api", handler::router(cfg.clone()));
+        let sent_email = email.trim().to_string();
+        let mut pairs = vec![("name", name), ("email", email), ("topic", topic), ("message", message)];
+        if let Some(o) = order { pairs.push(("order", o)); }
+        if let Some(l) = lang { pairs.push(("lang", l)); }
+        if let Some(w) = website { pairs.push(("website", w)); }
+        let (ct, mut body) = if as_json {
+            let map: serde_json::Map<String, serde_json::Value> =
+                pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+            ("application/json", serde_json::to_vec(&map).unwrap())
+        } else {
+            let s: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+            ("application/x-www-form-urlencoded", s.join("&").into_bytes())
+        };
+        // Sometimes a few stray bytes: invalid UTF-8 or a broken document.
+        if junk.len() == 5 { body.extend_from_slice(&junk); }
+
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let status = rt.block_on(async {
+            let req = Request::post("/api/contact").header("content-type", ct).header("accept", "application/json")
+                .body(Body::from(body)).unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+            let j: serde_json::Value = serde_json::from_slice(&bytes).expect("always a JSON answer");
+            assert!(j["ok"].is_boolean());
+            status
+        });
+        prop_assert!(status.as_u16() < 500, "status {status}");
+        if let Ok(entries) = std::fs::read_dir(dir.path().join(".outbox")) {
+            for e in entries {
+                let raw = std::fs::read(e.unwrap().path()).unwrap();
+                let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+                let visitor = msg.header_raw("X-Helpsite-Reference").map(|_| sent_email.clone()).unwrap();
+                check_message(&raw, &cfg, &visitor);
+            }
+        }
+    }
+
+    /// Even fed values validation would refuse (CR/LF and all), the MIME
+    /// builder keeps every header on its own line: defence in depth.
+    #[test]
+    fn built_messages_never_carry_a_visitor_line_break_in_a_header(
+        name in field(), topic in field(), message in field(), lang in "[a-z]{2}",
+        order in proptest::option::of(field()), email in "[a-z0-9._%+-]{1,20}@[a-z0-9-]{1,10}\\.[a-z]{2,5}",
+    ) {
+        let cfg = config(Path::new("/nonexistent"));
+        let sub = Submission {
+            name, email: email.clone(), topic, message, order, lang, submission_id: None,
+        };
+        let rec = Record::new(sub, handler::reference::new_reference("HS"), 1_714_657_500_000, true);
+        check_message(&handler::email::support_message(&cfg, &rec).raw, &cfg, &email);
+        check_message(&handler::email::acknowledgement(&cfg, &rec).raw, &cfg, &email);
+    }
+}
