@@ -147,7 +147,8 @@ impl Config {
             error_url_by_lang: HashMap::new(),
             archive: ArchiveConfig::Local(root.join(".archive")),
             mailer: MailerConfig::Outbox(root.join(".outbox")),
-            acknowledge: true,
+            // One `.eml` per submission: the support message, visitor in Reply-To.
+            acknowledge: false,
             site_name: "Help Center".into(),
             min_fill_time: Duration::from_secs(3),
             rate_limit: Some(RateLimit {
