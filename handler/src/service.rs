@@ -82,6 +82,12 @@ pub async fn submit(
     let reference = crate::reference::new_reference(&cfg.reference_prefix);
     let mut rec = Record::new(sub, reference, received_ms, cfg.acknowledge);
     if let Created::Exists(existing) = services.archive.create(&rec).await? {
+        if existing.status == Status::Sent {
+            // create() re-wrote the marker; the first request already sent it.
+            if let Err(e) = services.archive.clear_pending(&existing.key).await {
+                warn!(reference = %existing.reference, error = %e, "could not clear the pending marker");
+            }
+        }
         info!(reference = %existing.reference, status = ?existing.status, "duplicate submission id; not sent again");
         return Ok(Accepted {
             reference: existing.reference,

@@ -478,6 +478,7 @@ async fn same_submission_id_twice_is_stored_and_mailed_once() {
     );
     assert_eq!(site.records().len(), 1);
     assert_eq!(site.outbox().len(), 1);
+    assert!(site.pending().is_empty());
     // Without an id, every post is new.
     post_json(&app, &valid_json("")).await;
     post_json(&app, &valid_json("")).await;
