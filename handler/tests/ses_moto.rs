@@ -413,7 +413,10 @@ async fn same_client_submission_id_twice_is_one_email() {
     assert_eq!(first["reference"], third["reference"]);
     assert_eq!(moto.sent().len(), 1);
     assert_eq!(s3_objects(&moto, "submissions/").await.len(), 1);
-    assert!(s3_objects(&moto, "pending/").await.is_empty(), "no stale marker after a duplicate");
+    assert!(
+        s3_objects(&moto, "pending/").await.is_empty(),
+        "no stale marker after a duplicate"
+    );
     // A different id is a different submission.
     let (_, other) = post(&app, &body.replace("0b9e7c1e", "1c0f8d2f")).await;
     assert_ne!(other["reference"], first["reference"]);
