@@ -257,6 +257,26 @@ impl Config {
             }
         }
 
+        let url_checks = [
+            ("CONTACT_THANKS_URL", &thanks_url),
+            ("CONTACT_ERROR_URL", &error_url),
+        ];
+        let per_lang = thanks_url_by_lang
+            .values()
+            .chain(error_url_by_lang.values());
+        for (var, url) in url_checks
+            .into_iter()
+            .chain(per_lang.map(|u| ("CONTACT_*_URL_<LANG>", u)))
+        {
+            if !url.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError::invalid(
+                    var,
+                    url,
+                    "a URL of visible ASCII characters (percent-encode the rest)",
+                ));
+            }
+        }
+
         let archive = match get("CONTACT_ARCHIVE") {
             Some(v) => parse_archive(&v)?,
             None if in_lambda => return Err(ConfigError::Missing("CONTACT_ARCHIVE")),
@@ -580,6 +600,13 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(e.to_string().contains("CONTACT_DEFAULT_LANGUAGE"), "{e}");
+        let e = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_THANKS_URL", "/kiitos ä/?ref={ref}"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("CONTACT_THANKS_URL"), "{e}");
     }
 
     #[test]
