@@ -185,6 +185,17 @@ pub(super) fn render_page(
     if src.front.kind == Kind::Contact {
         ctx.insert("form", &form_context(site, lang));
     }
+    if src.front.kind == Kind::FormError {
+        // Every reason the handler can give, in this language; the page's
+        // script shows the one named by ?code=.
+        let reasons: Vec<Value> = helpsite_form::ErrorCode::ALL
+            .iter()
+            .map(
+                |c| json!({ "code": c.as_str(), "message": c.message(lang).replace("{max}", "…") }),
+            )
+            .collect();
+        ctx.insert("form_errors", &reasons);
+    }
     let template = match (src.key.is_empty(), src.front.kind) {
         (true, Kind::Page) => "home.html".to_string(),
         (_, kind) => format!("{}.html", kind.as_str()),

@@ -52,6 +52,15 @@
     }
   }
 
+  // --- Error page: say which problem the handler reported. ---
+  function showErrorReason() {
+    var code = new URLSearchParams(location.search).get("code");
+    if (!code) return;
+    document.querySelectorAll(".error-reasons li[data-code]").forEach(function (li) {
+      if (li.getAttribute("data-code") === code) li.hidden = false;
+    });
+  }
+
   // --- Contact form: JSON post, errors beside their fields, nothing typed is lost. ---
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -177,6 +186,7 @@
     openTarget();
     setupLanguageChoice();
     showReference();
+    showErrorReason();
     setupForm();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
