@@ -536,6 +536,19 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "aws"))]
+    fn without_aws_ses_and_s3_are_refused() {
+        let e = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_MAILER", "ses"),
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("feature `aws`"), "{e}");
+    }
+
+    #[test]
+    #[cfg(feature = "aws")]
     fn lambda_env_needs_archive_and_uses_ses() {
         let base = [
             ("AWS_LAMBDA_FUNCTION_NAME", "f"),
