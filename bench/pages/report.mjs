@@ -4,6 +4,7 @@
 //
 //   node bench/pages/report.mjs            build the repo's site and report
 //   HELPSITE_SITE_DIR=dir node ...         report on an already built site
+//     (HELPSITE_SITE_COMMIT=<rev> says which commit it was built from)
 //
 // Lighthouse (mobile defaults, simulated throttling) runs in Debian's Chromium
 // (CHROME_PATH, default /usr/bin/chromium) against the test suite's static
@@ -186,7 +187,8 @@ try {
       cwd: REPO,
       encoding: 'utf8',
     }).trim();
-    if (process.env.HELPSITE_SITE_DIR) commit += ' (or a build given in HELPSITE_SITE_DIR)';
+    if (process.env.HELPSITE_SITE_COMMIT) commit = process.env.HELPSITE_SITE_COMMIT;
+    else if (process.env.HELPSITE_SITE_DIR) commit += ' (or a build given in HELPSITE_SITE_DIR)';
     else if (dirty) commit += ' plus uncommitted changes';
   } catch {}
   const meta = {

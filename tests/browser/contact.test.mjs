@@ -38,9 +38,13 @@ async function fill(page, { name = 'Test Person', email = 'person@example.com', 
  * The handler takes a form sent sooner than a few seconds after the page
  * loaded (started_at) for a bot's and drops it quietly: wait like a person.
  */
-async function humanPause(page, ms = 3500) {
-  const since = await page.evaluate(() => performance.now());
-  if (since < ms) await page.waitForTimeout(ms - since);
+async function humanPause(page, ms = 4000) {
+  // started_at is the page's own clock reading, taken when its script started.
+  const waited = await page.evaluate(() => {
+    const started = Number(document.getElementById('contact-form')?.elements.started_at?.value);
+    return started ? Date.now() - started : performance.now();
+  });
+  if (waited < ms) await page.waitForTimeout(ms - waited);
 }
 
 describe('contact form on a static host', () => {

@@ -176,7 +176,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * answers GET / (it builds first). Throws with the process output if it
  * exits or does not answer within timeoutMs.
  */
-export async function helpsiteServe(root, { timeoutMs = 120_000 } = {}) {
+export async function helpsiteServe(root, { timeoutMs = 60_000 } = {}) {
   const port = await freePort();
   const [cmd, args] = helpsiteCommand(['serve', '--root', root, '--port', String(port)]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
