@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;

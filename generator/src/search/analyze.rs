@@ -1,0 +1,418 @@
+//! Text analysis: the one definition of a search word.
+//!
+//! The same steps run here at build time and in `search.js` in the browser
+//! (`analyze` there), and `tests/search.rs` runs both on the same inputs so
+//! they cannot drift. Each step is small and specified:
+//!
+//! 1. **Segment** the text into UAX #29 word-boundary segments
+//!    (`unicode-segmentation` here, `Intl.Segmenter` in the browser).
+//! 2. Per segment: **NFKC**, then **lowercase** (Unicode default mapping).
+//! 3. **Fold** character by character (see [`fold_char`]): Arabic-Indic,
+//!    Persian, Bengali and other decimal digits → ASCII; Arabic/Persian letter
+//!    variants (ی/ي/ى → ي, ک → ك, ۀ → ه, أ/إ/آ/ٱ → ا); ё → е, ς → σ, ß → ss;
+//!    remove ZWNJ, ZWJ, tatweel, Arabic harakat (U+064B–U+065F, U+0670), soft
+//!    hyphen, bidi controls and apostrophes inside a word. Bengali vowel signs
+//!    and virama are never touched.
+//! 4. **Split** the folded segment into maximal runs of letters
+//!    (`Alphabetic`), marks (`M*`) and numbers (`N*`). A character of a
+//!    script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar)
+//!    is a word by itself, with the marks that follow it.
+//!
+//! A segment with a ZWNJ after an Arabic-script letter (Persian `می‌توانید`,
+//! `سفارش‌ها`) also yields its ZWNJ-separated parts, which the index adds as
+//! extra words, so a query typed with a space (`می توانید`) finds it too.
+//!
+//! Stemming (Snowball, where the language has a stemmer) is applied by the
+//! indexer only: the index maps every surface form it saw to its stem, so
+//! the browser needs no stemmer (see `index.rs`).
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One word of a text, normalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    /// ZWNJ-separated parts (Persian compounds); empty if none.
+    pub parts: Vec<String>,
+}
+
+const ZWNJ: char = '\u{200C}';
+
+/// First code point of each block of ten decimal digits folded to ASCII.
+/// ASCII and fullwidth digits need no entry (NFKC handles fullwidth).
+pub const DIGIT_ZEROS: &[u32] = &[
+    0x0660, // Arabic-Indic ٠
+    0x06F0, // Extended Arabic-Indic (Persian, Urdu) ۰
+    0x07C0, // NKo
+    0x0966, // Devanagari
+    0x09E6, // Bengali ০
+    0x0A66, // Gurmukhi
+    0x0AE6, // Gujarati
+    0x0B66, // Oriya
+    0x0BE6, // Tamil
+    0x0C66, // Telugu
+    0x0CE6, // Kannada
+    0x0D66, // Malayalam
+    0x0DE6, // Sinhala
+    0x0E50, // Thai
+    0x0ED0, // Lao
+    0x0F20, // Tibetan
+    0x1040, // Myanmar
+    0x1090, // Myanmar Shan
+    0x17E0, // Khmer
+    0x1810, // Mongolian
+    0x1946, // Limbu
+    0x19D0, // New Tai Lue
+    0x1A80, // Tai Tham Hora
+    0x1A90, // Tai Tham Tham
+    0x1B50, // Balinese
+    0x1BB0, // Sundanese
+    0x1C40, // Lepcha
+    0x1C50, // Ol Chiki
+    0xA620, // Vai
+    0xA8D0, // Saurashtra
+    0xA900, // Kayah Li
+    0xA9D0, // Javanese
+    0xA9F0, // Myanmar Tai Laing
+    0xAA50, // Cham
+    0xABF0, // Meetei Mayek
+];
+
+/// What one (lowercased, NFKC) character becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folded {
+    Keep(char),
+    Two(char, char),
+    Remove,
+}
+
+/// The folding table, the same as `FOLD` in search.js.
+pub fn fold_char(c: char) -> Folded {
+    let u = c as u32;
+    for &zero in DIGIT_ZEROS {
+        if (zero..zero + 10).contains(&u) {
+            return Folded::Keep(char::from(b'0' + (u - zero) as u8));
+        }
+    }
+    match c {
+        // Invisible joiners, soft hyphen, tatweel, BOM, word joiner, bidi controls.
+        '\u{200C}'
+        | '\u{200D}'
+        | '\u{00AD}'
+        | '\u{0640}'
+        | '\u{FEFF}'
+        | '\u{2060}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => Folded::Remove,
+        // Arabic harakat (tanwin, short vowels, shadda, sukun, maddah and
+        // hamza above/below, …) and the superscript alef.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' => Folded::Remove,
+        // Apostrophes inside a word: "don't" = "dont".
+        '\'' | '\u{2019}' | '\u{02BC}' => Folded::Remove,
+        // Persian and Arabic letter variants, folded to the Arabic letter.
+        '\u{06CC}' | '\u{0649}' => Folded::Keep('\u{064A}'), // ی ى → ي
+        '\u{06A9}' => Folded::Keep('\u{0643}'),              // ک → ك
+        '\u{06C0}' => Folded::Keep('\u{0647}'),              // ۀ → ه
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Folded::Keep('\u{0627}'), // آ أ إ ٱ → ا
+        'ё' => Folded::Keep('е'),
+        'ς' => Folded::Keep('σ'),
+        'ß' => Folded::Two('s', 's'),
+        _ => Folded::Keep(c),
+    }
+}
+
+/// A letter, mark or number: part of a word.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+/// Scripts written without spaces between words: each character is a word.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x19E0..=0x19FF    // Khmer symbols
+        | 0x2E80..=0x2FDF    // CJK radicals
+        | 0x3005..=0x3007
+        | 0x3021..=0x3029
+        | 0x3038..=0x303C
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA9E0..=0xA9FF
+        | 0xAA60..=0xAA7F
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF)
+}
+
+fn is_arabic_script(c: char) -> bool {
+    matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// The words of `text`, normalized (steps 1–4 above).
+pub fn analyze(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    for segment in text.split_word_bounds() {
+        analyze_segment(segment, &mut out);
+    }
+    out
+}
+
+/// Just the words, for a query.
+pub fn words(text: &str) -> Vec<String> {
+    analyze(text).into_iter().map(|w| w.text).collect()
+}
+
+fn analyze_segment(segment: &str, out: &mut Vec<Word>) {
+    if !segment.chars().any(is_word_char) {
+        return;
+    }
+    let lowered = segment.nfkc().collect::<String>().to_lowercase();
+    // Folded text, with a `ZWNJ` kept where it separates Persian parts.
+    let mut folded = String::with_capacity(lowered.len());
+    let mut prev: Option<char> = None;
+    for c in lowered.chars() {
+        if c == ZWNJ && prev.is_some_and(is_arabic_script) {
+            folded.push(ZWNJ);
+        } else {
+            match fold_char(c) {
+                Folded::Keep(k) => folded.push(k),
+                Folded::Two(a, b) => {
+                    folded.push(a);
+                    folded.push(b);
+                }
+                Folded::Remove => {}
+            }
+        }
+        if !matches!(fold_char(c), Folded::Remove) {
+            prev = Some(c);
+        }
+    }
+    // Split into runs of word characters; unspaced scripts one by one.
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let text: String = word.chars().filter(|&c| c != ZWNJ).collect();
+        let parts: Vec<String> = if word.contains(ZWNJ) {
+            word.split(ZWNJ)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        word.clear();
+        if text.is_empty() {
+            return;
+        }
+        let parts = if parts.len() > 1 { parts } else { Vec::new() };
+        out.push(Word { text, parts });
+    };
+    let mut in_unspaced = false;
+    for c in folded.chars() {
+        if c == ZWNJ {
+            if !word.is_empty() {
+                word.push(c);
+            }
+            continue;
+        }
+        if !is_word_char(c) {
+            flush(&mut word);
+            in_unspaced = false;
+            continue;
+        }
+        if is_unspaced(c) {
+            flush(&mut word);
+            in_unspaced = true;
+        } else if in_unspaced && !is_combining_mark(c) {
+            flush(&mut word);
+            in_unspaced = false;
+        }
+        word.push(c);
+    }
+    flush(&mut word);
+}
+
+/// Snowball stemmer for a language code (`fi`, `ru`, `en-GB`, …), if one exists.
+pub fn stemmer_for(lang: &str) -> Option<rust_stemmers::Stemmer> {
+    use rust_stemmers::{Algorithm as A, Stemmer};
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let algorithm = match primary.as_str() {
+        "ar" => A::Arabic,
+        "da" => A::Danish,
+        "nl" => A::Dutch,
+        "en" => A::English,
+        "fi" => A::Finnish,
+        "fr" => A::French,
+        "de" => A::German,
+        "el" => A::Greek,
+        "hu" => A::Hungarian,
+        "it" => A::Italian,
+        "no" | "nb" | "nn" => A::Norwegian,
+        "pt" => A::Portuguese,
+        "ro" => A::Romanian,
+        "ru" => A::Russian,
+        "es" => A::Spanish,
+        "sv" => A::Swedish,
+        "ta" => A::Tamil,
+        "tr" => A::Turkish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// The analyzer of one language: words and their stems.
+pub struct Analyzer {
+    stemmer: Option<rust_stemmers::Stemmer>,
+}
+
+impl Analyzer {
+    pub fn new(lang: &str) -> Self {
+        Analyzer {
+            stemmer: stemmer_for(lang),
+        }
+    }
+
+    pub fn has_stemmer(&self) -> bool {
+        self.stemmer.is_some()
+    }
+
+    /// The index term of a normalized word.
+    pub fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            // Numbers and one-letter words are kept as they are.
+            Some(s) if word.chars().count() > 2 && !word.chars().all(|c| c.is_numeric()) => {
+                let stemmed = s.stem(word).into_owned();
+                if stemmed.is_empty() {
+                    word.to_string()
+                } else {
+                    stemmed
+                }
+            }
+            _ => word.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str) -> Vec<String> {
+        words(text)
+    }
+
+    #[test]
+    fn segments_and_lowercases() {
+        assert_eq!(w("How do I CANCEL?"), ["how", "do", "i", "cancel"]);
+        assert_eq!(
+            w("e-mail: name@example.com"),
+            ["e", "mail", "name", "example", "com"]
+        );
+        assert_eq!(w("Don’t stop"), ["dont", "stop"]);
+        assert_eq!(w("'quoted'"), ["quoted"]);
+    }
+
+    #[test]
+    fn nfkc_and_case_folding() {
+        assert_eq!(w("ＬＵＭＯ ﬁle"), ["lumo", "file"]);
+        assert_eq!(w("Straße"), ["strasse"]);
+        assert_eq!(w("ΟΔΟΣ"), ["οδοσ"]);
+        assert_eq!(w("Ёлка"), ["елка"]);
+        assert_eq!(w("Äiti ÖLJY"), ["äiti", "öljy"]);
+    }
+
+    #[test]
+    fn digits_fold_to_ascii() {
+        assert_eq!(w("۳۰ روز"), ["30", "روز"]);
+        assert_eq!(w("٣٠"), ["30"]);
+        assert_eq!(w("৩০ দিন"), ["30", "দিন"]);
+        assert_eq!(w("३० ๓๐"), ["30", "30"]);
+        assert_eq!(w("30"), ["30"]);
+    }
+
+    #[test]
+    fn persian_zwnj_is_removed_and_parts_kept() {
+        let a = analyze("می‌توانید");
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].text, words("میتوانید")[0]);
+        assert_eq!(a[0].parts, ["مي", "توانيد"]);
+        assert!(analyze("میتوانید")[0].parts.is_empty());
+    }
+
+    #[test]
+    fn arabic_persian_letter_variants_fold() {
+        assert_eq!(w("ي"), w("ی"));
+        assert_eq!(w("ى"), w("ی"));
+        assert_eq!(w("ك"), w("ک"));
+        assert_eq!(w("كتاب"), w("کتاب"));
+        assert_eq!(w("تأیید"), w("تایید"));
+        assert_eq!(w("إ"), w("ا"));
+        assert_eq!(w("آیا"), w("ایا"));
+        assert_eq!(w("همهٔ"), w("همه"));
+        assert_eq!(w("ۀ"), w("ه"));
+        // Teh marbuta is kept: Arabic's stemmer needs it.
+        assert_ne!(w("ة"), w("ه"));
+    }
+
+    #[test]
+    fn tatweel_and_harakat_are_removed() {
+        assert_eq!(w("كـــتاب"), w("كتاب"));
+        assert_eq!(w("كِتَابٌ"), w("كتاب"));
+        assert_eq!(w("رحمٰن"), w("رحمن"));
+    }
+
+    #[test]
+    fn bengali_vowel_signs_and_virama_are_kept() {
+        assert_eq!(w("বাতিল"), ["বাতিল"]);
+        assert_ne!(w("কার্ড"), w("কর্ড"));
+        assert_ne!(w("দিন"), w("দন"));
+        assert_eq!(w("সাবস্ক্রিপশন")[0].chars().count(), 12);
+        // Typed decomposed (ে + া) = precomposed ো.
+        assert_eq!(w("\u{0995}\u{09C7}\u{09BE}"), w("\u{0995}\u{09CB}"));
+        // ZWJ in ra-phala is invisible to matching.
+        assert_eq!(w("র\u{200D}্যাব"), w("র্যাব"));
+    }
+
+    #[test]
+    fn unspaced_scripts_are_split_per_character() {
+        assert_eq!(w("東京都"), ["東", "京", "都"]);
+        assert_eq!(w("Lumoを使う"), ["lumo", "を", "使", "う"]);
+    }
+
+    #[test]
+    fn bidi_controls_and_soft_hyphens_vanish() {
+        assert_eq!(w("\u{2067}Lumo\u{2069}"), ["lumo"]);
+        assert_eq!(w("sub\u{00AD}scription"), ["subscription"]);
+    }
+
+    #[test]
+    fn stemming_en_fi_ru() {
+        let en = Analyzer::new("en");
+        assert_eq!(en.stem("cancelled"), en.stem("cancel"));
+        assert_eq!(en.stem("subscriptions"), en.stem("subscription"));
+        let fi = Analyzer::new("fi");
+        assert_eq!(fi.stem("tilauksen"), fi.stem("tilauksesi"));
+        assert_eq!(fi.stem("laskun"), fi.stem("laskua"));
+        let ru = Analyzer::new("ru");
+        assert_eq!(ru.stem("подписки"), ru.stem("подписку"));
+        assert_eq!(ru.stem("подписками"), "подписк");
+        assert!(Analyzer::new("en-GB").has_stemmer());
+        assert!(!Analyzer::new("bn").has_stemmer());
+        assert!(!Analyzer::new("fa").has_stemmer());
+        assert_eq!(ru.stem("30"), "30");
+    }
+}
