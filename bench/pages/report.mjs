@@ -94,7 +94,7 @@ async function audit(server) {
             const a = lhr.audits[ref.id];
             if (ref.weight > 0 && a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative') {
               const items = (a.details?.items ?? [])
-                .map((i) => [i.source, i.description, i.url].filter(Boolean).join(' '))
+                .map((i) => [i.source, i.description, i.url ?? i.sourceLocation?.url].filter(Boolean).join(' '))
                 .filter(Boolean)
                 .slice(0, 3);
               failing.push(
