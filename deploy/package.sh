@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the two Lambda zips deploy/template.yaml deploys:
+#   deploy/build/handler.zip     the contact-form function (bin `handler`)
+#   deploy/build/redeliver.zip   the scheduled resend (bin `redeliver`)
+# each holding one x86_64 `bootstrap` for the provided.al2023 runtime, built by
+# `cargo lambda build --release` (cargo-lambda and zig come from the repo's
+# Python venv, .venv, which tests/setup/python.sh creates).
+#
+# Takes long: a release build of the AWS SDK with LTO; see
+# deploy/README-section.md for measured times. Respects CARGO_TARGET_DIR.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+if [ ! -x .venv/bin/cargo-lambda ] || ! .venv/bin/python -c 'import ziglang' 2>/dev/null; then
+    bash tests/setup/python.sh
+fi
+# cargo-lambda finds zig through the venv's python (the ziglang package).
+export PATH="$repo/.venv/bin:$PATH"
+target="${CARGO_TARGET_DIR:-$repo/target}"
+out="$repo/deploy/build"
+
+start=$(date +%s)
+cargo lambda build --release --locked -p handler --bin handler --bin redeliver \
+    --x86-64 --output-format zip
+mkdir -p "$out"
+for bin in handler redeliver; do
+    zip="$target/lambda/$bin/bootstrap.zip"
+    if [ ! -f "$zip" ]; then
+        echo "package.sh: $zip was not produced" >&2
+        exit 1
+    fi
+    # The provided.al2023 runtime runs the file named `bootstrap` at the root.
+    if ! .venv/bin/python - "$zip" <<'EOF'
+import stat, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+info = z.getinfo("bootstrap")
+mode = info.external_attr >> 16
+head = z.read("bootstrap")[:20]
+assert head[:4] == b"\x7fELF", "not an ELF executable"
+assert head[4] == 2 and int.from_bytes(head[18:20], "little") == 0x3E, "not x86_64"
+assert mode == 0 or mode & stat.S_IXUSR, "bootstrap is not executable"
+EOF
+    then
+        echo "package.sh: $zip has no x86_64 executable bootstrap at its root" >&2
+        exit 1
+    fi
+    cp "$zip" "$out/$bin.zip"
+done
+end=$(date +%s)
+
+echo "package.sh: built in $((end - start)) s:"
+for bin in handler redeliver; do
+    printf '  deploy/build/%s.zip  %s bytes\n' "$bin" "$(stat -c %s "$out/$bin.zip")"
+done
