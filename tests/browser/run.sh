@@ -26,4 +26,4 @@ export HELPSITE_SITE_DIR="$work/site"
 
 export HELPSITE_ARTIFACTS="$repo/tests/artifacts"
 # Each test file runs in its own process; two at a time on two cores.
-node --test --test-concurrency=2 --test-timeout=600000 tests/browser/
+node --test --test-concurrency=2 --test-timeout=600000 tests/browser/*.test.mjs
