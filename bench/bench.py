@@ -1,0 +1,981 @@
+#!/usr/bin/env python3
+"""The benchmarks of issue 7; `bash bench/run.sh` builds what is needed and
+calls this. Each stage appends to a results JSON (so a late failure keeps the
+earlier figures), and the report BENCHMARKS.md is rendered from it:
+
+    bench.py run --results R.json --work DIR --helpsite BIN [...]
+    bench.py report --results R.json --out BENCHMARKS.md
+
+Timings are measurements for the report, never assertions.
+Standard library only (plus the tools run.sh installs).
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LANGS = 5
+
+
+def log(*a):
+    print("[bench]", *a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    """Run, return stdout (text); raise with stderr on failure."""
+    r = subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd!r} failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}")
+    return r.stdout
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def mem_available_kb():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_quiet(max_wait, threshold):
+    """Timings on a shared 2-core machine are only meaningful when it is idle:
+    wait (up to max_wait s) for the 1-minute load average to fall below
+    threshold. Returns the load average when the stage starts."""
+    t0 = time.time()
+    la = loadavg()
+    announced = False
+    while la > threshold and time.time() - t0 < max_wait:
+        if not announced:
+            log(f"load average {la:.2f} > {threshold}: waiting up to {max_wait}s for a quieter machine")
+            announced = True
+        time.sleep(10)
+        la = loadavg()
+    return la
+
+
+class Results:
+    def __init__(self, path):
+        self.path = path
+        self.data = {}
+        if os.path.exists(path):
+            with open(path) as f:
+                self.data = json.load(f)
+
+    def set(self, key, value):
+        self.data[key] = value
+        self.save()
+
+    def save(self):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.data, f, indent=1, ensure_ascii=False)
+        os.replace(tmp, self.path)
+
+
+# --- machine ----------------------------------------------------------------
+
+
+def machine(args):
+    cpu = "?"
+    try:
+        for line in sh("lscpu").splitlines():
+            if line.startswith("Model name:"):
+                cpu = line.split(":", 1)[1].strip()
+    except Exception:
+        pass
+    mem = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1])
+    os_name = platform.platform()
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    os_name = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+
+    def version(cmd):
+        try:
+            return sh(cmd).strip().splitlines()[0]
+        except Exception as e:  # noqa: BLE001
+            return f"unavailable ({str(e).splitlines()[0][:80]})"
+
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 1024 / 1024, 1),
+        "os": os_name,
+        "kernel": platform.release(),
+        "rustc": version("rustc -V"),
+        "hugo": version("hugo version"),
+        "hyperfine": version("hyperfine --version"),
+        "wrk": version("wrk -v 2>&1 | head -1 || true"),
+        "valgrind": version("valgrind --version"),
+        "source": args.source_desc,
+        "tmpfs": args.shm,
+        "load_at_start": loadavg(),
+    }
+
+
+# --- generator --------------------------------------------------------------
+
+
+def tree_stats(d):
+    files = size = pages = 0
+    for root, _, names in os.walk(d):
+        for n in names:
+            files += 1
+            size += os.path.getsize(os.path.join(root, n))
+            if n == "index.html":
+                pages += 1
+    return {"files": files, "bytes": size, "index_html": pages}
+
+
+def hyperfine(cmds, runs, warmup, prepare, export, env=None):
+    """cmds: [(name, command)]; prepare: command run before each timing."""
+    argv = ["hyperfine", "--style", "none", "--warmup", str(warmup), "--runs", str(runs), "--export-json", export]
+    for name, cmd in cmds:
+        argv += ["--command-name", name]
+        if prepare:
+            argv += ["--prepare", prepare]
+    argv += [c for _, c in cmds]
+    r = subprocess.run(argv, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"hyperfine failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    with open(export) as f:
+        data = json.load(f)
+    out = {}
+    for res in data["results"]:
+        out[res["command"]] = {
+            "median_s": res["median"],
+            "mean_s": res["mean"],
+            "stddev_s": res.get("stddev"),
+            "min_s": res["min"],
+            "max_s": res["max"],
+            "user_s": res["user"],
+            "system_s": res["system"],
+            "runs": len(res["times"]),
+            "times_s": res["times"],
+        }
+    return out
+
+
+def timed(cmd, env=None, timeout=None):
+    """One run under /usr/bin/time: wall, user, sys, peak RSS."""
+    fmt = "BENCHTIME %e %U %S %M"
+    r = subprocess.run(
+        ["/usr/bin/time", "-f", fmt] + cmd, capture_output=True, text=True, env=env, timeout=timeout
+    )
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd!r} failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
+    line = [l for l in r.stderr.splitlines() if l.startswith("BENCHTIME")][-1]
+    _, wall, user, sys_, rss = line.split()
+    return {
+        "wall_s": float(wall),
+        "user_s": float(user),
+        "system_s": float(sys_),
+        "peak_rss_mb": round(int(rss) / 1024, 1),
+        "stdout": r.stdout[-500:],
+        "stderr": r.stderr[-500:],
+    }
+
+
+def fit_exponent(points):
+    """Least-squares b in y = a * x^b over (x, y) points (log-log)."""
+    import math
+
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    num = sum((p[0] - mx) * (p[1] - my) for p in pts)
+    den = sum((p[0] - mx) ** 2 for p in pts)
+    return round(num / den, 2) if den else None
+
+
+def project(done, n, key):
+    """Projects a figure to size n from the measured sizes (power law fitted
+    over the last two; at least linear)."""
+    pts = sorted((int(k), v[key]) for k, v in done.items() if v.get(key))
+    if not pts:
+        return None
+    if len(pts) == 1:
+        b = 2.0  # unknown: assume the worst case we have seen (quadratic)
+    else:
+        b = max(1.0, fit_exponent(pts[-2:]) or 1.0)
+    x0, y0 = pts[-1]
+    return y0 * (n / x0) ** b
+
+
+def generator_stage(args, res):
+    shm = args.shm
+    env = dict(os.environ)
+    gen = res.data.setdefault("generator", {})
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
+        key = str(n)
+        log(f"generator: corpus of {n} articles x {LANGS} languages")
+        cdir = os.path.join(args.work, f"corpus-{n}")
+        corpus_out = sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir]).strip()
+        site, hugo = os.path.join(cdir, "site"), os.path.join(cdir, "hugo")
+        out_hs = os.path.join(shm, "out-helpsite")
+        out_hugo = os.path.join(shm, "out-hugo")
+        hugo_cache = os.path.join(shm, "hugo-cache")
+        entry = {"articles_per_language": n, "corpus": corpus_out}
+
+        # Guard: the projected memory, output size and time of this size.
+        mem_kb = mem_available_kb()
+        prj_rss = project(gen, n, "helpsite_peak_rss_mb")
+        prj_out = project(gen, n, "helpsite_output_mb")
+        prj_cpu = project(gen, n, "helpsite_cpu_s")
+        out_parent = shm
+        skip = None
+        if prj_rss is not None:
+            entry["projection"] = {
+                "peak_rss_mb": round(prj_rss),
+                "output_mb": round(prj_out or 0),
+                "cpu_s": round(prj_cpu or 0, 1),
+                "mem_available_mb": mem_kb // 1024,
+            }
+            # A shared machine: never take more than 40% of what is free.
+            budget = mem_kb / 1024 * args.mem_share
+            if prj_rss > budget or (prj_cpu or 0) > args.max_cpu_s:
+                skip = (
+                    f"helpsite not run at this size: projected from the smaller sizes to "
+                    f"{prj_rss / 1024:.1f} GB peak memory, {(prj_out or 0) / 1024:.1f} GB of output and "
+                    f"{prj_cpu:.0f} CPU-seconds per build (limits of this run: {budget / 1024:.1f} GB, "
+                    f"{args.max_cpu_s} CPU-s)"
+                )
+                entry["skipped"] = skip
+                log("generator:", skip)
+            elif prj_rss + (prj_out or 0) > budget:
+                # The output would not fit in memory beside the build: write it to disk.
+                out_parent = os.path.join(args.work, "disk-out")
+                os.makedirs(out_parent, exist_ok=True)
+                entry["output_on"] = f"disk ({out_parent}): the projected output ({prj_out / 1024:.1f} GB) would not fit in tmpfs beside the build"
+                out_hs = os.path.join(out_parent, "out-helpsite")
+        hs_cmd = [args.helpsite, "build", "--root", site, "--out", out_hs]
+        gen[key] = entry
+
+        if not skip:
+            # One run for the page count, output size, peak memory and CPU.
+            shutil.rmtree(out_hs, ignore_errors=True)
+            entry["load_before"] = wait_quiet(args.quiet_wait, args.quiet_load)
+            log(f"generator: helpsite build at {n}")
+            t = timed(hs_cmd, timeout=args.max_cpu_s * 4)
+            m = re.search(r"built (\d+) pages", t["stdout"] + t["stderr"])
+            entry["helpsite_pages"] = int(m.group(1)) if m else None
+            st = tree_stats(out_hs)
+            entry["helpsite_output"] = st
+            entry["helpsite_output_mb"] = round(st["bytes"] / 1e6, 1)
+            entry["helpsite_peak_rss_mb"] = t["peak_rss_mb"]
+            entry["helpsite_cpu_s"] = round(t["user_s"] + t["system_s"], 2)
+            entry["helpsite_single"] = {k: t[k] for k in ("wall_s", "user_s", "system_s", "peak_rss_mb")}
+            entry["search_index"] = sorted(
+                os.path.relpath(p, out_hs) for p in glob.glob(os.path.join(out_hs, "**", "*search*"), recursive=True)
+            )[:10]
+            res.save()
+
+        # Hugo: one run each for memory and output size.
+        log(f"generator: hugo build at {n}")
+        hugo_cmd = ["hugo", "--quiet", "-s", hugo, "-d", out_hugo, "--cacheDir", hugo_cache]
+        shutil.rmtree(out_hugo, ignore_errors=True)
+        t = timed(hugo_cmd)
+        entry["hugo_peak_rss_mb"] = t["peak_rss_mb"]
+        entry["hugo_single"] = {k: t[k] for k in ("wall_s", "user_s", "system_s", "peak_rss_mb")}
+        entry["hugo_output"] = tree_stats(out_hugo)
+        with_nav = n <= args.hugo_nav_max
+        if with_nav:
+            log(f"generator: hugo build with the full site nav at {n}")
+            shutil.rmtree(out_hugo, ignore_errors=True)
+            t = timed(hugo_cmd, env=dict(env, HUGO_BENCH_NAV="full"))
+            entry["hugo_nav_peak_rss_mb"] = t["peak_rss_mb"]
+            entry["hugo_nav_single"] = {k: t[k] for k in ("wall_s", "user_s", "system_s", "peak_rss_mb")}
+            entry["hugo_nav_output"] = tree_stats(out_hugo)
+        res.save()
+
+        # Timings: clean output before each run, for every tool alike.
+        big = entry.get("helpsite_cpu_s", 0) > 20
+        runs = 1 if big else args.runs
+        warmup = 0 if big else 1
+        q = lambda p: shlex.quote(p)
+        cmds = [("hugo", " ".join(q(c) for c in hugo_cmd))]
+        if not skip:
+            cmds.insert(0, ("helpsite", " ".join(q(c) for c in hs_cmd)))
+        entry["load_before_timing"] = wait_quiet(args.quiet_wait, args.quiet_load)
+        log(f"generator: timing helpsite and hugo at {n} ({runs} runs)")
+        tm = hyperfine(
+            cmds,
+            runs,
+            warmup,
+            f"rm -rf {q(out_hs)} {q(out_hugo)}",
+            os.path.join(args.work, f"hyperfine-{n}.json"),
+        )
+        if with_nav:
+            nav_single = entry["hugo_nav_single"]["user_s"] + entry["hugo_nav_single"]["system_s"]
+            nav_runs = 1 if nav_single > 40 else max(1, min(args.runs, 3))
+            log(f"generator: timing hugo with the full site nav at {n} ({nav_runs} runs)")
+            tm.update(
+                hyperfine(
+                    [("hugo-nav", " ".join(q(c) for c in hugo_cmd))],
+                    nav_runs,
+                    0,
+                    f"rm -rf {q(out_hugo)}",
+                    os.path.join(args.work, f"hyperfine-{n}-nav.json"),
+                    env=dict(env, HUGO_BENCH_NAV="full"),
+                )
+            )
+        entry["timing"] = tm
+        entry["load_after"] = loadavg()
+        res.save()
+        shutil.rmtree(out_hugo, ignore_errors=True)
+        if out_parent != shm:
+            shutil.rmtree(out_hs, ignore_errors=True)
+
+    # Incremental: a one-page edit, then a build over the existing output.
+    n_inc = args.incremental_size
+    if n_inc and str(n_inc) in gen and "timing" in gen[str(n_inc)]:
+        log(f"generator: one-page edit + rebuild at {n_inc}")
+        site = os.path.join(args.work, f"corpus-{n_inc}", "site")
+        page = os.path.join(site, "content", "en", "section-001", "article-00001.md")
+        out_hs = os.path.join(shm, "out-helpsite")
+        sh([args.helpsite, "build", "--root", site, "--out", out_hs])
+        edit = f"printf '\\nEdited.\\n' >> {shlex.quote(page)}"
+        hs_cmd = f"{shlex.quote(args.helpsite)} build --root {shlex.quote(site)} --out {shlex.quote(out_hs)}"
+        wait_quiet(args.quiet_wait, args.quiet_load)
+        tm = hyperfine([("rebuild", hs_cmd)], args.runs, 0, edit, os.path.join(args.work, "hyperfine-inc.json"))
+        res.set("incremental", {"articles_per_language": n_inc, "pages": gen[str(n_inc)].get("helpsite_pages"), **tm["rebuild"]})
+    shutil.rmtree(os.path.join(shm, "out-helpsite"), ignore_errors=True)
+
+
+# --- profile ----------------------------------------------------------------
+
+# Inclusive-cost phases: the first pattern (regex on the demangled function)
+# that matches names the phase.
+PHASES = [
+    ("load: site.toml, theme, catalogs, templates", [r"generator::config::SiteConfig::load", r"generator::i18n::catalog::Catalogs::load", r"generator::templates::load", r"generator::site::assets::collect"]),
+    ("load: read content + TOML front matter", [r"generator::content::load\b"]),
+    ("markdown (pulldown-cmark + ids, alerts, FAQ, links)", [r"generator::site::render_markdown", r"generator::markdown::render\b"]),
+    ("check: links, anchors, headings", [r"generator::site::check_pages"]),
+    ("templates: page context + Tera (per page)", [r"generator::site::context::render_page"]),
+    ("  of which: site nav per page (nav_items)", [r"generator::site::context::nav_items"]),
+    ("  of which: Tera render", [r"tera::tera::Tera::render\b"]),
+    ("templates: entry + 404 pages", [r"generator::site::context::render_extra"]),
+    ("sitemap.xml", [r"generator::site::sitemap::sitemap"]),
+    ("search index", [r"generator::search::"]),
+    ("write: output files (atomic swap)", [r"generator::site::output::write_atomically"]),
+]
+
+
+def callgrind_functions(outfile, inclusive):
+    txt = sh(
+        ["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", outfile]
+    )
+    rows = []
+    total = None
+    for line in txt.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?PROGRAM TOTALS", line)
+        if m:
+            total = int(m.group(1).replace(",", ""))
+            continue
+        m = re.match(r"^\s*([\d,]+)\s+(?:\(\s*([\d.]+)%\)\s+)?(\S.*?)(?:\s+\[(.*)\])?$", line)
+        if m and ":" in m.group(3):
+            ir = int(m.group(1).replace(",", ""))
+            fn = m.group(3).split(":", 1)[1] if not m.group(3).startswith("0x") else m.group(3)
+            rows.append((ir, fn.strip()))
+    return total, rows
+
+
+def clean_fn(fn):
+    fn = re.sub(r"::h[0-9a-f]{16}$", "", fn)
+    fn = re.sub(r"<(.{60}).*>", r"<\1…>", fn) if len(fn) > 140 else fn
+    return fn
+
+
+def profile_stage(args, res):
+    n = args.profile_size
+    log(f"profile: callgrind over a build of {n} articles x {LANGS} languages")
+    cdir = os.path.join(args.work, f"corpus-{n}")
+    if not os.path.exists(os.path.join(cdir, "site")):
+        sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir, "--no-hugo"])
+    out = os.path.join(args.shm, "out-profile")
+    cg = os.path.join(args.work, "callgrind.out")
+    t0 = time.time()
+    sh(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={cg}",
+            args.helpsite_prof,
+            "build",
+            "--root",
+            os.path.join(cdir, "site"),
+            "--out",
+            out,
+        ]
+    )
+    took = time.time() - t0
+    total, incl = callgrind_functions(cg, True)
+    _, selfc = callgrind_functions(cg, False)
+    total = total or max(ir for ir, _ in incl)
+    phases = []
+    for name, pats in PHASES:
+        best = 0
+        hit = None
+        for ir, fn in incl:
+            if any(re.search(p, fn) for p in pats) and ir > best:
+                best, hit = ir, fn
+        phases.append({"phase": name, "ir": best, "pct": round(100 * best / total, 1), "function": clean_fn(hit) if hit else None})
+    top_incl = [
+        {"ir": ir, "pct": round(100 * ir / total, 1), "function": clean_fn(fn)}
+        for ir, fn in incl
+        if not re.search(r"^(0x|main$|__libc|_start|std::rt::|std::sys::|core::ops::function|rayon_core::|std::panicking|std::panic|__rust_begin|start_thread|clone3?$|\?\?\?$)", fn)
+    ][:30]
+    top_self = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": clean_fn(fn)} for ir, fn in selfc[:25]]
+    res.set(
+        "profile",
+        {
+            "articles_per_language": n,
+            "total_ir": total,
+            "valgrind_seconds": round(took, 1),
+            "phases": phases,
+            "top_inclusive": top_incl,
+            "top_self": top_self,
+        },
+    )
+    shutil.rmtree(out, ignore_errors=True)
+
+
+# --- handler ----------------------------------------------------------------
+
+
+def handler_env(tmp):
+    """handler-local from the environment: local archive and outbox in tmp,
+    no rate limit (the load test comes from one address)."""
+    return {
+        "CONTACT_SENDER": "Help Center <help@example.com>",
+        "CONTACT_RECIPIENTS": "support@example.com",
+        "CONTACT_LANGUAGES": "en,fi,ru,bn,fa",
+        "CONTACT_ARCHIVE": os.path.join(tmp, "archive"),
+        "CONTACT_MAILER": "outbox",
+        "CONTACT_OUTBOX": os.path.join(tmp, "outbox"),
+        "CONTACT_RATE_LIMIT": "off",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def free_port():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def proc_status(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmHWM", "VmRSS"):
+                out[k] = round(int(v.split()[0]) / 1024, 1)
+    return out
+
+
+def wait_port(port, timeout=10):
+    import socket
+
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def parse_wrk(text):
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("BENCH "):
+            for kv in line[6:].split():
+                k, v = kv.split("=")
+                out[k] = float(v)
+        m = re.match(r"Requests/sec:\s+([\d.]+)", line.strip())
+        if m:
+            out["rps"] = float(m.group(1))
+    return out
+
+
+def handler_stage(args, res):
+    h = res.data.setdefault("handler", {})
+    rel = args.handler_dir
+    sizes = {}
+    for name, path in [
+        ("handler (Lambda)", os.path.join(rel, "handler")),
+        ("handler-local", os.path.join(rel, "handler-local")),
+        ("hello (lambda_http)", os.path.join(args.hello_dir, "hello")),
+        ("hello-local (axum)", os.path.join(args.hello_dir, "hello-local")),
+    ]:
+        if os.path.exists(path):
+            stripped = "not stripped" not in sh(["file", "-L", path])
+            sizes[name] = {"bytes": os.path.getsize(path), "stripped": stripped}
+    for name, path in [("handler (Lambda)", args.handler_zip), ("hello (lambda_http)", args.hello_zip)]:
+        if path and os.path.exists(path):
+            sizes.setdefault(name, {})["zip_bytes"] = os.path.getsize(path)
+            inner = os.path.join(os.path.dirname(path), "bootstrap")
+            if os.path.exists(inner):
+                sizes[name]["lambda_bootstrap_bytes"] = os.path.getsize(inner)
+    h["sizes"] = sizes
+    res.save()
+
+    tmp = os.path.join(args.work, "handler-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    henv = handler_env(tmp)
+
+    # Cold start, local server: handler-local vs hello-local.
+    pa, pb = free_port(), free_port()
+    log(f"handler: local cold start ({args.cold_runs} runs each)")
+    wait_quiet(args.quiet_wait, args.quiet_load)
+    cs = sh(
+        [
+            sys.executable,
+            os.path.join(HERE, "coldstart.py"),
+            "local",
+            "--runs",
+            str(args.cold_runs),
+            "--a-cmd",
+            f"{shlex.quote(os.path.join(rel, 'handler-local'))} --port {pa}",
+            "--b-cmd",
+            f"{shlex.quote(os.path.join(args.hello_dir, 'hello-local'))} {pb}",
+            "--a-port",
+            str(pa),
+            "--b-port",
+            str(pb),
+        ]
+        + sum((["--a-env", f"{k}={v}"] for k, v in henv.items()), [])
+    )
+    h["cold_local"] = json.loads(cs)
+    res.save()
+
+    # Cold start, Lambda runtime emulator: handler (SES + S3 configured, as
+    # deployed) vs hello.
+    log(f"handler: Lambda cold start ({args.cold_runs} runs each)")
+    lenv = {
+        "CONTACT_SENDER": "Help Center <help@example.com>",
+        "CONTACT_RECIPIENTS": "support@example.com",
+        "CONTACT_LANGUAGES": "en,fi,ru,bn,fa",
+        "CONTACT_ARCHIVE": "s3://bench-archive/submissions",
+        "CONTACT_MAILER": "ses",
+        "CONTACT_AWS_REGION": "eu-west-1",
+    }
+    cs = sh(
+        [
+            sys.executable,
+            os.path.join(HERE, "coldstart.py"),
+            "lambda",
+            "--runs",
+            str(args.cold_runs),
+            "--a-cmd",
+            shlex.quote(os.path.join(rel, "handler")),
+            "--b-cmd",
+            shlex.quote(os.path.join(args.hello_dir, "hello")),
+        ]
+        + sum((["--a-env", f"{k}={v}"] for k, v in lenv.items()), [])
+    )
+    h["cold_lambda"] = json.loads(cs)
+    res.save()
+
+    # Load on the validation path.
+    port = free_port()
+    p = subprocess.Popen(
+        [os.path.join(rel, "handler-local"), "--port", str(port)],
+        env=dict(os.environ, **henv),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        h["rss_idle_mb"] = proc_status(p.pid).get("VmRSS")
+        url = f"http://127.0.0.1:{port}/api/contact"
+        lua = os.path.join(HERE, "wrk", "post.lua")
+        bodies = {
+            "invalid e-mail (422)": "name=Bench&email=not-an-address&topic=billing&message=Hello&lang=en",
+            "honeypot filled (200, nothing sent)": "name=Bench&email=bench%40example.com&topic=billing&message=Hello&lang=fi&website=http%3A%2F%2Fspam.example",
+        }
+        runs = []
+        # Paced: 10 connections, each waiting 10 ms between requests (~1,000 req/s).
+        plans = [
+            ("paced ~1,000 req/s", "2", "10", "10", args.wrk_seconds),
+            ("saturated", "2", "32", "0", args.wrk_seconds),
+        ]
+        wait_quiet(args.quiet_wait, args.quiet_load)
+        for label, threads, conns, delay, secs in plans:
+            for bname, body in bodies.items():
+                log(f"handler: wrk {label}, {bname}")
+                out = sh(
+                    ["wrk", "-t", threads, "-c", conns, "-d", f"{secs}s", "--latency", "-s", lua, url],
+                    env=dict(os.environ, BENCH_BODY=body, BENCH_DELAY=delay),
+                )
+                w = parse_wrk(out)
+                w.update({"load": label, "request": bname, "connections": int(conns), "delay_ms": int(delay), "seconds": secs})
+                runs.append(w)
+                h["load"] = runs
+                res.save()
+        h["rss_peak_mb"] = proc_status(p.pid).get("VmHWM")
+        h["rss_after_mb"] = proc_status(p.pid).get("VmRSS")
+        h["outbox_files_after_load"] = len(os.listdir(henv["CONTACT_OUTBOX"])) if os.path.isdir(henv["CONTACT_OUTBOX"]) else 0
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    res.save()
+
+
+# --- report -----------------------------------------------------------------
+
+
+def fmt_s(x):
+    if x is None:
+        return "–"
+    return f"{x * 1000:.0f} ms" if x < 10 else f"{x:.1f} s"
+
+
+def mb(b):
+    return f"{b / 1e6:.1f} MB" if b < 1e9 else f"{b / 1e9:.2f} GB"
+
+
+def esc(s):
+    return s.replace("|", "\\|")
+
+
+def render(data, quick=False):
+    L = []
+    w = L.append
+    m = data.get("machine", {})
+    w("# Benchmarks")
+    w("")
+    w("Generated by `bash bench/run.sh`" + (" (`--quick`: small sizes, few runs — not the reference figures)" if data.get("quick") else "") +
+      f" on {m.get('date', '?')}" + (f", in {data['run_seconds'] // 60} min {data['run_seconds'] % 60} s (builds included)" if data.get("run_seconds") else "") +
+      ". Timings are measurements, never test assertions. "
+      "How each figure is taken: [bench/README.md](bench/README.md).")
+    w("")
+    w("## Machine")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    for k, label in [
+        ("cpu", "CPU"), ("cores", "cores"), ("memory_gib", "memory (GiB)"), ("os", "OS"), ("kernel", "kernel"),
+        ("rustc", "Rust"), ("hugo", "Hugo"), ("hyperfine", "hyperfine"), ("wrk", "wrk"), ("valgrind", "valgrind"),
+        ("source", "helpsite source"), ("tmpfs", "output (tmpfs)"), ("load_at_start", "load average at start"),
+    ]:
+        if k in m:
+            w(f"| {label} | {m[k]} |")
+    w("")
+    loads = []
+    for e in data.get("generator", {}).values():
+        for k in ("load_before", "load_before_timing", "load_after"):
+            if k in e:
+                loads.append(e[k])
+    if loads and max(loads) > 1.5:
+        w(f"> [!WARNING]\n> The machine was shared while these figures were taken (1-minute load average up to "
+          f"{max(loads):.1f} on {m.get('cores', 2)} cores): wall-clock times are inflated by waiting for a CPU. "
+          "CPU time (user + sys) and instruction counts (callgrind) are affected much less; both are given.")
+        w("")
+
+    goals = []
+    gen = data.get("generator", {})
+    if gen:
+        w("## Generator: full build")
+        w("")
+        w("Synthetic help center (`bench/corpus.py`): N articles × 5 languages (en, fi, ru, bn, fa), each with headings, "
+          "a list, a table, a GitHub alert and links to other articles; every fifth is an FAQ page; ~1.2 KB of markdown "
+          "per English article. Sections of 50 with an `_index.md`, plus each language's home. "
+          "`helpsite build` with the default theme (sitemap included) vs Hugo over the same markdown files, "
+          "output on tmpfs, cleaned before every run. Median of hyperfine runs; CPU = user + sys of one run.")
+        w("")
+        w("| articles × languages | tool | pages written | median wall | CPU | per page (wall) | peak memory | output | vs Hugo (wall) |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for key in sorted(gen, key=int):
+            e = gen[key]
+            n = int(key)
+            label = f"{n:,} × 5"
+            tm = e.get("timing", {})
+            pages = e.get("helpsite_pages") or n * 5
+            hugo_pages = e.get("hugo_output", {}).get("index_html") or pages
+            hs = tm.get("helpsite")
+            hg = tm.get("hugo")
+            hn = tm.get("hugo-nav")
+
+            def row(tool, t, single, pages_, out, ratio):
+                cpu = (single["user_s"] + single["system_s"]) if single else None
+                med = t["median_s"] if t else (single["wall_s"] if single else None)
+                per = f"{med / pages_ * 1000:.2f} ms" if med else "–"
+                w(f"| {label} | {tool} | {pages_:,} | {fmt_s(med)} | {fmt_s(cpu)} | {per} | "
+                  f"{single['peak_rss_mb']:.0f} MB | {mb(out['bytes']) if out else '–'} | {ratio} |")
+
+            r_min = f"**{hs['median_s'] / hg['median_s']:.2f}×**" if hs and hg else "–"
+            if "skipped" in e:
+                w(f"| {label} | helpsite | – | – | – | – | – | – | {e['skipped']} |")
+            elif e.get("helpsite_single"):
+                vs_nav = f", **{hs['median_s'] / hn['median_s']:.2f}×** of Hugo (site nav)" if hs and hn else ""
+                row("helpsite", hs, e.get("helpsite_single"), pages, e.get("helpsite_output"), f"{r_min} of Hugo (minimal){vs_nav}")
+            if hg:
+                row("Hugo (minimal templates)", hg, e.get("hugo_single"), hugo_pages if not e.get("skipped") else e.get("hugo_output", {}).get("index_html", 0), e.get("hugo_output"), "1")
+            if hn:
+                row("Hugo (templates + full site nav, like the default theme)", hn, e.get("hugo_nav_single"), hugo_pages, e.get("hugo_nav_output"), "1")
+            if e.get("output_on"):
+                w(f"| | | | | | | | | output on {e['output_on']} |")
+        w("")
+        # Scaling.
+        pts_wall = [(int(k) * 5, e["timing"]["helpsite"]["median_s"]) for k, e in gen.items() if e.get("timing", {}).get("helpsite")]
+        pts_cpu = [(int(k) * 5, e["helpsite_cpu_s"]) for k, e in gen.items() if e.get("helpsite_cpu_s")]
+        pts_mem = [(int(k) * 5, e["helpsite_peak_rss_mb"]) for k, e in gen.items() if e.get("helpsite_peak_rss_mb")]
+        pts_out = [(int(k) * 5, e["helpsite_output_mb"]) for k, e in gen.items() if e.get("helpsite_output_mb")]
+        pts_hugo = [(int(k) * 5, e["timing"]["hugo"]["median_s"]) for k, e in gen.items() if e.get("timing", {}).get("hugo")]
+        if len(pts_cpu) >= 2:
+            w("Scaling (exponent b of a power law `y ∝ pages^b` fitted over the sizes measured; 1 = linear, 2 = quadratic):")
+            w("")
+            w("| figure | helpsite | Hugo (minimal) |")
+            w("|---|---|---|")
+            w(f"| build time (wall) | {fit_exponent(pts_wall)} | {fit_exponent(pts_hugo)} |")
+            w(f"| CPU time | {fit_exponent(pts_cpu)} | |")
+            w(f"| peak memory | {fit_exponent(pts_mem)} | |")
+            w(f"| output bytes | {fit_exponent(pts_out)} | |")
+            w("")
+        inc = data.get("incremental")
+        if inc:
+            w("## Generator: one-page edit → rebuilt output")
+            w("")
+            w(f"One English article of the {inc['articles_per_language']:,} × 5 corpus edited, then `helpsite build` over the existing "
+              f"output (there is no incremental path yet: `helpsite serve` rebuilds everything on a change, so this is a full "
+              f"build that also replaces the previous output). Median of {inc['runs']} runs: **{fmt_s(inc['median_s'])}** "
+              f"(min {fmt_s(inc['min_s'])}, CPU {fmt_s(inc['user_s'] + inc['system_s'])}).")
+            w("")
+
+    prof = data.get("profile")
+    if prof:
+        w("## Generator: where the time goes (callgrind)")
+        w("")
+        w(f"`valgrind --tool=callgrind` over a build of {prof['articles_per_language']:,} × 5 articles "
+          f"({prof['total_ir'] / 1e9:.2f} G instructions in all; instruction counts do not depend on machine load). "
+          "Inclusive instructions per phase of `generator::site::render_site` (a phase's row includes everything it calls; "
+          "“of which” rows are part of the row above):")
+        w("")
+        w("| phase | instructions | share | function |")
+        w("|---|---|---|---|")
+        for p in prof["phases"]:
+            w(f"| {p['phase']} | {p['ir'] / 1e6:,.0f} M | {p['pct']}% | `{p['function'] or 'not seen (inlined or absent)'}` |")
+        w("")
+        w("<details><summary>Top functions by inclusive and by self instructions</summary>")
+        w("")
+        w("| inclusive | share | function |")
+        w("|---|---|---|")
+        for f in prof["top_inclusive"][:25]:
+            w(f"| {f['ir'] / 1e6:,.0f} M | {f['pct']}% | `{esc(f['function'])}` |")
+        w("")
+        w("| self | share | function |")
+        w("|---|---|---|")
+        for f in prof["top_self"][:20]:
+            w(f"| {f['ir'] / 1e6:,.0f} M | {f['pct']}% | `{esc(f['function'])}` |")
+        w("")
+        w("</details>")
+        w("")
+
+    h = data.get("handler")
+    if h:
+        w("## Handler")
+        w("")
+        w("### Size")
+        w("")
+        w("Release profile of the workspace (`lto = true`, `codegen-units = 1`, `strip = true`); zip from "
+          "`cargo lambda build --release --output-format zip` (x86_64). The baseline is `bench/hello-lambda`, a minimal "
+          "lambda_http hello-world with the same profile.")
+        w("")
+        w("| binary | size (host build) | Lambda bootstrap | Lambda zip |")
+        w("|---|---|---|---|")
+        for name, s in h.get("sizes", {}).items():
+            w(f"| {name} | {mb(s['bytes']) if 'bytes' in s else '–'} | {mb(s['lambda_bootstrap_bytes']) if 'lambda_bootstrap_bytes' in s else '–'} | {mb(s['zip_bytes']) if 'zip_bytes' in s else '–'} |")
+        w("")
+        w("### Cold start")
+        w("")
+        w("Spawn → first answered request, median of interleaved runs (the project's binary and the hello-world alternate).")
+        w("")
+        w("| how | helpsite handler | hello-world | ratio (goal ≤ 1.5×) |")
+        w("|---|---|---|---|")
+        for key, label in [
+            ("cold_local", "local server: `handler-local` (config from `CONTACT_*`) vs `hello-local` (axum), POST until 2xx"),
+            ("cold_lambda", "Lambda Runtime API emulator (`bench/coldstart.py`): `handler` with SES + S3 configured vs `hello` (lambda_http), one API Gateway v2 event"),
+        ]:
+            c = h.get(key)
+            if c:
+                w(f"| {label} | {c['a']['median_ms']:.1f} ms (min {c['a']['min_ms']:.1f}) | {c['b']['median_ms']:.1f} ms (min {c['b']['min_ms']:.1f}) | **{c['ratio_median']:.2f}×** ({c['runs']} runs) |")
+        w("")
+        if h.get("load"):
+            w("### Validation path under load")
+            w("")
+            w("`wrk` against `handler-local` on 127.0.0.1 (config from `CONTACT_*`, rate limit off, log lines to /dev/null), "
+              "JSON answers. wrk shares the 2 cores with the server. “Paced” = 10 connections each waiting 10 ms between "
+              "requests (wrk has no fixed-rate mode; wrk2 is not packaged).")
+            w("")
+            w("| load | request | req/s | p50 | p90 | p99 | p99.9 | max | socket errors |")
+            w("|---|---|---|---|---|---|---|---|---|")
+            for r in h["load"]:
+                us = lambda k: f"{r[k] / 1000:.2f} ms" if k in r else "–"
+                w(f"| {r['load']} | {r['request']} | {r.get('rps', 0):,.0f} | {us('p50_us')} | {us('p90_us')} | {us('p99_us')} | {us('p99.9_us')} | {us('max_us')} | {int(r.get('socket_errors', 0))} |")
+            w("")
+            w(f"Resident memory of `handler-local`: {h.get('rss_idle_mb')} MB idle, **{h.get('rss_peak_mb')} MB peak** (VmHWM) after all load runs. "
+              f"Mails written during the load: {h.get('outbox_files_after_load', 0)}.")
+            w("")
+
+    # Goals.
+    w("## Goals")
+    w("")
+    w("| goal | measured | met? |")
+    w("|---|---|---|")
+    g1000 = gen.get("1000", {})
+    g4000 = gen.get("4000", {})
+    t1000 = g1000.get("timing", {}).get("helpsite")
+    if t1000:
+        pages = g1000.get("helpsite_pages")
+        med = t1000["median_s"]
+        cpu = g1000["helpsite_cpu_s"]
+        w(f"| full build of ~5,000 pages ≤ 0.5 s on 2 cores | {pages:,} pages: {fmt_s(med)} wall, {fmt_s(cpu)} CPU | {'yes' if med <= 0.5 else '**no**'} |")
+        zola = 0.22e-3 * pages
+        w(f"| ≤ 0.45× Zola (anchor from the issue: 0.22 ms/page; Zola is not installable here) | {med / zola:.2f}× the anchor | {'yes' if med <= 0.45 * zola else '**no**'} |")
+        hg = g1000.get("timing", {}).get("hugo")
+        hn = g1000.get("timing", {}).get("hugo-nav")
+        if hg:
+            r = med / hg["median_s"]
+            w(f"| ≤ 0.25× Hugo, same corpus, same run | {r:.2f}× Hugo with minimal templates" + (f"; {med / hn['median_s']:.2f}× Hugo with the same site nav as the default theme" if hn else "") + f" | {'yes' if r <= 0.25 else '**no**'} (vs minimal)" + (f", {'yes' if med / hn['median_s'] <= 0.25 else '**no**'} (vs equivalent)" if hn else "") + " |")
+    if g4000:
+        if "skipped" in g4000:
+            w(f"| 20,000 pages: linear scaling, peak memory ≤ 300 MB | {g4000['skipped']} | **no** |")
+        elif g4000.get("timing"):
+            pts = [(int(k) * 5, e["helpsite_cpu_s"]) for k, e in gen.items() if e.get("helpsite_cpu_s")]
+            b = fit_exponent(pts)
+            w(f"| 20,000 pages scaling linearly | CPU time ∝ pages^{b} | {'yes' if b is not None and b <= 1.15 else '**no**'} |")
+            w(f"| peak memory ≤ 300 MB for 20,000 pages | {g4000['helpsite_peak_rss_mb']:.0f} MB | {'yes' if g4000['helpsite_peak_rss_mb'] <= 300 else '**no**'} |")
+    inc = data.get("incremental")
+    if inc:
+        w(f"| one-page incremental rebuild ≤ 50 ms | {fmt_s(inc['median_s'])} (full rebuild: no incremental path yet) | {'yes' if inc['median_s'] <= 0.05 else '**no**'} |")
+    if h:
+        for key, label in [("cold_lambda", "Lambda cold start ≤ 1.5× hello-world"), ("cold_local", "local cold start ≤ 1.5× hello-world")]:
+            c = h.get(key)
+            if c:
+                w(f"| {label} | {c['ratio_median']:.2f}× ({c['a']['median_ms']:.1f} vs {c['b']['median_ms']:.1f} ms) | {'yes' if c['ratio_median'] <= 1.5 else '**no**'} |")
+        paced = [r for r in h.get("load", []) if r["load"].startswith("paced")]
+        if paced:
+            worst = max(r.get("p99_us", 0) for r in paced) / 1000
+            rate = min(r.get("rps", 0) for r in paced)
+            w(f"| p99 < 2 ms at ~1,000 req/s | worst p99 {worst:.2f} ms at {rate:,.0f} req/s | {'yes' if worst < 2 else '**no**'} |")
+        if h.get("rss_peak_mb") is not None:
+            w(f"| RSS < 30 MB under that load | {h['rss_peak_mb']} MB peak | {'yes' if h['rss_peak_mb'] < 30 else '**no**'} |")
+    w("")
+    notes = data.get("notes_md")
+    if notes:
+        w(notes.strip())
+        w("")
+    return "\n".join(L) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--results", required=True)
+    r.add_argument("--work", required=True)
+    r.add_argument("--shm", default="/dev/shm/hsbench")
+    r.add_argument("--stages", default="generator,profile,handler")
+    r.add_argument("--helpsite")
+    r.add_argument("--helpsite-prof")
+    r.add_argument("--sizes", default="200,1000,4000")
+    r.add_argument("--runs", type=int, default=5)
+    r.add_argument("--hugo-nav-max", type=int, default=1000, help="largest size timed with Hugo's full-nav templates")
+    r.add_argument("--incremental-size", type=int, default=1000)
+    r.add_argument("--profile-size", type=int, default=200)
+    r.add_argument("--max-cpu-s", type=int, default=600, help="skip a size projected to need more CPU-seconds per build")
+    r.add_argument("--mem-share", type=float, default=0.4, help="skip a size projected to need more than this share of the available memory")
+    r.add_argument("--quiet-wait", type=int, default=300)
+    r.add_argument("--quiet-load", type=float, default=1.0)
+    r.add_argument("--handler-dir")
+    r.add_argument("--hello-dir")
+    r.add_argument("--handler-zip")
+    r.add_argument("--hello-zip")
+    r.add_argument("--cold-runs", type=int, default=40)
+    r.add_argument("--wrk-seconds", type=int, default=10)
+    r.add_argument("--source-desc", default="?")
+    r.add_argument("--quick", action="store_true")
+    r.add_argument("--notes", help="markdown file appended to the report")
+    p = sub.add_parser("report")
+    p.add_argument("--results", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--notes")
+    p.add_argument("--run-seconds", type=int)
+    a = ap.parse_args()
+
+    if a.cmd == "run":
+        os.makedirs(a.work, exist_ok=True)
+        os.makedirs(a.shm, exist_ok=True)
+        res = Results(a.results)
+        res.set("quick", a.quick)
+        res.set("machine", machine(a))
+        stages = a.stages.split(",")
+        failures = []
+        for name, fn in [("generator", generator_stage), ("profile", profile_stage), ("handler", handler_stage)]:
+            if name not in stages:
+                continue
+            try:
+                fn(a, res)
+            except Exception as e:  # noqa: BLE001 — one stage failing must not lose the others
+                log(f"stage {name} failed: {e}")
+                failures.append(f"{name}: {str(e)[:1500]}")
+        res.set("failures", failures)
+        res.data["machine"]["load_at_end"] = loadavg()
+        res.save()
+        sys.exit(1 if failures else 0)
+    else:
+        with open(a.results) as f:
+            data = json.load(f)
+        if a.run_seconds:
+            data["run_seconds"] = a.run_seconds
+        if a.notes and os.path.exists(a.notes):
+            with open(a.notes) as f:
+                data["notes_md"] = f.read()
+        md = render(data)
+        if data.get("failures"):
+            md += "\n## Stages that failed in this run\n\n" + "\n".join(f"- `{x.splitlines()[0]}`" for x in data["failures"]) + "\n"
+        with open(a.out, "w") as f:
+            f.write(md)
+        log(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
