@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 import traceback
 import urllib.parse
@@ -530,6 +531,144 @@ def t_directory_index_function(env: Env):
     print(f"    {len(cases)} request URIs checked")
 
 
+# ------------------------------------------------------------ publish.py against moto
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Moto:
+    """moto_server on a free loopback port, stopped by PID."""
+
+    def __init__(self):
+        exe = os.path.join(REPO, ".venv", "bin", "moto_server")
+        assert os.path.exists(exe), f"{exe} missing: run tests/setup/python.sh"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        import socket
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                assert self.proc.poll() is None, "moto_server exited"
+                assert time.time() < deadline, "moto_server did not start in 60 s"
+                time.sleep(0.2)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self.env.update(AWS_ENDPOINT_URL=self.url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                        AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
+                        AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+
+    def client(self, name):
+        import boto3
+        return boto3.client(name, endpoint_url=self.url, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def fake_stack(moto: Moto, name: str, bucket: str, site_url: str, endpoint: str) -> str:
+    cf = moto.client("cloudfront")
+    dist = cf.create_distribution(DistributionConfig={
+        "CallerReference": name, "Comment": name, "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{bucket}.s3.us-east-1.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
+                                 "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
+    })["Distribution"]["Id"]
+    body = {
+        "Resources": {"SiteBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}}},
+        "Outputs": {
+            "SiteURL": {"Value": site_url},
+            "FormEndpoint": {"Value": endpoint},
+            "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
+            "DistributionId": {"Value": dist},
+        },
+    }
+    moto.client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(body))
+    return dist
+
+
+def publish(moto: Moto, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, os.path.join(REPO, "deploy", "publish.py"), *args],
+                          env=moto.env, capture_output=True, text=True, timeout=300)
+
+
+def t_publish(env: Env, moto: Moto):
+    import datetime as dt
+    dist = fake_stack(moto, "helpsite-test", "helpsite-site-test", env.origin, env.endpoint)
+    s3 = moto.client("s3")
+    s3.put_object(Bucket="helpsite-site-test", Key="en/removed-page/index.html", Body=b"old")
+    s3.put_object(Bucket="helpsite-site-test", Key="static/style.0123456789.css", Body=b"old")
+    r = publish(moto, "--stack", "helpsite-test", "--site", env.site, "--root", REPO)
+    assert r.returncode == 0, r.stdout + r.stderr
+    want = {}
+    for dirpath, _d, files in os.walk(env.site):
+        for name in files:
+            key = os.path.relpath(os.path.join(dirpath, name), env.site).replace(os.sep, "/")
+            want[key] = key
+    problems = []
+    for key in sorted(want):
+        head = s3.head_object(Bucket="helpsite-site-test", Key=key)
+        ext = os.path.splitext(key)[1]
+        ctype = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+                 ".txt": "text/plain; charset=utf-8", ".json": "application/json; charset=utf-8"}.get(ext)
+        cache = "public, max-age=31536000, immutable" if key.startswith("static/") else "public, max-age=300"
+        if ctype and head["ContentType"] != ctype:
+            problems.append(f"{key}: Content-Type {head['ContentType']}, want {ctype}")
+        if head.get("CacheControl") != cache:
+            problems.append(f"{key}: Cache-Control {head.get('CacheControl')}, want {cache}")
+        with open(os.path.join(env.site, key), "rb") as f:
+            if s3.get_object(Bucket="helpsite-site-test", Key=key)["Body"].read() != f.read():
+                problems.append(f"{key}: uploaded bytes differ")
+    assert not problems, "\n".join(problems)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="helpsite-site-test").get("Contents", [])}
+    assert "en/removed-page/index.html" not in keys, "a page the build no longer has was left online"
+    assert "static/style.0123456789.css" in keys, "a superseded asset was deleted at once"
+    assert keys == set(want) | {"static/style.0123456789.css"}, sorted(keys ^ set(want))
+    out = r.stdout.splitlines()
+    puts = [line.split("/", 3)[3].split()[0] for line in out if line.startswith("publish: put ")]
+    first_html = min(i for i, k in enumerate(puts) if k.endswith(".html"))
+    assert all(k.startswith("static/") for k in puts[:1]) and not any(
+        k.startswith("static/") for k in puts[first_html:]), "assets must go up before pages"
+    inv = moto.client("cloudfront").list_invalidations(DistributionId=dist)["InvalidationList"]
+    assert inv.get("Quantity", 0) == 1, inv
+    print(f"    {len(want)} files uploaded with their types and caching; stale page removed; /* invalidated")
+
+
+def t_publish_refuses(env: Env, moto: Moto):
+    fake_stack(moto, "helpsite-cf", "helpsite-site-cf", "https://d222222abcdef8.cloudfront.net", env.endpoint)
+    r = publish(moto, "--stack", "helpsite-cf", "--site", env.site, "--root", REPO)
+    assert r.returncode == 1 and "base_url" in r.stderr, r.stdout + r.stderr
+    d = tempfile.mkdtemp()
+    try:
+        shutil.copytree(env.site, os.path.join(d, "s"))
+        open(os.path.join(d, "s", "static", "x.unknownext"), "w").close()
+        r = publish(moto, "--stack", "helpsite-test", "--site", os.path.join(d, "s"), "--root", REPO)
+        assert r.returncode == 1 and "x.unknownext" in r.stderr, r.stdout + r.stderr
+    finally:
+        shutil.rmtree(d)
+    r = publish(moto, "--stack", "no-such-stack", "--site", env.site, "--root", REPO)
+    assert r.returncode != 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", required=True, help="a built site (helpsite build --out DIR)")
@@ -571,6 +710,18 @@ def main() -> int:
     run("functions: provided.al2023 x86_64 bootstrap zips, scheduled redeliver, env = handler config", t_functions, env)
     run("HTTP API: POST/OPTIONS /contact only, throttled; CORS = the site's origin", t_api_and_cors, env)
     run("CloudFront Function resolves every page URL of the built site", t_directory_index_function, env)
+
+    moto = None
+    try:
+        moto = Moto()
+    except Exception:
+        record("moto_server starts (for publish.py)", traceback.format_exc())
+    if moto is not None:
+        try:
+            run("publish.py uploads the build with content types and caching, prunes, invalidates", t_publish, env, moto)
+            run("publish.py refuses a base_url mismatch, unknown file types, a missing stack", t_publish_refuses, env, moto)
+        finally:
+            moto.close()
 
     passed = sum(1 for _, e in results if e is None)
     failed = len(results) - passed
