@@ -27,10 +27,9 @@ struct Alternate {
 }
 
 #[derive(Serialize)]
-struct NavItem {
+pub(crate) struct NavItem {
     title: String,
     url: String,
-    current: bool,
 }
 
 fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
@@ -73,20 +72,20 @@ fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
         .map(|i| i.url.clone());
     ctx.insert("contact_url", &contact_url);
-    let nav: Vec<NavItem> = nav_items(site, lang, None);
-    ctx.insert("nav", &nav);
+    ctx.insert("nav", &site.nav[lang]);
     ctx
 }
 
-fn nav_items(site: &Site<'_>, lang: &str, current_key: Option<&str>) -> Vec<NavItem> {
+/// The navigation of one language: its top-level pages and sections
+/// (`guides/_index.md` is the section `guides`), by weight then title.
+/// Deeper pages are reached from their section, so every page's sidebar stays
+/// short however large the site grows.
+pub(super) fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
     let mut items: Vec<&Instance> = site
         .instances
         .iter()
-        .filter(|i| {
-            i.lang == lang
-                && !i.src.key.is_empty()
-                && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
-        })
+        .filter(|i| i.lang == lang && !i.src.key.is_empty() && !i.src.key.contains('/'))
+        .filter(|i| !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError))
         .collect();
     items.sort_by(|a, b| {
         (a.src.front.weight, a.src.title()).cmp(&(b.src.front.weight, b.src.title()))
@@ -96,7 +95,6 @@ fn nav_items(site: &Site<'_>, lang: &str, current_key: Option<&str>) -> Vec<NavI
         .map(|i| NavItem {
             title: i.src.title().to_string(),
             url: i.url.clone(),
-            current: Some(i.src.key.as_str()) == current_key,
         })
         .collect()
 }
@@ -112,7 +110,6 @@ pub(super) fn render_page(
     let lang = inst.lang;
     let base = config.base_url();
     let mut ctx = base_context(site, lang);
-    ctx.insert("nav", &nav_items(site, lang, Some(&src.key)));
 
     let mut languages = Vec::new();
     let mut alternates = Vec::new();

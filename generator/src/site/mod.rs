@@ -40,11 +40,21 @@ pub struct Built {
 }
 
 /// Builds the site under `root` into `out`, replacing it only on success.
+/// Files go to disk as they are rendered, so memory stays flat.
 pub fn build(root: &Path, out: &Path, opts: &BuildOptions) -> Result<Built> {
-    let built = render_site(root, opts)?;
-    output::write_atomically(out, &built.files)?;
+    let staging = output::Staging::new(out)?;
+    let built = render(root, opts, &|f| staging.write(&f).map(|()| None))?;
+    staging.commit()?;
     Ok(built)
 }
+
+/// Renders the whole site in memory (for `check` and tests), writing nothing.
+pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
+    render(root, opts, &|f| Ok(Some(f)))
+}
+
+/// What to do with each rendered file: write it (keeping nothing), or keep it.
+type Sink<'s> = dyn Fn(OutputFile) -> Result<Option<OutputFile>> + Sync + 's;
 
 /// One page as a visitor of one language gets it: its own translation, or
 /// the default language's page with a notice.
@@ -66,6 +76,8 @@ pub(crate) struct Site<'a> {
     pub instances: &'a [Instance<'a>],
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
+    /// Navigation per language, computed once.
+    pub nav: HashMap<String, Vec<context::NavItem>>,
     pub languages: Vec<String>,
 }
 
@@ -75,7 +87,7 @@ impl<'a> Site<'a> {
     }
 }
 
-pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
+fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
     let config = SiteConfig::load(root)?;
     let shown = |p: &Path| content::rel(root, p);
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -143,7 +155,7 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
         .enumerate()
         .map(|(i, inst)| ((inst.lang, inst.src.key.as_str()), i))
         .collect();
-    let site = Site {
+    let mut site = Site {
         config: &config,
         catalogs: &catalogs,
         formats: &formats,
@@ -152,7 +164,13 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
         instances: &instances,
         index,
         languages: languages.clone(),
+        nav: HashMap::new(),
     };
+    site.nav = languages
+        .iter()
+        .map(|l| (l.clone(), context::nav_items(&site, l)))
+        .collect();
+    let site = site;
 
     let rendered: Vec<Rendered> = instances
         .par_iter()
@@ -167,18 +185,24 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
     let mut files: Vec<OutputFile> = instances
         .par_iter()
         .zip(rendered.par_iter())
-        .map(|(inst, r)| context::render_page(&site, &tera, inst, r))
-        .collect::<Result<Vec<_>>>()?;
-    files.extend(context::render_extra(&site, &tera)?);
-    files.push(OutputFile {
+        .map(|(inst, r)| context::render_page(&site, &tera, inst, r).and_then(sink))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut extra = context::render_extra(&site, &tera)?;
+    extra.push(OutputFile {
         path: "sitemap.xml".into(),
         bytes: sitemap::sitemap(&site).into_bytes(),
     });
-    files.push(OutputFile {
+    extra.push(OutputFile {
         path: "robots.txt".into(),
         bytes: sitemap::robots(&config).into_bytes(),
     });
-    files.extend(assets_files);
+    extra.extend(assets_files);
+    for f in extra {
+        files.extend(sink(f)?);
+    }
 
     let mut pages_per_lang = BTreeMap::new();
     for inst in &instances {

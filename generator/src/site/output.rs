@@ -14,40 +14,68 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = write_all(&staging, files).and_then(|()| swap(out, &staging, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// A folder next to the output that a build writes into; swapped in whole by
+/// [`Staging::commit`], removed if the build is dropped before that.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            old,
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
-    })
+
+    /// Writes one file (safe to call from many threads).
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Replaces the output with what was written.
+    pub fn commit(mut self) -> Result<()> {
+        swap(&self.out, &self.dir, &self.old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `files` as the whole new output (used by tests and small tools).
+pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<()> {
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 fn swap(out: &Path, staging: &Path, old: &Path) -> Result<()> {
