@@ -218,6 +218,9 @@ def _srcset_urls(value: str) -> list[str]:
     return out
 
 
+_DATA_URL_ATTR = re.compile(r"data-[a-z0-9-]*(index|url|endpoint|src|json|api)")
+
+
 class _PageParser(HTMLParser):
     def __init__(self, page_url: str):
         super().__init__(convert_charrefs=True)
@@ -244,6 +247,9 @@ class _PageParser(HTMLParser):
                 self._add("style-src-attr", f"<{tag} style=> attribute", None)
             if name in ("href", "src", "action", "formaction", "data") and value.strip().lower().startswith("javascript:"):
                 self._add("script-src-elem", f"<{tag} {name}=javascript:> URL", None)
+            if _DATA_URL_ATTR.match(name) and value.strip().startswith(("/", "http:", "https:", "./", "../")):
+                # e.g. data-search-index="/search/": a base URL the page's script fetches from
+                self._add("connect-src", f"<{tag} {name}> (fetched by script)", self._abs(value))
         if tag == "base" and "href" in a:
             url = self._abs(a["href"])
             self._add("base-uri", "<base href>", url)

@@ -217,6 +217,7 @@ NEGATIVE = {
     "base element": '<base href="https://evil.example/">',
     "stylesheet loading a remote font": '<link rel="stylesheet" href="/static/remote-font.css">',
     "script fetching another origin": '<script src="/static/beacon.js"></script>',
+    "script told to fetch from another origin": '<form data-search-index="https://index.example/search/"></form>',
 }
 
 POSITIVE = {
@@ -226,6 +227,8 @@ POSITIVE = {
     "contact form to the endpoint": '<form method="post" action="{endpoint}"></form>',
     "own image": '<img src="/static/logo.png" alt="">',
     "print stylesheet": '<link rel="stylesheet" href="/static/ok.css" media="print">',
+    "search form with its own index": '<form role="search" action="/en/search/" data-search-index="/search/">'
+                                      '<input name="q"></form>',
 }
 
 
