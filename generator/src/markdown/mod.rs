@@ -23,6 +23,7 @@ pub struct Labels {
     pub table: String,
     pub question_link: String,
     pub footnote_back: String,
+    pub task_done: String,
 }
 
 pub struct RenderOptions<'a> {
@@ -321,6 +322,16 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 )
             }
             Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
+            // A checklist item: a drawn box, not a disabled form control
+            // without a name; the done state is said in words.
+            Event::TaskListMarker(done) => {
+                let html = if done {
+                    format!("<span class=\"task task-done\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">{} </span>", attr(&opts.labels.task_done))
+                } else {
+                    "<span class=\"task\" aria-hidden=\"true\"></span>".to_string()
+                };
+                Event::InlineHtml(html.into())
+            }
             other => other,
         };
         sink(&mut question, &mut main).push(event);

@@ -11,6 +11,7 @@ fn labels() -> Labels {
         table: "Table".into(),
         question_link: "Link to this question".into(),
         footnote_back: "Back to reference".into(),
+        task_done: "(done)".into(),
     }
 }
 
@@ -166,4 +167,22 @@ fn footnotes_link_both_ways() {
     );
     assert!(r.html.contains("<div class=\"footnote\" id=\"fn-note\"><p class=\"footnote-label\"><a href=\"#fnref-note\""), "{}", r.html);
     assert!(r.ids.contains(&"fn-note".to_string()) && r.ids.contains(&"fnref-note".to_string()));
+}
+
+#[test]
+fn task_lists_have_no_unnamed_form_controls() {
+    let r = render_with("- [ ] order number\n- [x] email\n", false, false, false);
+    assert!(!r.html.contains("<input"), "{}", r.html);
+    assert!(
+        r.html
+            .contains("<span class=\"task\" aria-hidden=\"true\"></span>order number"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("<span class=\"visually-hidden\">(done) </span>email"),
+        "{}",
+        r.html
+    );
 }

@@ -295,6 +295,7 @@ pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
         table: t("table_label"),
         question_link: t("faq_question_link"),
         footnote_back: t("footnote_back"),
+        task_done: t("task_done"),
     }
 }
 
