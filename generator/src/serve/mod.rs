@@ -6,7 +6,7 @@ mod live;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -21,7 +21,8 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::config::SiteConfig;
-use crate::site::{self, BuildOptions};
+use crate::site::incremental::{Incremental, Update};
+use crate::site::BuildOptions;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -43,6 +44,8 @@ pub(crate) struct ServeState {
     pub out: PathBuf,
     pub events: broadcast::Sender<LiveEvent>,
     pub broken: RwLock<Option<String>>,
+    /// The last good build, kept so an edit rebuilds only what it affects.
+    pub builder: Mutex<Option<Incremental>>,
 }
 
 pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
@@ -67,8 +70,9 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         out: out.clone(),
         events,
         broken: RwLock::new(None),
+        builder: Mutex::new(None),
     });
-    rebuild(&state).await;
+    rebuild(&state, Vec::new()).await;
 
     // The contact form, answered here as it will be by the Lambda.
     let config = SiteConfig::load(&root).ok();
@@ -129,31 +133,41 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the site (drafts shown, live reload on) and tells open tabs.
-async fn rebuild(state: &Arc<ServeState>) {
+/// Rebuilds what `changed` affects (everything when nothing was built yet)
+/// and tells open tabs.
+async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
     let s = state.clone();
     let started = Instant::now();
     let result = tokio::task::spawn_blocking(move || {
-        site::build(
-            &s.root,
-            &s.out,
-            &BuildOptions {
-                drafts: true,
-                live_reload: true,
-            },
-        )
+        let mut builder = s.builder.lock().expect("lock");
+        match builder.as_mut() {
+            Some(b) => b.update(&changed).map(|u| (u, Vec::new())),
+            None => {
+                let opts = BuildOptions {
+                    drafts: true,
+                    live_reload: true,
+                };
+                Incremental::build(&s.root, &s.out, &opts).map(|(b, built)| {
+                    *builder = Some(b);
+                    (
+                        Update::Full(built.pages_per_lang.values().sum()),
+                        built.warnings,
+                    )
+                })
+            }
+        }
     })
     .await;
     match result {
-        Ok(Ok(built)) => {
-            for w in &built.warnings {
+        Ok(Ok((update, warnings))) => {
+            for w in &warnings {
                 eprintln!("{w}");
             }
-            println!(
-                "rebuilt {} pages in {} ms",
-                built.pages_per_lang.values().sum::<usize>(),
-                started.elapsed().as_millis()
-            );
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            match update {
+                Update::Pages(n) => println!("rebuilt {n} page(s) in {ms:.1} ms"),
+                Update::Full(n) => println!("rebuilt {n} pages in {ms:.0} ms"),
+            }
             *state.broken.write().expect("lock") = None;
             let _ = state.events.send(LiveEvent::Reload);
         }
@@ -170,11 +184,11 @@ async fn rebuild(state: &Arc<ServeState>) {
 
 /// Watches what a site is made of; a burst of saves is one rebuild.
 fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::RecommendedWatcher> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(());
+                let _ = tx.send(event.paths);
             }
         }
     })?;
@@ -193,10 +207,22 @@ fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::Recommen
     // The folder, not the file: editors save by replacing site.toml.
     watcher.watch(root, notify::RecursiveMode::NonRecursive)?;
     tokio::spawn(async move {
-        while rx.recv().await.is_some() {
+        while let Some(mut paths) = rx.recv().await {
             tokio::time::sleep(Duration::from_millis(30)).await;
-            while rx.try_recv().is_ok() {}
-            rebuild(&state).await;
+            while let Ok(more) = rx.try_recv() {
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
+            // Editors' swap and backup files are not part of the site.
+            paths.retain(|p| {
+                !p.file_name().is_some_and(|n| {
+                    n.to_string_lossy().ends_with('~') || n.to_string_lossy().starts_with(".#")
+                })
+            });
+            if !paths.is_empty() {
+                rebuild(&state, paths).await;
+            }
         }
     });
     Ok(watcher)

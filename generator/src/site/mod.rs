@@ -5,6 +5,7 @@
 
 pub mod assets;
 mod context;
+pub mod incremental;
 pub mod output;
 mod sitemap;
 
@@ -87,12 +88,29 @@ impl<'a> Site<'a> {
     }
 }
 
-fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
+/// Everything a build reads from disk. `serve` keeps it between rebuilds.
+pub(crate) struct Loaded {
+    pub root: PathBuf,
+    pub opts: BuildOptions,
+    pub config: SiteConfig,
+    pub catalogs: Catalogs,
+    pub formats: BTreeMap<String, LocaleFormat>,
+    pub tera: tera::Tera,
+    pub asset_files: Vec<OutputFile>,
+    pub asset_urls: assets::AssetUrls,
+    pub pages: Vec<SourcePage>,
+    /// Keys of pages whose front matter is broken: links to them are not reported twice.
+    pub failed_keys: HashSet<String>,
+    pub languages: Vec<String>,
+}
+
+/// Loads config, theme, catalogs, locales and content. Problems in pages are
+/// returned beside the result so every error of a build is reported at once.
+fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     let config = SiteConfig::load(root)?;
     let shown = |p: &Path| content::rel(root, p);
     let mut diags: Vec<Diagnostic> = Vec::new();
 
-    // Load: theme, catalogs, locales, content.
     let theme_dir = config.theme_dir(root);
     if !theme_dir.join("templates").is_dir() {
         return Err(Error::Site(vec![Diagnostic::error(shown(&theme_dir), None, format!("theme \"{}\" not found", config.theme))
@@ -126,10 +144,9 @@ fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (assets_files, asset_urls) = assets::collect(&theme_dir)?;
+    let (asset_files, asset_urls) = assets::collect(&theme_dir)?;
 
     let (mut pages, page_diags) = content::load(root, &config);
-    // Links to a page whose front matter is broken are not reported twice.
     let failed_keys: HashSet<String> = page_diags
         .iter()
         .filter_map(|d| d.file.strip_prefix("content").ok())
@@ -146,66 +163,102 @@ fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
         pages.retain(|p| !p.front.draft);
     }
     diags.extend(duplicate_urls(&pages));
-
-    // Parse: every page in every language, translated or not.
     let languages = config.ordered_languages();
-    let instances = instances(&config, &languages, &pages);
-    let index: HashMap<(&str, &str), usize> = instances
-        .iter()
-        .enumerate()
-        .map(|(i, inst)| ((inst.lang, inst.src.key.as_str()), i))
-        .collect();
-    let mut site = Site {
-        config: &config,
-        catalogs: &catalogs,
-        formats: &formats,
-        assets: &asset_urls,
-        opts,
-        instances: &instances,
-        index,
-        languages: languages.clone(),
-        nav: HashMap::new(),
+    let loaded = Loaded {
+        root: root.to_path_buf(),
+        opts: opts.clone(),
+        config,
+        catalogs,
+        formats,
+        tera,
+        asset_files,
+        asset_urls,
+        pages,
+        failed_keys,
+        languages,
     };
-    site.nav = languages
-        .iter()
-        .map(|l| (l.clone(), context::nav_items(&site, l)))
-        .collect();
-    let site = site;
+    Ok((loaded, diags))
+}
 
+impl Loaded {
+    fn instances(&self) -> Vec<Instance<'_>> {
+        instances(&self.config, &self.languages, &self.pages)
+    }
+
+    fn site<'a>(&'a self, instances: &'a [Instance<'a>]) -> Site<'a> {
+        let index = instances
+            .iter()
+            .enumerate()
+            .map(|(i, inst)| ((inst.lang, inst.src.key.as_str()), i))
+            .collect();
+        let mut site = Site {
+            config: &self.config,
+            catalogs: &self.catalogs,
+            formats: &self.formats,
+            assets: &self.asset_urls,
+            opts: &self.opts,
+            instances,
+            index,
+            languages: self.languages.clone(),
+            nav: HashMap::new(),
+        };
+        site.nav = self
+            .languages
+            .iter()
+            .map(|l| (l.clone(), context::nav_items(&site, l)))
+            .collect();
+        site
+    }
+}
+
+fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
+    let (loaded, diags) = load(root, opts)?;
+    let instances = loaded.instances();
+    let site = loaded.site(&instances);
     let rendered: Vec<Rendered> = instances
         .par_iter()
-        .map(|inst| render_markdown(&site, inst, &failed_keys))
+        .map(|inst| render_markdown(&site, inst, &loaded.failed_keys))
         .collect();
-    diags.extend(check_pages(&site, &rendered));
+    let built = write_site(&loaded, &site, &rendered, diags, sink)?;
+    Ok(built)
+}
+
+/// Checks the rendered pages, then renders templates and hands every file to `sink`.
+fn write_site(
+    loaded: &Loaded,
+    site: &Site<'_>,
+    rendered: &[Rendered],
+    mut diags: Vec<Diagnostic>,
+    sink: &Sink<'_>,
+) -> Result<Built> {
+    diags.extend(check_pages(site, rendered));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(sort(diags)));
     }
-
-    // Render: templates, in parallel.
+    let instances = site.instances;
     let mut files: Vec<OutputFile> = instances
         .par_iter()
         .zip(rendered.par_iter())
-        .map(|(inst, r)| context::render_page(&site, &tera, inst, r).and_then(sink))
+        .map(|(inst, r)| context::render_page(site, &loaded.tera, inst, r).and_then(sink))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
         .collect();
-    let mut extra = context::render_extra(&site, &tera)?;
+    let mut extra = context::render_extra(site, &loaded.tera)?;
     extra.push(OutputFile {
         path: "sitemap.xml".into(),
-        bytes: sitemap::sitemap(&site).into_bytes(),
+        bytes: sitemap::sitemap(site).into_bytes(),
     });
     extra.push(OutputFile {
         path: "robots.txt".into(),
-        bytes: sitemap::robots(&config).into_bytes(),
+        bytes: sitemap::robots(&loaded.config).into_bytes(),
     });
-    extra.extend(assets_files);
+    extra.extend(loaded.asset_files.iter().cloned());
     for f in extra {
         files.extend(sink(f)?);
     }
-
     let mut pages_per_lang = BTreeMap::new();
-    for inst in &instances {
+    for inst in instances {
         *pages_per_lang.entry(inst.lang.to_string()).or_insert(0) += 1;
     }
     Ok(Built {
