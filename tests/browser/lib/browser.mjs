@@ -58,10 +58,14 @@ export async function watch(context, { ignore = [] } = {}) {
       seen.push({ kind: 'console', url: page.url(), text: msg.text() + where });
     });
     page.on('pageerror', (err) => seen.push({ kind: 'exception', url: page.url(), text: String(err) }));
-    page.on('requestfailed', (req) =>
-      ignored(req.url()) ||
-      seen.push({ kind: 'request', url: page.url(), text: `${req.url()}: ${req.failure()?.errorText}` }),
-    );
+    page.on('requestfailed', (req) => {
+      const why = req.failure()?.errorText;
+      // ERR_ABORTED is a load the browser itself cancelled (the test moved on
+      // before a low-priority favicon arrived), not a failure of the site; a
+      // missing file still shows as a console 404, a dead server as another error.
+      if (ignored(req.url()) || why === 'net::ERR_ABORTED') return;
+      seen.push({ kind: 'request', url: page.url(), text: `${req.url()}: ${why}` });
+    });
   };
   context.pages().forEach(hook);
   context.on('page', hook);
