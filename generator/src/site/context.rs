@@ -10,7 +10,7 @@ use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct LanguageLink {
     code: String,
     name: String,
@@ -64,8 +64,20 @@ fn base_context(site: &Site<'_>, lang: &str) -> Context {
     ctx.insert("ui", site.catalogs.get(lang));
     ctx.insert("assets", site.assets);
     ctx.insert("live_reload", &site.opts.live_reload);
-    // The search box appears once the search index is built (issue 5).
-    ctx.insert("search", &json!({ "enabled": false }));
+    let rtl: Vec<&str> = site
+        .languages
+        .iter()
+        .map(String::as_str)
+        .filter(|l| dir_of(site, l) == "rtl")
+        .collect();
+    ctx.insert(
+        "search",
+        &json!({
+            "enabled": config.search.enabled,
+            "languages": site.languages.join(" "),
+            "rtl_languages": rtl.join(" "),
+        }),
+    );
     let contact_url = site
         .instances
         .iter()
@@ -294,6 +306,32 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
     for code in &site.languages {
         let mut ctx = base_context(site, code);
         ctx.insert("languages", &languages);
+        if config.search.enabled {
+            let mut search_ctx = ctx.clone();
+            let links: Vec<LanguageLink> = languages
+                .iter()
+                .map(|l| LanguageLink {
+                    url: format!("/{}/search/", l.code),
+                    current: l.code == *code,
+                    ..l.clone()
+                })
+                .collect();
+            search_ctx.insert("languages", &links);
+            search_ctx.insert(
+                "canonical",
+                &format!("{}/{code}/search/", config.base_url()),
+            );
+            let html = render(
+                tera,
+                "search.html",
+                &search_ctx,
+                std::path::Path::new("search.html"),
+            )?;
+            files.push(OutputFile {
+                path: format!("{code}/search/index.html"),
+                bytes: html.into_bytes(),
+            });
+        }
         let html = render(tera, "404.html", &ctx, std::path::Path::new("404.html"))?;
         if code == default {
             files.push(OutputFile {

@@ -171,6 +171,14 @@ impl Incremental {
             files
                 .par_iter()
                 .try_for_each(|f| write_in_place(&self.out, f))?;
+            if loaded.config.search.enabled {
+                let mut langs: Vec<&str> = affected.iter().map(|&n| instances[n].lang).collect();
+                langs.sort_unstable();
+                langs.dedup();
+                for f in super::search_index(&site, &self.rendered, Some(&langs)) {
+                    write_in_place(&self.out, &f)?;
+                }
+            }
             Ok(files.len())
         })();
         if result.is_err() {
@@ -186,6 +194,9 @@ impl Incremental {
 /// so a reader never sees half a page.
 fn write_in_place(out: &Path, file: &OutputFile) -> Result<()> {
     let path = out.join(&file.path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, &file.bytes).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))

@@ -254,6 +254,9 @@ fn write_site(
         bytes: sitemap::robots(&loaded.config).into_bytes(),
     });
     extra.extend(loaded.asset_files.iter().cloned());
+    if loaded.config.search.enabled {
+        extra.extend(search_index(site, rendered, None));
+    }
     for f in extra {
         files.extend(sink(f)?);
     }
@@ -267,6 +270,45 @@ fn write_site(
         pages_per_lang,
         untranslated: instances.iter().filter(|i| !i.translated).count(),
     })
+}
+
+/// The search index of every language (or of `only` these), from the
+/// rendered pages: each section and FAQ answer is its own result.
+pub(crate) fn search_index(
+    site: &Site<'_>,
+    rendered: &[Rendered],
+    only: Option<&[&str]>,
+) -> Vec<OutputFile> {
+    let langs: Vec<&str> = site
+        .languages
+        .iter()
+        .map(String::as_str)
+        .filter(|l| only.is_none_or(|o| o.contains(l)))
+        .collect();
+    langs
+        .par_iter()
+        .flat_map_iter(|lang| {
+            let pages: Vec<crate::search::SearchPage> = site
+                .instances
+                .iter()
+                .zip(rendered)
+                .filter(|(i, _)| {
+                    i.lang == *lang && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
+                })
+                .map(|(i, r)| {
+                    crate::search::SearchPage::from_html(
+                        &i.url,
+                        i.src.title(),
+                        i.src.front.description.as_deref(),
+                        &r.html,
+                    )
+                })
+                .collect();
+            crate::search::build_index(lang, &pages)
+                .into_iter()
+                .map(|(path, bytes)| OutputFile { path, bytes })
+        })
+        .collect()
 }
 
 fn sort(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

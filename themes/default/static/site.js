@@ -181,6 +181,26 @@
     });
   }
 
+  // --- Search: nothing is fetched until the visitor turns to the box. ---
+  function setupSearchLoader() {
+    var form = document.querySelector("form.search-form");
+    var input = form && form.querySelector("#search-input");
+    if (!input || !form.dataset.searchScript) return;
+    var loaded = false;
+    function load() {
+      if (loaded) return;
+      loaded = true;
+      var script = document.createElement("script");
+      script.src = form.dataset.searchScript;
+      document.head.appendChild(script);
+    }
+    ["focus", "input", "pointerdown"].forEach(function (type) {
+      input.addEventListener(type, load, { once: true });
+    });
+    // The results page searches at once for its ?q=.
+    if (document.getElementById("search-page")) load();
+  }
+
   function start() {
     setupFaq();
     openTarget();
@@ -188,6 +208,7 @@
     showReference();
     showErrorReason();
     setupForm();
+    setupSearchLoader();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
