@@ -241,6 +241,7 @@ const CODE_KEYS: &[&str] = &[
     "alert_caution",
     "faq_question_link",
     "footnote_back",
+    "task_done",
 ];
 
 /// Catalog keys nothing uses: a warning, so catalogs do not fill with dead text.
