@@ -556,14 +556,14 @@ class Moto:
         self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)],
                                      stdout=self.log, stderr=subprocess.STDOUT)
         import socket
-        deadline = time.time() + 60
+        deadline = time.time() + 120
         while True:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 break
             except OSError:
                 assert self.proc.poll() is None, "moto_server exited"
-                assert time.time() < deadline, "moto_server did not start in 60 s"
+                assert time.time() < deadline, "moto_server did not start in 120 s"
                 time.sleep(0.2)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         self.env.update(AWS_ENDPOINT_URL=self.url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
@@ -632,9 +632,12 @@ def t_publish(env: Env, moto: Moto):
         ext = os.path.splitext(key)[1]
         ctype = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-                 ".txt": "text/plain; charset=utf-8", ".json": "application/json; charset=utf-8"}.get(ext)
+                 ".txt": "text/plain; charset=utf-8", ".json": "application/json; charset=utf-8",
+                 ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2"}.get(ext)
         cache = "public, max-age=31536000, immutable" if key.startswith("static/") else "public, max-age=300"
-        if ctype and head["ContentType"] != ctype:
+        if ctype is None:
+            problems.append(f"{key}: the test knows no Content-Type for {ext!r}")
+        elif head["ContentType"] != ctype:
             problems.append(f"{key}: Content-Type {head['ContentType']}, want {ctype}")
         if head.get("CacheControl") != cache:
             problems.append(f"{key}: Cache-Control {head.get('CacheControl')}, want {cache}")
