@@ -127,8 +127,21 @@ fn translations(
                 match langs.get(lang.as_str()) {
                     None => {
                         diags.push(
-                            Diagnostic::warning(Path::new("content").join(&lang).join(path), None, format!("not translated into {lang}: readers get the {default} page with a notice"))
-                                .with_help(format!("translate content/{default}/{path} into content/{lang}/{path}")),
+                            Diagnostic::warning(
+                                Path::new("content").join(&lang).join(path),
+                                None,
+                                format!(
+                                    "not translated into {lang}: readers get the {default} page{}",
+                                    if config.i18n.untranslated_notice {
+                                        " with a notice"
+                                    } else {
+                                        ""
+                                    }
+                                ),
+                            )
+                            .with_help(format!(
+                                "translate content/{default}/{path} into content/{lang}/{path}"
+                            )),
                         );
                         Status::Missing
                     }

@@ -189,3 +189,20 @@ fn check_reports_missing_and_stale_translations_as_json() {
         .unwrap();
     assert!(!strict.status.success(), "--strict fails on warnings");
 }
+
+#[test]
+fn warnings_are_listed_with_lines_and_do_not_fail_the_build() {
+    let report = generator::check::check(&fixture("warnings")).unwrap();
+    let text: String = report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{d}\n"))
+        .collect();
+    insta::assert_snapshot!("warnings_check", format!("{text}\n{}", report.table()));
+    assert_eq!(report.errors(), 0);
+    // The notice is configured off: the Finnish copy of the guide has none.
+    let (_t, out) = build(&fixture("warnings"));
+    let fi = read(&out, "fi/guide/index.html");
+    assert!(fi.contains("<div class=\"content\" lang=\"en\" dir=\"ltr\">"));
+    assert!(!fi.contains("notice-untranslated"));
+}

@@ -6,7 +6,7 @@
 //! 2. **prefix**: terms, and stems of surface forms, that start with `q`
 //!    (at least 3 characters, or 2 for the last word, which may still be
 //!    being typed) — factor 0.5; at most [`MAX_EXPANSIONS`];
-//! 3. **stem + ending**, only if 1 and 2 found nothing: the longest prefix
+//! 3. **stem + ending**, only if 1 found nothing: the longest prefix
 //!    `p` of `q` (at least 3 characters and half of `q`) that is a term or a
 //!    known surface form, whose term `t` is followed in `q` by one of the
 //!    language's endings, or two of them (`endings` in the manifest) — factor 0.7. This finds
@@ -179,7 +179,7 @@ impl LoadedIndex {
                 }
             }
         }
-        if out.is_empty() {
+        if exact.is_none() {
             let chars: Vec<char> = q.chars().collect();
             let min = 3.max(chars.len().div_ceil(2));
             for k in (min..chars.len()).rev() {

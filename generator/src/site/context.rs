@@ -178,6 +178,7 @@ pub(super) fn render_page(
             "content_lang": src.lang,
             "content_dir": dir_of(site, &src.lang),
             "translated": inst.translated,
+        "show_untranslated_notice": !inst.translated && config.i18n.untranslated_notice,
             "draft": src.front.draft,
             "updated_iso": updated.map(|d| d.to_string()),
             "updated_display": updated_display,

@@ -252,7 +252,7 @@
         if (view.term(term) && !has(term)) out.push([term, PREFIX]);
       }
     }
-    if (!out.length) {
+    if (exact === null) {
       var min = Math.max(3, Math.ceil(chars.length / 2));
       for (var k = chars.length - 1; k >= min; k--) {
         var p = chars.slice(0, k).join("");
