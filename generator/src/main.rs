@@ -84,6 +84,7 @@ fn main() -> ExitCode {
                 &out,
                 &BuildOptions {
                     drafts,
+                    progress: true,
                     ..Default::default()
                 },
             ) {

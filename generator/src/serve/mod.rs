@@ -146,6 +146,7 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
                 let opts = BuildOptions {
                     drafts: true,
                     live_reload: true,
+                    progress: false,
                 };
                 Incremental::build(&s.root, &s.out, &opts).map(|(b, built)| {
                     *builder = Some(b);

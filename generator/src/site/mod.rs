@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Add the live-reload script (serve only).
     pub live_reload: bool,
+    /// Show a progress bar for long builds (drawn only on a terminal, never in CI).
+    pub progress: bool,
 }
 
 /// A rendered site, not yet written.
@@ -236,10 +238,14 @@ fn write_site(
         return Err(Error::Site(sort(diags)));
     }
     let instances = site.instances;
+    let bar = progress_bar(loaded.opts.progress, instances.len());
     let mut files: Vec<OutputFile> = instances
         .par_iter()
         .zip(rendered.par_iter())
-        .map(|(inst, r)| context::render_page(site, &loaded.tera, inst, r).and_then(sink))
+        .map(|(inst, r)| {
+            bar.inc(1);
+            context::render_page(site, &loaded.tera, inst, r).and_then(sink)
+        })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -309,6 +315,21 @@ pub(crate) fn search_index(
                 .map(|(path, bytes)| OutputFile { path, bytes })
         })
         .collect()
+}
+
+/// A bar for builds long enough to wait for; hidden otherwise, off a terminal and in CI.
+fn progress_bar(wanted: bool, pages: usize) -> indicatif::ProgressBar {
+    if !wanted || pages < 2_000 || std::env::var_os("CI").is_some() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(pages as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn sort(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
