@@ -104,7 +104,8 @@ fn faq_pages_have_details_and_faqpage_json_ld() {
 #[test]
 fn no_inline_scripts_or_styles() {
     let (_tmp, out) = build(&fixture("i18n"));
-    for entry in walkdir(&out) {
+    for entry in files(&out) {
+        let entry = entry.to_string_lossy().into_owned();
         if !entry.ends_with(".html") {
             continue;
         }
@@ -190,21 +191,4 @@ fn drafts_are_left_out_unless_asked_for() {
     )
     .unwrap();
     assert!(read(&out2, "en/wip/index.html").contains("badge-draft"));
-}
-
-pub fn walkdir(dir: &std::path::Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p.to_string_lossy().into_owned());
-            }
-        }
-    }
-    files.sort();
-    files
 }

@@ -4,7 +4,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use common::*;
 use scraper::{Html, Selector};
@@ -130,20 +129,4 @@ fn sitemap_lists_every_page_with_all_alternates() {
     // 45 pages, each with 5 language alternates and x-default.
     assert_eq!(sitemap.matches("<url>").count(), 45);
     assert_eq!(sitemap.matches("hreflang=").count(), 45 * 6);
-}
-
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    out
 }

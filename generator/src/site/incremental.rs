@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::output::{OutputFile, Staging};
-use super::{load, render_markdown, write_site, BuildOptions, Built, Loaded};
+use super::{load, render_loaded, render_markdown, BuildOptions, Built, Loaded};
 use crate::content::SourcePage;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
@@ -37,18 +37,8 @@ impl Incremental {
     pub fn build(root: &Path, out: &Path, opts: &BuildOptions) -> Result<(Incremental, Built)> {
         let (loaded, diags) = load(root, opts)?;
         let staging = Staging::new(out)?;
-        let (rendered, built) = {
-            let instances = loaded.instances();
-            let site = loaded.site(&instances);
-            let rendered: Vec<Rendered> = instances
-                .par_iter()
-                .map(|i| render_markdown(&site, i, &loaded.failed_keys))
-                .collect();
-            let built = write_site(&loaded, &site, &rendered, diags, &|f| {
-                staging.write(&f).map(|()| None)
-            })?;
-            (rendered, built)
-        };
+        let (rendered, built) =
+            render_loaded(&loaded, diags, &|f| staging.write(&f).map(|()| None))?;
         staging.commit()?;
         Ok((
             Incremental {

@@ -215,14 +215,24 @@ impl Loaded {
 
 fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
     let (loaded, diags) = load(root, opts)?;
+    render_loaded(&loaded, diags, sink).map(|(_, built)| built)
+}
+
+/// Renders every page of a loaded site; returns the rendered markdown too,
+/// which `serve` keeps for incremental rebuilds.
+fn render_loaded(
+    loaded: &Loaded,
+    diags: Vec<Diagnostic>,
+    sink: &Sink<'_>,
+) -> Result<(Vec<Rendered>, Built)> {
     let instances = loaded.instances();
     let site = loaded.site(&instances);
     let rendered: Vec<Rendered> = instances
         .par_iter()
         .map(|inst| render_markdown(&site, inst, &loaded.failed_keys))
         .collect();
-    let built = write_site(&loaded, &site, &rendered, diags, sink)?;
-    Ok(built)
+    let built = write_site(loaded, &site, &rendered, diags, sink)?;
+    Ok((rendered, built))
 }
 
 /// Checks the rendered pages, then renders templates and hands every file to `sink`.
