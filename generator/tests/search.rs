@@ -395,3 +395,34 @@ fn javascript_engine_matches_rust() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+/// `helpsite build` writes every language's index and results page, and
+/// every page's search form tells search.js where they are.
+#[test]
+fn the_build_writes_an_index_per_language() {
+    let built = site::render_site(&repo(), &BuildOptions::default()).expect("builds");
+    let has = |p: &str| built.files.iter().any(|f| f.path == p);
+    for lang in ["en", "fi", "ru", "bn", "fa"] {
+        assert!(
+            has(&format!("search/{lang}/index.json")),
+            "{lang}: no index"
+        );
+        assert!(has(&format!("search/{lang}/t/0.json")), "{lang}: no shard");
+        assert!(
+            has(&format!("search/{lang}/d/0.json")),
+            "{lang}: no documents"
+        );
+        assert!(
+            has(&format!("{lang}/search/index.html")),
+            "{lang}: no results page"
+        );
+        let page = built
+            .files
+            .iter()
+            .find(|f| f.path == format!("{lang}/billing/index.html"))
+            .expect("billing page");
+        let html = String::from_utf8_lossy(&page.bytes);
+        assert!(html.contains(&format!("data-lang=\"{lang}\"")), "{lang}");
+        assert!(html.contains("data-search-index=\"/search/\""), "{lang}");
+    }
+}
