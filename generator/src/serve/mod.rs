@@ -118,7 +118,10 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     println!("watching content/, themes/ and site.toml; Ctrl+C stops");
 
     let _watcher = watch(&root, state.clone())?;
-    let server = axum::serve(listener, app);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    );
     let stop = async {
         match opts.exit_after {
             Some(d) => tokio::time::sleep(d).await,
