@@ -5,9 +5,10 @@
 #      the template's CSP against every built page (with negative controls),
 #      the template's promises (headers, caching, IAM, buckets, API, CORS),
 #      the CloudFront Function under node, publish.py against moto_server
-#   3. the Lambda zips (deploy/package.sh: cargo lambda build --release) —
-#      only with DEPLOY_PACKAGE=1, as it is a long release build of the AWS
-#      SDK; otherwise `cargo lambda` is only checked to be usable.
+#   3. with DEPLOY_PACKAGE=1: the Lambda zips (deploy/package.sh: cargo lambda
+#      build --release, a long release build of the AWS SDK), then run by
+#      run.py under a local Lambda Runtime API with moto as SES and S3;
+#      otherwise `cargo lambda` is only checked to be usable.
 # Exits non-zero on any failure, naming what failed.
 set -uo pipefail
 
@@ -36,25 +37,10 @@ else
     fail "cfn-lint deploy/template.yaml"
 fi
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-# Stands in for the stack's FormEndpoint output.
-export HELPSITE_FORM_ENDPOINT="https://abc123defg.execute-api.us-east-1.amazonaws.com/contact"
-
-step "helpsite build with HELPSITE_FORM_ENDPOINT=$HELPSITE_FORM_ENDPOINT"
-if cargo run -q --locked --bin helpsite -- build --out "$tmp/site"; then
-    pass
-    step "template and CSP tests (deploy/tests/run.py)"
-    .venv/bin/python deploy/tests/run.py --site "$tmp/site" --endpoint "$HELPSITE_FORM_ENDPOINT" \
-        | tee "$tmp/run.out"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || { fail "deploy/tests/run.py" 0; runpy_failed=1; }
-else
-    fail "helpsite build"
-fi
-
+zips=()
 if [ "${DEPLOY_PACKAGE:-0}" = 1 ]; then
     step "Lambda zips (deploy/package.sh)"
-    if bash deploy/package.sh; then pass; else fail "deploy/package.sh"; fi
+    if bash deploy/package.sh; then pass; zips=(--zips deploy/build); else fail "deploy/package.sh"; fi
 else
     step "cargo lambda usable (set DEPLOY_PACKAGE=1 to build the zips: deploy/package.sh)"
     if PATH="$repo/.venv/bin:$PATH" cargo lambda build --help >/dev/null \
@@ -65,6 +51,23 @@ else
     else
         fail "cargo lambda / ziglang / handler bins"
     fi
+fi
+
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# Stands in for the stack's FormEndpoint output.
+export HELPSITE_FORM_ENDPOINT="https://abc123defg.execute-api.us-east-1.amazonaws.com/contact"
+
+step "helpsite build with HELPSITE_FORM_ENDPOINT=$HELPSITE_FORM_ENDPOINT"
+if cargo run -q --locked --bin helpsite -- build --out "$tmp/site"; then
+    pass
+    step "template and CSP tests (deploy/tests/run.py)"
+    .venv/bin/python deploy/tests/run.py --site "$tmp/site" --endpoint "$HELPSITE_FORM_ENDPOINT" "${zips[@]}" \
+        | tee "$tmp/run.out"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { fail "deploy/tests/run.py" 0; runpy_failed=1; }
+else
+    fail "helpsite build"
 fi
 
 # Totals: deploy/tests/run.py's tests plus the steps above (cfn-lint, build, zips).

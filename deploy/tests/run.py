@@ -34,6 +34,7 @@ import time
 import tomllib
 import traceback
 import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -675,6 +676,203 @@ def t_publish_refuses(env: Env, moto: Moto):
     assert r.returncode != 0
 
 
+# ------------------------------------------------------------ the Lambda zips, run
+
+
+class FakeLambdaRuntime:
+    """The Lambda Runtime API on a loopback port: hands the function one
+    event at a time and collects its answers."""
+
+    def __init__(self):
+        import http.server
+        import queue
+        import threading
+        self.events: "queue.Queue" = queue.Queue()
+        self.answers: "queue.Queue" = queue.Queue()
+        self.stop = threading.Event()
+        runtime = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                if self.path != "/2018-06-01/runtime/invocation/next":
+                    self.send_error(404)
+                    return
+                while not runtime.stop.is_set():
+                    try:
+                        rid, event = runtime.events.get(timeout=0.2)
+                        break
+                    except Exception:
+                        continue
+                else:
+                    return
+                body = json.dumps(event).encode()
+                self.send_response(200)
+                self.send_header("Lambda-Runtime-Aws-Request-Id", rid)
+                self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30000))
+                self.send_header("Lambda-Runtime-Invoked-Function-Arn",
+                                 "arn:aws:lambda:us-east-1:123456789012:function:helpsite-ContactFunction")
+                self.send_header("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                data = self.rfile.read(length)
+                parts = self.path.split("/")
+                kind = parts[-1]  # response | error (invocation or init)
+                runtime.answers.put((kind, data.decode("utf-8", "replace")))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server.daemon_threads = True
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def invoke(self, event: dict, proc) -> tuple[str, str]:
+        import queue
+        rid = f"req-{time.time_ns()}"
+        self.events.put((rid, event))
+        deadline = time.time() + 90
+        while True:
+            try:
+                return self.answers.get(timeout=0.5)
+            except queue.Empty:
+                assert proc.poll() is None, "the function exited"
+                assert time.time() < deadline, "no answer from the function in 90 s"
+
+    def close(self):
+        self.stop.set()
+        self.server.shutdown()
+
+
+def run_bootstrap(env: Env, moto: Moto, zip_path: str, function: str, runtime: FakeLambdaRuntime, workdir: str):
+    import zipfile
+    workdir = os.path.join(workdir, function)
+    os.makedirs(workdir)
+    with zipfile.ZipFile(zip_path) as z:
+        z.extract("bootstrap", workdir)
+    exe = os.path.join(workdir, "bootstrap")
+    os.chmod(exe, 0o755)
+    variables = env.custom.resolve(env.template["Globals"]["Function"]["Environment"]["Variables"])
+    proc_env = {k: str(v) for k, v in variables.items()}
+    proc_env.update(
+        PATH=os.environ.get("PATH", "/usr/bin:/bin"),
+        AWS_LAMBDA_RUNTIME_API=runtime.address,
+        AWS_LAMBDA_FUNCTION_NAME=function, AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256", AWS_LAMBDA_LOG_GROUP_NAME=f"/aws/lambda/{function}",
+        AWS_LAMBDA_LOG_STREAM_NAME="smoke", AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
+        AWS_EC2_METADATA_DISABLED="true",
+        # the only change from the deployed configuration: AWS is moto on loopback
+        CONTACT_SES_ENDPOINT=moto.url, CONTACT_S3_ENDPOINT=moto.url, CONTACT_S3_PATH_STYLE="true",
+    )
+    log = open(os.path.join(workdir, f"{function}.log"), "w+")
+    proc = subprocess.Popen([exe], env=proc_env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+    return proc, log
+
+
+def apigw_event(method: str, headers: dict, body: str = "") -> dict:
+    return {
+        "version": "2.0", "routeKey": f"{method} /contact", "rawPath": "/contact", "rawQueryString": "",
+        "headers": {**headers, "host": "abc123defg.execute-api.us-east-1.amazonaws.com"},
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "abc123defg", "stage": "$default", "requestId": f"r{time.time_ns()}",
+            "domainName": "abc123defg.execute-api.us-east-1.amazonaws.com", "domainPrefix": "abc123defg",
+            "routeKey": f"{method} /contact", "time": "23/Nov/2026:17:00:00 +0000", "timeEpoch": int(time.time() * 1000),
+            "http": {"method": method, "path": "/contact", "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
+                     "userAgent": "deploy-smoke"},
+        },
+        "body": body, "isBase64Encoded": False,
+    }
+
+
+def t_lambda_zips(env: Env, moto: Moto, zips: str):
+    variables = env.custom.resolve(env.template["Globals"]["Function"]["Environment"]["Variables"])
+    bucket = variables["CONTACT_ARCHIVE"][len("s3://"):].strip("/")
+    moto.client("s3").create_bucket(Bucket=bucket)
+    moto.client("sesv2").create_email_identity(EmailIdentity="example.com")
+    work = tempfile.mkdtemp(prefix="lambda-smoke-")
+    runtime = FakeLambdaRuntime()
+    procs = []
+    try:
+        proc, log = run_bootstrap(env, moto, os.path.join(zips, "handler.zip"), "helpsite-ContactFunction", runtime, work)
+        procs.append((proc, log))
+
+        def call(event):
+            kind, body = runtime.invoke(event, proc)
+            if kind != "response":
+                log.seek(0)
+                raise AssertionError(f"the function answered {kind}: {body}\n{log.read()[-3000:]}")
+            r = json.loads(body)
+            return r["statusCode"], {k.lower(): v for k, v in (r.get("headers") or {}).items()}, r.get("body") or ""
+
+        site = env.origin
+        status, h, _ = call(apigw_event("OPTIONS", {"origin": site, "access-control-request-method": "POST",
+                                                    "access-control-request-headers": "content-type,accept"}))
+        assert status == 204 and h.get("access-control-allow-origin") == site, (status, h)
+        status, h, _ = call(apigw_event("OPTIONS", {"origin": "https://evil.example",
+                                                    "access-control-request-method": "POST"}))
+        assert status == 403 and "access-control-allow-origin" not in h, (status, h)
+        fields = {"name": "Aino", "email": "aino@example.com", "topic": "billing", "message": "Hello from the smoke test",
+                  "lang": "fi", "website": ""}
+        status, h, body = call(apigw_event("POST", {"origin": site, "content-type": "application/json",
+                                                    "accept": "application/json"}, json.dumps(fields)))
+        assert status == 200 and json.loads(body)["ok"] is True, (status, body)
+        assert h.get("access-control-allow-origin") == site, h
+        ref1 = json.loads(body)["reference"]
+        status, h, _ = call(apigw_event("POST", {"origin": site, "content-type": "application/x-www-form-urlencoded",
+                                                 "accept": "text/html"}, urllib.parse.urlencode({**fields, "lang": "en"})))
+        assert status == 303, (status, h)
+        assert h["location"].startswith(f"{site}/en/contact/thanks/?ref="), h["location"]
+        ref2 = urllib.parse.parse_qs(urllib.parse.urlsplit(h["location"]).query)["ref"][0]
+        status, h, body = call(apigw_event("POST", {"origin": site, "content-type": "application/x-www-form-urlencoded",
+                                                    "accept": "text/html"}, urllib.parse.urlencode({**fields, "email": "x"})))
+        assert status == 303 and h["location"].startswith(f"{site}/fi/contact/error/?code="), (status, h)
+
+        with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=30) as r:
+            sent = json.load(r)["ses"]["RawMessage"]
+        assert len(sent) == 2, f"{len(sent)} messages reached SES, expected 2"
+        for m in sent:
+            assert set(m["destinations"]) == {"support@example.com"}, m["destinations"]
+        keys = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])}
+        assert {f"submissions/{ref1}.json", f"submissions/{ref2}.json"} <= keys, keys
+        assert not [k for k in keys if k.startswith("pending/")], keys
+
+        # redeliver: the scheduled function boots with the same settings and finds nothing pending
+        proc.terminate()
+        proc.wait(timeout=10)
+        # (a runtime of its own: the stopped handler's pending /next would take the event)
+        runtime.close()
+        runtime = FakeLambdaRuntime()
+        rproc, rlog = run_bootstrap(env, moto, os.path.join(zips, "redeliver.zip"), "helpsite-RedeliverFunction",
+                                    runtime, work)
+        procs.append((rproc, rlog))
+        kind, body = runtime.invoke({"version": "0", "detail-type": "Scheduled Event", "source": "aws.events",
+                                     "detail": {}}, rproc)
+        assert kind == "response", body
+        report = json.loads(body)
+        assert report.get("failed") == 0 and report.get("sent") == 0, report
+        print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, "
+              f"records {ref1} {ref2} archived; redeliver: {body}")
+    finally:
+        for p, log in procs:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            log.close()
+        runtime.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", required=True, help="a built site (helpsite build --out DIR)")
@@ -682,6 +880,8 @@ def main() -> int:
                     help="the form endpoint the site was built with (default: $HELPSITE_FORM_ENDPOINT)")
     ap.add_argument("--root", default=REPO, help="the site root (for site.toml's base_url)")
     ap.add_argument("--template", default=os.path.join(REPO, "deploy", "template.yaml"))
+    ap.add_argument("--zips", help="also run the built Lambda zips (handler.zip, redeliver.zip in this folder) "
+                                   "under a local Lambda Runtime API, with moto as SES and S3")
     args = ap.parse_args()
     if not args.endpoint:
         ap.error("no --endpoint and no HELPSITE_FORM_ENDPOINT")
@@ -726,6 +926,9 @@ def main() -> int:
         try:
             run("publish.py uploads the build with content types and caching, prunes, invalidates", t_publish, env, moto)
             run("publish.py refuses a base_url mismatch, unknown file types, a missing stack", t_publish_refuses, env, moto)
+            if args.zips:
+                run("Lambda zips run with the template's environment: CORS, JSON, 303 redirects, SES, S3, redeliver",
+                    t_lambda_zips, env, moto, args.zips)
         finally:
             moto.close()
 
