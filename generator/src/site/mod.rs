@@ -308,8 +308,11 @@ pub(crate) fn search_index(
                 .instances
                 .iter()
                 .zip(rendered)
+                // An untranslated copy is found in its own language's index.
                 .filter(|(i, _)| {
-                    i.lang == *lang && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
+                    i.lang == *lang
+                        && i.translated
+                        && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
                 })
                 .map(|(i, r)| {
                     crate::search::SearchPage::from_html(
