@@ -90,6 +90,14 @@ pub enum Folded {
 
 /// The folding table, the same as `FOLD` in search.js.
 pub fn fold_char(c: char) -> Folded {
+    // ASCII: no digit range starts below U+0660; only the apostrophe folds.
+    if c.is_ascii() {
+        return if c == '\'' {
+            Folded::Remove
+        } else {
+            Folded::Keep(c)
+        };
+    }
     let u = c as u32;
     for &zero in DIGIT_ZEROS {
         if (zero..zero + 10).contains(&u) {
@@ -174,7 +182,12 @@ fn analyze_segment(segment: &str, out: &mut Vec<Word>) {
     if !segment.chars().any(is_word_char) {
         return;
     }
-    let lowered = segment.nfkc().collect::<String>().to_lowercase();
+    // NFKC leaves ASCII as it is, so plain ASCII skips that pass.
+    let lowered = if segment.is_ascii() {
+        segment.to_ascii_lowercase()
+    } else {
+        segment.nfkc().collect::<String>().to_lowercase()
+    };
     // Folded text, with a `ZWNJ` kept where it separates Persian parts.
     let mut folded = String::with_capacity(lowered.len());
     let mut prev: Option<char> = None;

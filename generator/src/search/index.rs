@@ -85,10 +85,14 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut stems: HashMap<String, String> = HashMap::new();
     let mut stem_of = |w: &str| -> String {
-        stems
-            .entry(w.to_string())
-            .or_insert_with(|| analyzer.stem(w))
-            .clone()
+        // Look up before inserting: most words were seen before, and
+        // `entry` would allocate a key for every occurrence.
+        if let Some(stem) = stems.get(w) {
+            return stem.clone();
+        }
+        let stem = analyzer.stem(w);
+        stems.insert(w.to_string(), stem.clone());
+        stem
     };
 
     // Documents and their weighted term frequencies.
