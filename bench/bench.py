@@ -370,22 +370,72 @@ def generator_stage(args, res):
     shutil.rmtree(os.path.join(shm, "out-helpsite"), ignore_errors=True)
 
 
+# --- what if: the default theme without its site nav ------------------------
+
+
+def whatif_stage(args, res):
+    """The same build with a copy of the default theme whose base.html has no
+    site-nav loop (the generator still computes the nav): how much of the
+    build is that one template loop and its output."""
+    if not args.theme_src or not os.path.isdir(args.theme_src):
+        log("whatif: no --theme-src, skipped")
+        return
+    out = res.data.setdefault("whatif_no_nav", {})
+    for n in [int(x) for x in args.whatif_sizes.split(",") if x]:
+        cdir = os.path.join(args.work, f"corpus-{n}")
+        if not os.path.exists(os.path.join(cdir, "site")):
+            sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir, "--no-hugo"])
+        alt = os.path.join(cdir, "site-no-nav")
+        shutil.rmtree(alt, ignore_errors=True)
+        os.makedirs(os.path.join(alt, "themes"))
+        os.symlink(os.path.join(cdir, "site", "content"), os.path.join(alt, "content"))
+        shutil.copy(os.path.join(cdir, "site", "site.toml"), alt)
+        theme = os.path.join(alt, "themes", "default")
+        shutil.copytree(args.theme_src, theme)
+        base = os.path.join(theme, "templates", "base.html")
+        with open(base, encoding="utf-8") as f:
+            html = f.read()
+        html2 = re.sub(r'<nav class="site-nav".*?</nav>\n?', "", html, flags=re.S)
+        if html2 == html:
+            log("whatif: no site-nav block found in base.html; skipped")
+            return
+        with open(base, "w", encoding="utf-8") as f:
+            f.write(html2)
+        o = os.path.join(args.shm, "out-no-nav")
+        cmd = [args.helpsite, "build", "--root", alt, "--out", o]
+        shutil.rmtree(o, ignore_errors=True)
+        log(f"whatif: default theme without the site nav at {n}")
+        t = timed(cmd)
+        st = tree_stats(o)
+        wait_quiet(args.quiet_wait, args.quiet_load)
+        tm = hyperfine([("no-nav", " ".join(shlex.quote(c) for c in cmd))], args.runs, 1, f"rm -rf {shlex.quote(o)}",
+                       os.path.join(args.work, f"hyperfine-no-nav-{n}.json"))
+        out[str(n)] = {"single": {k: t[k] for k in ("wall_s", "user_s", "system_s", "peak_rss_mb")},
+                       "output": st, "timing": tm["no-nav"]}
+        res.save()
+        shutil.rmtree(o, ignore_errors=True)
+
+
 # --- profile ----------------------------------------------------------------
 
 # Inclusive-cost phases: the first pattern (regex on the demangled function)
 # that matches names the phase.
 PHASES = [
-    ("load: site.toml, theme, catalogs, templates", [r"generator::config::SiteConfig::load", r"generator::i18n::catalog::Catalogs::load", r"generator::templates::load", r"generator::site::assets::collect"]),
-    ("load: read content + TOML front matter", [r"generator::content::load\b"]),
-    ("markdown (pulldown-cmark + ids, alerts, FAQ, links)", [r"generator::site::render_markdown", r"generator::markdown::render\b"]),
-    ("check: links, anchors, headings", [r"generator::site::check_pages"]),
-    ("templates: page context + Tera (per page)", [r"generator::site::context::render_page"]),
-    ("  of which: site nav per page (nav_items)", [r"generator::site::context::nav_items"]),
-    ("  of which: Tera render", [r"tera::tera::Tera::render\b"]),
-    ("templates: entry + 404 pages", [r"generator::site::context::render_extra"]),
-    ("sitemap.xml", [r"generator::site::sitemap::sitemap"]),
+    ("load: site.toml, theme, catalogs, templates", [r"generator::config::SiteConfig::load$", r"generator::i18n::catalog::Catalogs::load$", r"generator::templates::load$", r"generator::site::assets::collect$"]),
+    ("load: read content + TOML front matter", [r"generator::content::load$"]),
+    ("markdown: pulldown-cmark + ids, alerts, FAQ, links (per page)", [r"generator::site::render_markdown$", r"generator::markdown::render$"]),
+    ("check: links, anchors, headings", [r"generator::site::check_pages$"]),
+    ("templates: context + Tera, per page (`context::render_page`)", [r"generator::site::context::render_page$"]),
+    ("  of which: Tera rendering (`context::render` → `Tera::render`)", [r"generator::site::context::render$", r"<tera::tera::Tera>::render$"]),
+    ("  of which: shared per-language context rebuilt per page (`base_context`)", [r"generator::site::context::base_context$"]),
+    ("  of which: serialising context values (`tera::Context::insert`)", [r"tera::context::Context::insert$"]),
+    ("  of which: site nav list, computed twice per page (`nav_items`)", [r"generator::site::context::nav_items$"]),
+    ("  of which: dropping context values (`drop_in_place<serde_json::Value>`)", [r"core::ptr::drop_in_place<serde_json::value::Value>$"]),
+    ("templates: entry + 404 pages", [r"generator::site::context::render_extra$"]),
+    ("sitemap.xml", [r"generator::site::sitemap::sitemap$"]),
     ("search index", [r"generator::search::"]),
-    ("write: output files (atomic swap)", [r"generator::site::output::write_atomically"]),
+    ("write: output files (user-space part; the kernel's is in sys time)", [r"generator::site::output::write_atomically$", r"generator::site::output::write_all$"]),
+    ("malloc + free, everywhere (self)", []),
 ]
 
 
@@ -409,6 +459,7 @@ def callgrind_functions(outfile, inclusive):
 
 
 def clean_fn(fn):
+    fn = re.sub(r" \([\d,]+x\)$", "", fn)
     fn = re.sub(r"::h[0-9a-f]{16}$", "", fn)
     fn = re.sub(r"<(.{60}).*>", r"<\1…>", fn) if len(fn) > 140 else fn
     return fn
@@ -423,37 +474,41 @@ def profile_stage(args, res):
     out = os.path.join(args.shm, "out-profile")
     cg = os.path.join(args.work, "callgrind.out")
     t0 = time.time()
-    sh(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={cg}",
-            args.helpsite_prof,
-            "build",
-            "--root",
-            os.path.join(cdir, "site"),
-            "--out",
-            out,
-        ]
-    )
+    if args.reuse_callgrind and os.path.exists(cg):
+        log("profile: reusing", cg)
+    else:
+        cmd = [args.helpsite_prof, "build", "--root", os.path.join(cdir, "site"), "--out", out]
+        sh(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}"] + cmd)
     took = time.time() - t0
     total, incl = callgrind_functions(cg, True)
     _, selfc = callgrind_functions(cg, False)
     total = total or max(ir for ir, _ in incl)
     phases = []
+    alloc_self = sum(ir for ir, fn in selfc if re.match(r"^(malloc|free|_int_malloc|_int_free|malloc_consolidate|unlink_chunk.*|realloc|_int_realloc|cfree|__libc_malloc|__libc_free|sysmalloc)$", fn))
     for name, pats in PHASES:
+        if not pats:
+            phases.append({"phase": name, "ir": alloc_self, "pct": round(100 * alloc_self / total, 1), "function": "glibc malloc/free"})
+            continue
         best = 0
         hit = None
         for ir, fn in incl:
             if any(re.search(p, fn) for p in pats) and ir > best:
                 best, hit = ir, fn
         phases.append({"phase": name, "ir": best, "pct": round(100 * best / total, 1), "function": clean_fn(hit) if hit else None})
-    top_incl = [
-        {"ir": ir, "pct": round(100 * ir / total, 1), "function": clean_fn(fn)}
-        for ir, fn in incl
-        if not re.search(r"^(0x|main$|__libc|_start|std::rt::|std::sys::|core::ops::function|rayon_core::|std::panicking|std::panic|__rust_begin|start_thread|clone3?$|\?\?\?$)", fn)
-    ][:30]
-    top_self = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": clean_fn(fn)} for ir, fn in selfc[:25]]
+    def merged(rows, skip):
+        best = {}
+        for ir, fn in rows:
+            if skip and re.search(skip, fn):
+                continue
+            f = clean_fn(fn)
+            best[f] = max(best.get(f, 0), ir) if skip else best.get(f, 0) + ir
+        return sorted(((ir, f) for f, ir in best.items()), reverse=True)
+
+    # Inclusive: one row per function (max over the files its inlined lines
+    # come from), without recursion copies ('2) and thread/rayon plumbing.
+    noise = r"('\d+$|^0x|^main$|__libc|_start|std::rt::|std::sys::|<std::sys::|core::ops::function|rayon|std::panicking|std::panic|__rust_begin|start_thread|clone3?$|\?\?\?$|^generator::main$|^generator::run|::main$)"
+    top_incl = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": f} for ir, f in merged(incl, noise)[:30]]
+    top_self = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": f} for ir, f in merged(selfc, "")[:25]]
     res.set(
         "profile",
         {
@@ -913,7 +968,9 @@ def main():
     r.add_argument("--results", required=True)
     r.add_argument("--work", required=True)
     r.add_argument("--shm", default="/dev/shm/hsbench")
-    r.add_argument("--stages", default="generator,profile,handler")
+    r.add_argument("--stages", default="generator,whatif,profile,handler")
+    r.add_argument("--theme-src", help="the default theme folder, for the what-if stage")
+    r.add_argument("--whatif-sizes", default="1000")
     r.add_argument("--helpsite")
     r.add_argument("--helpsite-prof")
     r.add_argument("--sizes", default="200,1000,4000")
@@ -921,6 +978,7 @@ def main():
     r.add_argument("--hugo-nav-max", type=int, default=1000, help="largest size timed with Hugo's full-nav templates")
     r.add_argument("--incremental-size", type=int, default=1000)
     r.add_argument("--profile-size", type=int, default=200)
+    r.add_argument("--reuse-callgrind", action="store_true", help="analyse the last callgrind.out again")
     r.add_argument("--max-cpu-s", type=int, default=600, help="skip a size projected to need more CPU-seconds per build")
     r.add_argument("--mem-share", type=float, default=0.4, help="skip a size projected to need more than this share of the available memory")
     r.add_argument("--quiet-wait", type=int, default=300)
@@ -949,7 +1007,7 @@ def main():
         res.set("machine", machine(a))
         stages = a.stages.split(",")
         failures = []
-        for name, fn in [("generator", generator_stage), ("profile", profile_stage), ("handler", handler_stage)]:
+        for name, fn in [("generator", generator_stage), ("whatif", whatif_stage), ("profile", profile_stage), ("handler", handler_stage)]:
             if name not in stages:
                 continue
             try:
