@@ -216,3 +216,25 @@ fn repo_site_copy() -> tempfile::TempDir {
     std::fs::copy(repo().join("site.toml"), tmp.path().join("site.toml")).unwrap();
     tmp
 }
+
+#[test]
+fn files_outside_the_site_inputs_do_not_rebuild_or_reload() {
+    let site = copy_site(&fixture("minimal"));
+    let server = start(site.path());
+    let events = Events::open(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    // What the contact form writes into the root, and other clutter.
+    std::fs::create_dir_all(site.path().join(".outbox")).unwrap();
+    std::fs::write(site.path().join(".outbox/1-HS-TEST-support.eml"), "x").unwrap();
+    std::fs::write(site.path().join("notes.txt"), "x").unwrap();
+    let got = events.0.recv_timeout(Duration::from_secs(2));
+    assert!(got.is_err(), "a non-input file caused {got:?}");
+    // site.toml itself still does.
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        toml.replace("Minimal Help", "Minimal Help 2"),
+    )
+    .unwrap();
+    events.wait_for("reload");
+}

@@ -189,10 +189,20 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
 /// Watches what a site is made of; a burst of saves is one rebuild.
 fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::RecommendedWatcher> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+    // Only the site's inputs: the form's own .outbox/ and .archive/ (and any
+    // other file in the root) must not rebuild the site and reload open tabs.
+    let inputs = SiteInputs::new(root);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(event.paths);
+                let paths: Vec<PathBuf> = event
+                    .paths
+                    .into_iter()
+                    .filter(|p| inputs.contains(p))
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = tx.send(paths);
+                }
             }
         }
     })?;
@@ -230,6 +240,29 @@ fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::Recommen
         }
     });
     Ok(watcher)
+}
+
+/// What a site is built from.
+struct SiteInputs {
+    config: PathBuf,
+    dirs: Vec<PathBuf>,
+}
+
+impl SiteInputs {
+    fn new(root: &Path) -> SiteInputs {
+        let mut dirs = vec![root.join("content"), root.join("themes")];
+        if !root.join("themes").is_dir() {
+            dirs.push(crate::config::default_theme_dir());
+        }
+        SiteInputs {
+            config: root.join(crate::config::CONFIG_FILE),
+            dirs,
+        }
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        path == self.config || self.dirs.iter().any(|d| path.starts_with(d))
+    }
 }
 
 /// The built site; a missing page gets its language's 404 page.
