@@ -97,11 +97,6 @@ class Runtime:
         self.served = False
         self.lock = threading.Lock()
 
-    def reset(self):
-        self.done.clear()
-        self.response = None
-        self.served = False
-
 
 def make_handler(rt):
     class H(http.server.BaseHTTPRequestHandler):
@@ -190,9 +185,20 @@ def api_gateway_event(path, body, ctype):
     }
 
 
-def run_lambda(cmd, rt, api, env, timeout=10.0):
-    rt.reset()
-    env = dict(env, AWS_LAMBDA_RUNTIME_API=api)
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a killed runtime client resets its connection: expected
+
+
+def run_lambda(cmd, event, env, timeout=10.0):
+    # A fresh emulator (and port) per process: a poll still in flight from the
+    # previous, killed process must not take this one's event.
+    rt = Runtime(event)
+    srv = QuietServer(("127.0.0.1", 0), make_handler(rt))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{srv.server_address[1]}")
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -209,6 +215,8 @@ def run_lambda(cmd, rt, api, env, timeout=10.0):
     finally:
         p.kill()
         p.wait()
+        srv.shutdown()
+        srv.server_close()
 
 
 def summarize(samples):
@@ -250,11 +258,7 @@ def main():
                 if i > 0:  # the first round warms the page cache
                     samples[k].append(t)
     else:
-        rt = Runtime(api_gateway_event(a.path, body, a.ctype))
-        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(rt))
-        srv.daemon_threads = True
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        api = f"127.0.0.1:{srv.server_address[1]}"
+        event = api_gateway_event(a.path, body, a.ctype)
         lambda_env = {
             "AWS_LAMBDA_FUNCTION_NAME": "bench",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
@@ -272,10 +276,9 @@ def main():
         envs = {k: dict(v, **lambda_env) for k, v in envs.items()}
         for i in range(a.runs + 1):
             for k in ("a", "b") if i % 2 == 0 else ("b", "a"):
-                t = run_lambda(cmds[k], rt, api, envs[k])
+                t = run_lambda(cmds[k], event, envs[k])
                 if i > 0:
                     samples[k].append(t)
-        srv.shutdown()
 
     out = {"mode": a.mode, "runs": a.runs, "a": summarize(samples["a"]), "b": summarize(samples["b"])}
     out["ratio_median"] = round(out["a"]["median_ms"] / out["b"]["median_ms"], 3)
