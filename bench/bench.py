@@ -373,6 +373,28 @@ def generator_stage(args, res):
 # --- what if: the default theme without its site nav ------------------------
 
 
+def make_no_nav_site(cdir, theme_src):
+    """corpus/site-no-nav: the same content and site.toml, and a copy of the
+    default theme without the site-nav block in base.html. None if the theme
+    has no such block."""
+    alt = os.path.join(cdir, "site-no-nav")
+    shutil.rmtree(alt, ignore_errors=True)
+    os.makedirs(os.path.join(alt, "themes"))
+    os.symlink(os.path.join(cdir, "site", "content"), os.path.join(alt, "content"))
+    shutil.copy(os.path.join(cdir, "site", "site.toml"), alt)
+    theme = os.path.join(alt, "themes", "default")
+    shutil.copytree(theme_src, theme)
+    base = os.path.join(theme, "templates", "base.html")
+    with open(base, encoding="utf-8") as f:
+        html = f.read()
+    html2 = re.sub(r'<nav class="site-nav".*?</nav>\n?', "", html, flags=re.S)
+    if html2 == html:
+        return None
+    with open(base, "w", encoding="utf-8") as f:
+        f.write(html2)
+    return alt
+
+
 def whatif_stage(args, res):
     """The same build with a copy of the default theme whose base.html has no
     site-nav loop (the generator still computes the nav): how much of the
@@ -385,22 +407,10 @@ def whatif_stage(args, res):
         cdir = os.path.join(args.work, f"corpus-{n}")
         if not os.path.exists(os.path.join(cdir, "site")):
             sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir, "--no-hugo"])
-        alt = os.path.join(cdir, "site-no-nav")
-        shutil.rmtree(alt, ignore_errors=True)
-        os.makedirs(os.path.join(alt, "themes"))
-        os.symlink(os.path.join(cdir, "site", "content"), os.path.join(alt, "content"))
-        shutil.copy(os.path.join(cdir, "site", "site.toml"), alt)
-        theme = os.path.join(alt, "themes", "default")
-        shutil.copytree(args.theme_src, theme)
-        base = os.path.join(theme, "templates", "base.html")
-        with open(base, encoding="utf-8") as f:
-            html = f.read()
-        html2 = re.sub(r'<nav class="site-nav".*?</nav>\n?', "", html, flags=re.S)
-        if html2 == html:
+        alt = make_no_nav_site(cdir, args.theme_src)
+        if not alt:
             log("whatif: no site-nav block found in base.html; skipped")
             return
-        with open(base, "w", encoding="utf-8") as f:
-            f.write(html2)
         o = os.path.join(args.shm, "out-no-nav")
         cmd = [args.helpsite, "build", "--root", alt, "--out", o]
         shutil.rmtree(o, ignore_errors=True)
@@ -465,21 +475,7 @@ def clean_fn(fn):
     return fn
 
 
-def profile_stage(args, res):
-    n = args.profile_size
-    log(f"profile: callgrind over a build of {n} articles x {LANGS} languages")
-    cdir = os.path.join(args.work, f"corpus-{n}")
-    if not os.path.exists(os.path.join(cdir, "site")):
-        sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir, "--no-hugo"])
-    out = os.path.join(args.shm, "out-profile")
-    cg = os.path.join(args.work, "callgrind.out")
-    t0 = time.time()
-    if args.reuse_callgrind and os.path.exists(cg):
-        log("profile: reusing", cg)
-    else:
-        cmd = [args.helpsite_prof, "build", "--root", os.path.join(cdir, "site"), "--out", out]
-        sh(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}"] + cmd)
-    took = time.time() - t0
+def analyse_callgrind(cg, n, took):
     total, incl = callgrind_functions(cg, True)
     _, selfc = callgrind_functions(cg, False)
     total = total or max(ir for ir, _ in incl)
@@ -492,9 +488,11 @@ def profile_stage(args, res):
         best = 0
         hit = None
         for ir, fn in incl:
-            if any(re.search(p, fn) for p in pats) and ir > best:
-                best, hit = ir, fn
-        phases.append({"phase": name, "ir": best, "pct": round(100 * best / total, 1), "function": clean_fn(hit) if hit else None})
+            fn_c = clean_fn(fn)
+            if any(re.search(p, fn_c) for p in pats) and ir > best:
+                best, hit = ir, fn_c
+        phases.append({"phase": name, "ir": best, "pct": round(100 * best / total, 1), "function": hit})
+
     def merged(rows, skip):
         best = {}
         for ir, fn in rows:
@@ -506,21 +504,41 @@ def profile_stage(args, res):
 
     # Inclusive: one row per function (max over the files its inlined lines
     # come from), without recursion copies ('2) and thread/rayon plumbing.
-    noise = r"('\d+$|^0x|^main$|__libc|_start|std::rt::|std::sys::|<std::sys::|core::ops::function|rayon|std::panicking|std::panic|__rust_begin|start_thread|clone3?$|\?\?\?$|^generator::main$|^generator::run|::main$)"
+    noise = r"('\d+( \(|$)|^0x|^main$|__libc|_start|std::rt::|std::sys::|<std::sys::|core::ops::function|rayon|std::panicking|std::panic|__rust_begin|start_thread|clone3?$|\?\?\?|^generator::main|^generator::run|::main( \(|$))"
     top_incl = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": f} for ir, f in merged(incl, noise)[:30]]
     top_self = [{"ir": ir, "pct": round(100 * ir / total, 1), "function": f} for ir, f in merged(selfc, "")[:25]]
-    res.set(
-        "profile",
-        {
-            "articles_per_language": n,
-            "total_ir": total,
-            "valgrind_seconds": round(took, 1),
-            "phases": phases,
-            "top_inclusive": top_incl,
-            "top_self": top_self,
-        },
-    )
-    shutil.rmtree(out, ignore_errors=True)
+    return {
+        "articles_per_language": n,
+        "total_ir": total,
+        "valgrind_seconds": round(took, 1),
+        "phases": phases,
+        "top_inclusive": top_incl,
+        "top_self": top_self,
+    }
+
+
+def profile_stage(args, res):
+    n = args.profile_size
+    cdir = os.path.join(args.work, f"corpus-{n}")
+    if not os.path.exists(os.path.join(cdir, "site")):
+        sh([sys.executable, os.path.join(HERE, "corpus.py"), "--pages", str(n), "--out", cdir, "--no-hugo"])
+    runs = [("profile", os.path.join(cdir, "site"), "callgrind.out")]
+    if args.theme_src and os.path.isdir(args.theme_src):
+        alt = make_no_nav_site(cdir, args.theme_src)
+        if alt:
+            runs.append(("profile_no_nav", alt, "callgrind-no-nav.out"))
+    for key, site, name in runs:
+        log(f"profile: callgrind over a build of {n} articles x {LANGS} languages ({key})")
+        out = os.path.join(args.shm, "out-profile")
+        cg = os.path.join(args.work, name)
+        t0 = time.time()
+        if args.reuse_callgrind and os.path.exists(cg):
+            log("profile: reusing", cg)
+        else:
+            cmd = [args.helpsite_prof, "build", "--root", site, "--out", out]
+            sh(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}"] + cmd)
+        res.set(key, analyse_callgrind(cg, n, time.time() - t0))
+        shutil.rmtree(out, ignore_errors=True)
 
 
 # --- handler ----------------------------------------------------------------
@@ -587,7 +605,7 @@ def parse_wrk(text):
     return out
 
 
-def handler_stage(args, res):
+def handler_sizes(args, res):
     h = res.data.setdefault("handler", {})
     rel = args.handler_dir
     sizes = {}
@@ -609,6 +627,11 @@ def handler_stage(args, res):
     h["sizes"] = sizes
     res.save()
 
+
+def handler_stage(args, res):
+    handler_sizes(args, res)
+    h = res.data["handler"]
+    rel = args.handler_dir
     tmp = os.path.join(args.work, "handler-tmp")
     os.makedirs(tmp, exist_ok=True)
     henv = handler_env(tmp)
@@ -664,6 +687,18 @@ def handler_stage(args, res):
         + sum((["--a-env", f"{k}={v}"] for k, v in lenv.items()), [])
     )
     h["cold_lambda"] = json.loads(cs)
+    res.save()
+
+    # Diagnosis: the same Lambda binary with and without the AWS SDK in its
+    # configuration (outbox + local archive need no SDK client).
+    log(f"handler: Lambda cold start, SES + S3 vs outbox + local archive ({args.cold_runs} runs each)")
+    cs = sh(
+        [sys.executable, os.path.join(HERE, "coldstart.py"), "lambda", "--runs", str(args.cold_runs),
+         "--a-cmd", shlex.quote(os.path.join(rel, "handler")), "--b-cmd", shlex.quote(os.path.join(rel, "handler"))]
+        + sum((["--a-env", f"{k}={v}"] for k, v in lenv.items()), [])
+        + sum((["--b-env", f"{k}={v}"] for k, v in henv.items()), [])
+    )
+    h["cold_lambda_sdk"] = json.loads(cs)
     res.save()
 
     # Load on the validation path.
@@ -776,7 +811,7 @@ def render(data, quick=False):
           "`helpsite build` with the default theme (sitemap included) vs Hugo over the same markdown files, "
           "output on tmpfs, cleaned before every run. Median of hyperfine runs; CPU = user + sys of one run.")
         w("")
-        w("| articles × languages | tool | pages written | median wall | CPU | per page (wall) | peak memory | output | vs Hugo (wall) |")
+        w("| articles × languages | tool | pages written | median wall | CPU | per page (wall) | peak memory | output | helpsite vs Hugo |")
         w("|---|---|---|---|---|---|---|---|---|")
         for key in sorted(gen, key=int):
             e = gen[key]
@@ -796,11 +831,13 @@ def render(data, quick=False):
                 w(f"| {label} | {tool} | {pages_:,} | {fmt_s(med)} | {fmt_s(cpu)} | {per} | "
                   f"{single['peak_rss_mb']:.0f} MB | {mb(out['bytes']) if out else '–'} | {ratio} |")
 
-            r_min = f"**{hs['median_s'] / hg['median_s']:.2f}×**" if hs and hg else "–"
+            cpu_of = lambda k: (e[k]["user_s"] + e[k]["system_s"]) if e.get(k) else None
+            r_min = f"**{hs['median_s'] / hg['median_s']:.2f}×** wall, {cpu_of('helpsite_single') / cpu_of('hugo_single'):.2f}× CPU" if hs and hg else "–"
             if "skipped" in e:
                 w(f"| {label} | helpsite | – | – | – | – | – | – | {e['skipped']} |")
             elif e.get("helpsite_single"):
-                vs_nav = f", **{hs['median_s'] / hn['median_s']:.2f}×** of Hugo (site nav)" if hs and hn else ""
+                vs_nav = (f"; **{hs['median_s'] / hn['median_s']:.2f}×** wall, {cpu_of('helpsite_single') / cpu_of('hugo_nav_single'):.2f}× CPU "
+                          "of Hugo with the same site nav") if hs and hn else ""
                 row("helpsite", hs, e.get("helpsite_single"), pages, e.get("helpsite_output"), f"{r_min} of Hugo (minimal){vs_nav}")
             if hg:
                 row("Hugo (minimal templates)", hg, e.get("hugo_single"), hugo_pages if not e.get("skipped") else e.get("hugo_output", {}).get("index_html", 0), e.get("hugo_output"), "1")
@@ -825,6 +862,27 @@ def render(data, quick=False):
             w(f"| peak memory | {fit_exponent(pts_mem)} | |")
             w(f"| output bytes | {fit_exponent(pts_out)} | |")
             w("")
+        wi = data.get("whatif_no_nav")
+        if wi:
+            w("### What if the default theme had no all-pages site nav")
+            w("")
+            w("The same corpus with a copy of the default theme whose `base.html` lacks the `<nav class=\"site-nav\">` loop "
+              "(the generator code is unchanged and still computes the nav list for every page). This isolates what that one "
+              "template loop and its output cost:")
+            w("")
+            w("| articles × languages | with the nav (default theme) | without the nav loop | output with → without |")
+            w("|---|---|---|---|")
+            for key in sorted(wi, key=int):
+                x = wi[key]
+                g = gen.get(key, {})
+                hs = g.get("timing", {}).get("helpsite")
+                cpu_w = g["helpsite_cpu_s"] if g.get("helpsite_cpu_s") else None
+                cpu_n = x["single"]["user_s"] + x["single"]["system_s"]
+                with_ = f"{fmt_s(hs['median_s'])} wall, {fmt_s(cpu_w)} CPU, {g['helpsite_peak_rss_mb']:.0f} MB" if hs else (g.get("skipped", "–")[:60] + "…" if g.get("skipped") else "–")
+                out_w = mb(g["helpsite_output"]["bytes"]) if g.get("helpsite_output") else "–"
+                w(f"| {int(key):,} × 5 | {with_} | {fmt_s(x['timing']['median_s'])} wall, {fmt_s(cpu_n)} CPU, "
+                  f"{x['single']['peak_rss_mb']:.0f} MB | {out_w} → {mb(x['output']['bytes'])} |")
+            w("")
         inc = data.get("incremental")
         if inc:
             w("## Generator: one-page edit → rebuilt output")
@@ -844,10 +902,19 @@ def render(data, quick=False):
           "Inclusive instructions per phase of `generator::site::render_site` (a phase's row includes everything it calls; "
           "“of which” rows are part of the row above):")
         w("")
-        w("| phase | instructions | share | function |")
-        w("|---|---|---|---|")
-        for p in prof["phases"]:
-            w(f"| {p['phase']} | {p['ir'] / 1e6:,.0f} M | {p['pct']}% | `{p['function'] or 'not seen (inlined or absent)'}` |")
+        nn = data.get("profile_no_nav")
+        if nn:
+            w(f"The last two columns: the same build with the default theme minus its site-nav loop "
+              f"({nn['total_ir'] / 1e9:.2f} G instructions in all), i.e. what is left once the nav is out of the templates.")
+            w("")
+        w("| phase | instructions | share | function |" + (" without the nav loop | share |" if nn else ""))
+        w("|---|---|---|---|" + ("---|---|" if nn else ""))
+        for i, p in enumerate(prof["phases"]):
+            extra = ""
+            if nn:
+                q = nn["phases"][i]
+                extra = f" {q['ir'] / 1e6:,.0f} M | {q['pct']}% |"
+            w(f"| {p['phase']} | {p['ir'] / 1e6:,.0f} M | {p['pct']}% | `{p['function'] or 'not seen (inlined or absent)'}` |{extra}")
         w("")
         w("<details><summary>Top functions by inclusive and by self instructions</summary>")
         w("")
@@ -888,6 +955,7 @@ def render(data, quick=False):
         for key, label in [
             ("cold_local", "local server: `handler-local` (config from `CONTACT_*`) vs `hello-local` (axum), POST until 2xx"),
             ("cold_lambda", "Lambda Runtime API emulator (`bench/coldstart.py`): `handler` with SES + S3 configured vs `hello` (lambda_http), one API Gateway v2 event"),
+            ("cold_lambda_sdk", "diagnosis, same emulator: `handler` with SES + S3 configured vs the same `handler` with outbox + local archive (no AWS SDK client built)"),
         ]:
             c = h.get(key)
             if c:
@@ -1007,7 +1075,7 @@ def main():
         res.set("machine", machine(a))
         stages = a.stages.split(",")
         failures = []
-        for name, fn in [("generator", generator_stage), ("whatif", whatif_stage), ("profile", profile_stage), ("handler", handler_stage)]:
+        for name, fn in [("generator", generator_stage), ("whatif", whatif_stage), ("profile", profile_stage), ("handler", handler_stage), ("handler-size", handler_sizes)]:
             if name not in stages:
                 continue
             try:

@@ -238,6 +238,7 @@ def main():
     ap.add_argument("--a-port", type=int, default=0)
     ap.add_argument("--b-port", type=int, default=0)
     ap.add_argument("--a-env", action="append", default=[], help="KEY=VALUE for a only")
+    ap.add_argument("--b-env", action="append", default=[], help="KEY=VALUE for b only")
     ap.add_argument("--path", default="/contact")
     ap.add_argument("--body", default="name=Cold&email=cold%40example.com&topic=billing&message=Hi&website=http%3A%2F%2Fspam")
     ap.add_argument("--ctype", default="application/x-www-form-urlencoded")
@@ -246,7 +247,8 @@ def main():
     base_env = dict(os.environ)
     a_env = dict(base_env, **dict(kv.split("=", 1) for kv in a.a_env))
     cmds = {"a": shlex.split(a.a_cmd), "b": shlex.split(a.b_cmd)}
-    envs = {"a": a_env, "b": base_env}
+    b_env = dict(base_env, **dict(kv.split("=", 1) for kv in a.b_env))
+    envs = {"a": a_env, "b": b_env}
     samples = {"a": [], "b": []}
     body = a.body.encode()
 
