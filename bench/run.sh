@@ -6,6 +6,7 @@
 #
 # Options:
 #   --rev REV          benchmark a commit (exported with git archive) instead of the working tree
+#   --src DIR          benchmark another checkout of the project (its generator, handler, theme)
 #   --only STAGES      comma-separated subset of generator,whatif,profile,handler
 #   --sizes LIST       articles per language, e.g. 1000,4000
 #   --no-install       do not apt-get / pip install missing tools
@@ -24,12 +25,13 @@ SHM="${BENCH_SHM:-/dev/shm/hsbench}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PROF_TARGET="$CARGO_TARGET_DIR-prof"
 OUT="$ROOT/BENCHMARKS.md"
-QUICK=0 REV="" ONLY="generator,whatif,profile,handler" SIZES="" INSTALL=1
+QUICK=0 REV="" SRC_DIR="" ONLY="generator,whatif,profile,handler" SIZES="" INSTALL=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --rev) REV="$2"; shift ;;
+    --src) SRC_DIR="$(cd "$2" && pwd)"; shift ;;
     --only) ONLY="$2"; shift ;;
     --sizes) SIZES="$2"; shift ;;
     --no-install) INSTALL=0 ;;
@@ -66,7 +68,11 @@ if has handler && [ ! -x "$VENV/bin/cargo-lambda" ] && [ $INSTALL = 1 ]; then
 fi
 
 # --- source --------------------------------------------------------------
-if [ -n "$REV" ]; then
+if [ -n "$SRC_DIR" ]; then
+  SRC="$SRC_DIR"
+  SOURCE_DESC="checkout $SRC"
+  if git -C "$SRC" rev-parse HEAD >/dev/null 2>&1; then SOURCE_DESC="$SOURCE_DESC, commit $(git -C "$SRC" rev-parse --short HEAD)"; fi
+elif [ -n "$REV" ]; then
   SRC="$WORK/src"
   rm -rf "$SRC" && mkdir -p "$SRC"
   git -C "$ROOT" archive "$REV" | tar -x -C "$SRC"
