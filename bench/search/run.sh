@@ -21,7 +21,8 @@ if [ -z "${HELPSITE_BIN:-}" ]; then
   target_dir="${CARGO_TARGET_DIR:-$repo/target}"
   HELPSITE_BIN="$target_dir/release/helpsite"
 fi
-[ -d node_modules/pagefind ] || npm ci --no-audit --no-fund
+# Pagefind is for this comparison only, not a test dependency: installed here, not saved.
+[ -d node_modules/pagefind ] || npm install --no-save --no-audit --no-fund pagefind@1.6.0
 
 run() { # name site_root queries
   local name="$1" root="$2" queries="$3"
