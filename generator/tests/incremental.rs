@@ -35,6 +35,18 @@ fn a_body_edit_rewrites_only_that_page() {
         Update::Pages(1)
     );
     assert!(read(&out, "en/billing/index.html").contains("Open the customer portal."));
+    // Search follows once asked: only the edited language's index is rewritten.
+    let docs = |lang: &str| -> String {
+        let dir = out.join("search").join(lang).join("d");
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    };
+    assert!(!docs("en").contains("customer portal"));
+    assert_eq!(inc.refresh_search().unwrap(), 1);
+    assert!(docs("en").contains("customer portal"));
+    assert_eq!(inc.refresh_search().unwrap(), 0);
     assert_eq!(
         mtime(&other),
         before_other,

@@ -174,6 +174,19 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
             }
             *state.broken.write().expect("lock") = None;
             let _ = state.events.send(LiveEvent::Reload);
+            // The edited page is out; now bring search up to date behind it.
+            let s = state.clone();
+            let refreshed = tokio::task::spawn_blocking(move || {
+                s.builder
+                    .lock()
+                    .expect("lock")
+                    .as_mut()
+                    .map(Incremental::refresh_search)
+            })
+            .await;
+            if let Ok(Some(Err(e))) = refreshed {
+                eprintln!("search index not updated: {e}");
+            }
         }
         Ok(Err(e)) => {
             let text = e.to_string();

@@ -21,6 +21,8 @@ pub struct Incremental {
     loaded: Loaded,
     rendered: Vec<Rendered>,
     out: PathBuf,
+    /// Languages whose search index an edit has made stale (see [`Incremental::refresh_search`]).
+    stale_search: std::collections::BTreeSet<String>,
 }
 
 /// What [`Incremental::update`] did.
@@ -45,6 +47,7 @@ impl Incremental {
                 loaded,
                 rendered,
                 out: out.to_path_buf(),
+                stale_search: Default::default(),
             },
             built,
         ))
@@ -61,6 +64,23 @@ impl Incremental {
                 Ok(Update::Full(built.pages_per_lang.values().sum()))
             }
         }
+    }
+
+    /// Rewrites the search index of the languages edits touched. Separate
+    /// from [`Incremental::update`] so `serve` can show the edited page first:
+    /// indexing a language costs far more than rendering one page.
+    pub fn refresh_search(&mut self) -> Result<usize> {
+        if self.stale_search.is_empty() {
+            return Ok(0);
+        }
+        let langs: Vec<String> = std::mem::take(&mut self.stale_search).into_iter().collect();
+        let only: Vec<&str> = langs.iter().map(String::as_str).collect();
+        let instances = self.loaded.instances();
+        let site = self.loaded.site(&instances);
+        for f in super::search_index(&site, &self.rendered, Some(&only)) {
+            write_in_place(&self.out, &f)?;
+        }
+        Ok(langs.len())
     }
 
     /// Rebuilds the changed pages alone, or `None` when that is not enough.
@@ -99,15 +119,17 @@ impl Incremental {
         if replaced.is_empty() {
             return Ok(Some(0));
         }
-        // Work on copies, so a broken edit leaves the kept state as it was.
-        let mut pages = self.loaded.pages.clone();
-        for (i, page) in replaced {
-            pages[i] = page;
-        }
-        let previous = std::mem::replace(&mut self.loaded.pages, pages);
+        // Swap the edited sources in; swap them back if the edit breaks
+        // something, so the kept state stays the last good one.
+        let previous: Vec<(usize, SourcePage)> = replaced
+            .into_iter()
+            .map(|(i, page)| (i, std::mem::replace(&mut self.loaded.pages[i], page)))
+            .collect();
         let result = self.render_changed(changed);
         if result.is_err() {
-            self.loaded.pages = previous;
+            for (i, page) in previous {
+                self.loaded.pages[i] = page;
+            }
         }
         result.map(Some)
     }
@@ -162,12 +184,8 @@ impl Incremental {
                 .par_iter()
                 .try_for_each(|f| write_in_place(&self.out, f))?;
             if loaded.config.search.enabled {
-                let mut langs: Vec<&str> = affected.iter().map(|&n| instances[n].lang).collect();
-                langs.sort_unstable();
-                langs.dedup();
-                for f in super::search_index(&site, &self.rendered, Some(&langs)) {
-                    write_in_place(&self.out, &f)?;
-                }
+                let langs = affected.iter().map(|&n| instances[n].lang.to_string());
+                self.stale_search.extend(langs);
             }
             Ok(files.len())
         })();
