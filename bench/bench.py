@@ -854,15 +854,19 @@ def render(data, quick=False):
         pts_mem = [(int(k) * 5, e["helpsite_peak_rss_mb"]) for k, e in gen.items() if e.get("helpsite_peak_rss_mb")]
         pts_out = [(int(k) * 5, e["helpsite_output_mb"]) for k, e in gen.items() if e.get("helpsite_output_mb")]
         pts_hugo = [(int(k) * 5, e["timing"]["hugo"]["median_s"]) for k, e in gen.items() if e.get("timing", {}).get("hugo")]
+        hcpu = lambda e: e["hugo_single"]["user_s"] + e["hugo_single"]["system_s"]
+        pts_hugo_cpu = [(int(k) * 5, hcpu(e)) for k, e in gen.items() if e.get("hugo_single")]
+        pts_hugo_mem = [(int(k) * 5, e["hugo_single"]["peak_rss_mb"]) for k, e in gen.items() if e.get("hugo_single")]
+        pts_hugo_out = [(int(k) * 5, e["hugo_output"]["bytes"]) for k, e in gen.items() if e.get("hugo_output")]
         if len(pts_cpu) >= 2:
             w("Scaling (exponent b of a power law `y ∝ pages^b` fitted over the sizes measured; 1 = linear, 2 = quadratic):")
             w("")
             w("| figure | helpsite | Hugo (minimal) |")
             w("|---|---|---|")
+            w(f"| CPU time | {fit_exponent(pts_cpu)} | {fit_exponent(pts_hugo_cpu)} |")
             w(f"| build time (wall) | {fit_exponent(pts_wall)} | {fit_exponent(pts_hugo)} |")
-            w(f"| CPU time | {fit_exponent(pts_cpu)} | |")
-            w(f"| peak memory | {fit_exponent(pts_mem)} | |")
-            w(f"| output bytes | {fit_exponent(pts_out)} | |")
+            w(f"| peak memory | {fit_exponent(pts_mem)} | {fit_exponent(pts_hugo_mem)} |")
+            w(f"| output bytes | {fit_exponent(pts_out)} | {fit_exponent(pts_hugo_out)} |")
             w("")
         wi = data.get("whatif_no_nav")
         if wi:
