@@ -219,6 +219,8 @@ def _srcset_urls(value: str) -> list[str]:
 
 
 _DATA_URL_ATTR = re.compile(r"data-[a-z0-9-]*(index|url|endpoint|src|json|api)")
+_DATA_SCRIPT_ATTR = re.compile(r"data-[a-z0-9-]*(script|js)")
+_DATA_STYLE_ATTR = re.compile(r"data-[a-z0-9-]*(style|css|stylesheet)")
 
 
 class _PageParser(HTMLParser):
@@ -247,9 +249,18 @@ class _PageParser(HTMLParser):
                 self._add("style-src-attr", f"<{tag} style=> attribute", None)
             if name in ("href", "src", "action", "formaction", "data") and value.strip().lower().startswith("javascript:"):
                 self._add("script-src-elem", f"<{tag} {name}=javascript:> URL", None)
-            if _DATA_URL_ATTR.match(name) and value.strip().startswith(("/", "http:", "https:", "./", "../")):
-                # e.g. data-search-index="/search/": a base URL the page's script fetches from
-                self._add("connect-src", f"<{tag} {name}> (fetched by script)", self._abs(value))
+            if name.startswith("data-") and value.strip().startswith(("/", "http:", "https:", "//", "./", "../")):
+                url = self._abs(value)
+                if _DATA_SCRIPT_ATTR.fullmatch(name):
+                    # e.g. data-search-script="/static/search.<hash>.js": loaded by the page's script
+                    self._add("script-src-elem", f"<{tag} {name}> (script loaded by script)", url)
+                    self.scan.scripts.append(url)
+                elif _DATA_STYLE_ATTR.fullmatch(name):
+                    self._add("style-src-elem", f"<{tag} {name}> (stylesheet loaded by script)", url)
+                    self.scan.stylesheets.append(url)
+                elif _DATA_URL_ATTR.match(name):
+                    # e.g. data-search-index="/search/": a base URL the page's script fetches from
+                    self._add("connect-src", f"<{tag} {name}> (fetched by script)", url)
         if tag == "base" and "href" in a:
             url = self._abs(a["href"])
             self._add("base-uri", "<base href>", url)

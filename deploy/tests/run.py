@@ -219,6 +219,7 @@ NEGATIVE = {
     "stylesheet loading a remote font": '<link rel="stylesheet" href="/static/remote-font.css">',
     "script fetching another origin": '<script src="/static/beacon.js"></script>',
     "script told to fetch from another origin": '<form data-search-index="https://index.example/search/"></form>',
+    "script told to load a script from another origin": '<form data-search-script="https://cdn.example.net/s.js"></form>',
 }
 
 POSITIVE = {
@@ -228,8 +229,8 @@ POSITIVE = {
     "contact form to the endpoint": '<form method="post" action="{endpoint}"></form>',
     "own image": '<img src="/static/logo.png" alt="">',
     "print stylesheet": '<link rel="stylesheet" href="/static/ok.css" media="print">',
-    "search form with its own index": '<form role="search" action="/en/search/" data-search-index="/search/">'
-                                      '<input name="q"></form>',
+    "search form with its own index and script": '<form role="search" action="/en/search/" data-search-index="/search/"'
+                                                 ' data-search-script="/static/ok.js"><input name="q"></form>',
 }
 
 
