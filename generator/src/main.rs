@@ -29,6 +29,9 @@ enum Command {
         /// Also write pages marked draft = true.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each phase of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on 127.0.0.1, rebuild on change, and answer the contact form.
     Serve {
@@ -76,7 +79,12 @@ fn print_error(e: &generator::Error, root: &std::path::Path) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, drafts } => {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            timings,
+        } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let started = Instant::now();
             match site::build(
@@ -106,6 +114,11 @@ fn main() -> ExitCode {
                         built.untranslated,
                         built.warnings.len()
                     );
+                    if timings {
+                        for (phase, took) in &built.timings {
+                            println!("{:>9.1} ms  {phase}", took.as_secs_f64() * 1000.0);
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -181,3 +194,6 @@ fn main() -> ExitCode {
         },
     }
 }
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

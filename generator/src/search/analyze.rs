@@ -136,7 +136,69 @@ pub fn fold_char(c: char) -> Folded {
 
 /// A letter, mark or number: part of a word.
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    class(c) & WORD != 0
+}
+
+fn is_word_char_slow(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+// Per-character facts the analyzer needs for every character of the site.
+// Unicode property lookups (binary searches) were most of its time, so the
+// facts are computed once per block of 256 code points, when first seen.
+const WORD: u8 = 1;
+/// Kept as it is by lowercasing and folding, a word character, not of an
+/// unspaced script, not ZWNJ: appended to the current word with no more work.
+const PLAIN: u8 = 2;
+/// NFKC quick check says Yes.
+const NFKC_YES: u8 = 4;
+/// Canonical combining class 0.
+const CCC_ZERO: u8 = 8;
+
+fn class_of(c: char) -> u8 {
+    let mut class = 0;
+    let word = is_word_char_slow(c);
+    if word {
+        class |= WORD;
+        let mut lower = c.to_lowercase();
+        if lower.next() == Some(c)
+            && lower.next().is_none()
+            && fold_char(c) == Folded::Keep(c)
+            && !is_unspaced(c)
+            && c != ZWNJ
+        {
+            class |= PLAIN;
+        }
+    }
+    if unicode_normalization::is_nfkc_quick(std::iter::once(c))
+        == unicode_normalization::IsNormalized::Yes
+    {
+        class |= NFKC_YES;
+    }
+    if unicode_normalization::char::canonical_combining_class(c) == 0 {
+        class |= CCC_ZERO;
+    }
+    class
+}
+
+fn class(c: char) -> u8 {
+    const BLOCKS: usize = 0x11_0000 / 256;
+    static TABLE: [std::sync::OnceLock<[u8; 256]>; BLOCKS] =
+        [const { std::sync::OnceLock::new() }; BLOCKS];
+    let u = c as u32;
+    let block = TABLE[(u >> 8) as usize].get_or_init(|| {
+        let mut block = [0u8; 256];
+        for (i, slot) in block.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32((u & !0xFF) | i as u32) {
+                *slot = class_of(c);
+            }
+        }
+        block
+    });
+    block[(u & 0xFF) as usize]
 }
 
 /// Scripts written without spaces between words: each character is a word.
@@ -167,9 +229,12 @@ fn is_arabic_script(c: char) -> bool {
 /// The words of `text`, normalized (steps 1–4 above).
 pub fn analyze(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    for segment in text.split_word_bounds() {
-        analyze_segment(segment, &mut out);
-    }
+    for_each_word(text, |word, parts| {
+        out.push(Word {
+            text: word.to_string(),
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+        })
+    });
     out
 }
 
@@ -178,81 +243,138 @@ pub fn words(text: &str) -> Vec<String> {
     analyze(text).into_iter().map(|w| w.text).collect()
 }
 
-fn analyze_segment(segment: &str, out: &mut Vec<Word>) {
-    if !segment.chars().any(is_word_char) {
-        return;
-    }
-    // NFKC leaves ASCII as it is, so plain ASCII skips that pass.
-    let lowered = if segment.is_ascii() {
-        segment.to_ascii_lowercase()
-    } else {
-        segment.nfkc().collect::<String>().to_lowercase()
-    };
-    // Folded text, with a `ZWNJ` kept where it separates Persian parts.
-    let mut folded = String::with_capacity(lowered.len());
-    let mut prev: Option<char> = None;
-    for c in lowered.chars() {
-        if c == ZWNJ && prev.is_some_and(is_arabic_script) {
-            folded.push(ZWNJ);
-        } else {
-            match fold_char(c) {
-                Folded::Keep(k) => folded.push(k),
-                Folded::Two(a, b) => {
-                    folded.push(a);
-                    folded.push(b);
+/// Calls `f(word, parts)` for every word of `text`, in order, without
+/// allocating per word: `parts` holds the ZWNJ-separated parts of a Persian
+/// compound (empty if it has fewer than two). The index builder calls this
+/// for every word of the site, so it is the one place kept fast.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &[&str])) {
+    let mut words = Splitter::default();
+    let mut normalized = String::new();
+    for segment in text.split_word_bounds() {
+        if segment.is_ascii() {
+            // ASCII is already NFKC; lowercasing and folding (only the
+            // apostrophe goes) need no table.
+            for b in segment.bytes() {
+                if b.is_ascii_alphanumeric() {
+                    words.word.push(char::from(b.to_ascii_lowercase()));
+                } else if b != b'\'' {
+                    words.flush(&mut f);
                 }
-                Folded::Remove => {}
             }
-        }
-        if !matches!(fold_char(c), Folded::Remove) {
-            prev = Some(c);
-        }
-    }
-    // Split into runs of word characters; unspaced scripts one by one.
-    let mut word = String::new();
-    let mut flush = |word: &mut String| {
-        if word.is_empty() {
-            return;
-        }
-        let text: String = word.chars().filter(|&c| c != ZWNJ).collect();
-        let parts: Vec<String> = if word.contains(ZWNJ) {
-            word.split(ZWNJ)
-                .filter(|p| !p.is_empty())
-                .map(str::to_string)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        word.clear();
-        if text.is_empty() {
-            return;
-        }
-        let parts = if parts.len() > 1 { parts } else { Vec::new() };
-        out.push(Word { text, parts });
-    };
-    let mut in_unspaced = false;
-    for c in folded.chars() {
-        if c == ZWNJ {
-            if !word.is_empty() {
-                word.push(c);
-            }
+            words.flush(&mut f);
             continue;
+        }
+        // One pass over the segment's classes: any word in it at all, and
+        // whether it is NFKC already (the quick check's rule, from the table).
+        let mut any_word = false;
+        let mut nfkc = true;
+        let mut last_ccc = 0;
+        for c in segment.chars() {
+            let cls = class(c);
+            any_word |= cls & WORD != 0;
+            if cls & NFKC_YES == 0 {
+                nfkc = false;
+            } else if cls & CCC_ZERO != 0 {
+                last_ccc = 0;
+            } else {
+                let ccc = unicode_normalization::char::canonical_combining_class(c);
+                if last_ccc > ccc {
+                    nfkc = false;
+                }
+                last_ccc = ccc;
+            }
+        }
+        if !any_word {
+            continue;
+        }
+        let chars: &str = if nfkc
+            || unicode_normalization::is_nfkc_quick(segment.chars())
+                == unicode_normalization::IsNormalized::Yes
+        {
+            segment
+        } else {
+            normalized.clear();
+            normalized.extend(segment.nfkc());
+            &normalized
+        };
+        // Lowercase per character: the only context rule of
+        // `str::to_lowercase` (final sigma) is undone by folding ς → σ.
+        let mut prev_arabic = false;
+        for upper in chars.chars() {
+            if class(upper) & PLAIN != 0 && !words.in_unspaced {
+                words.word.push(upper);
+                prev_arabic = is_arabic_script(upper);
+                continue;
+            }
+            for c in upper.to_lowercase() {
+                if c == ZWNJ && prev_arabic {
+                    // Not a "previous letter" itself (folding removes it).
+                    words.push(ZWNJ, &mut f);
+                    continue;
+                }
+                match fold_char(c) {
+                    Folded::Keep(k) => words.push(k, &mut f),
+                    Folded::Two(a, b) => {
+                        words.push(a, &mut f);
+                        words.push(b, &mut f);
+                    }
+                    Folded::Remove => continue,
+                }
+                prev_arabic = is_arabic_script(c);
+            }
+        }
+        words.flush(&mut f);
+        words.in_unspaced = false;
+    }
+}
+
+/// Step 4: folded characters in, words out.
+#[derive(Default)]
+struct Splitter {
+    word: String,
+    /// `word` without its ZWNJs, when it has any.
+    joined: String,
+    in_unspaced: bool,
+}
+
+impl Splitter {
+    fn push(&mut self, c: char, f: &mut impl FnMut(&str, &[&str])) {
+        if c == ZWNJ {
+            if !self.word.is_empty() {
+                self.word.push(c);
+            }
+            return;
         }
         if !is_word_char(c) {
-            flush(&mut word);
-            in_unspaced = false;
-            continue;
+            self.flush(f);
+            self.in_unspaced = false;
+            return;
         }
         if is_unspaced(c) {
-            flush(&mut word);
-            in_unspaced = true;
-        } else if in_unspaced && !is_combining_mark(c) {
-            flush(&mut word);
-            in_unspaced = false;
+            self.flush(f);
+            self.in_unspaced = true;
+        } else if self.in_unspaced && !is_combining_mark(c) {
+            self.flush(f);
+            self.in_unspaced = false;
         }
-        word.push(c);
+        self.word.push(c);
     }
-    flush(&mut word);
+
+    fn flush(&mut self, f: &mut impl FnMut(&str, &[&str])) {
+        if self.word.is_empty() {
+            return;
+        }
+        if self.word.contains(ZWNJ) {
+            self.joined.clear();
+            self.joined.extend(self.word.chars().filter(|&c| c != ZWNJ));
+            let parts: Vec<&str> = self.word.split(ZWNJ).filter(|p| !p.is_empty()).collect();
+            let parts: &[&str] = if parts.len() > 1 { &parts } else { &[] };
+            f(&self.joined, parts);
+        } else {
+            f(&self.word, &[]);
+        }
+        self.word.clear();
+    }
 }
 
 /// Snowball stemmer for a language code (`fi`, `ru`, `en-GB`, …), if one exists.
@@ -323,9 +445,184 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn w(text: &str) -> Vec<String> {
         words(text)
+    }
+
+    /// Steps 1–4 written plainly, with no table and no fast path: what
+    /// `for_each_word` must give for any text.
+    fn reference(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        for segment in text.split_word_bounds() {
+            if !segment.chars().any(is_word_char_slow) {
+                continue;
+            }
+            let lowered = segment.nfkc().collect::<String>().to_lowercase();
+            let mut folded = String::new();
+            let mut prev: Option<char> = None;
+            for c in lowered.chars() {
+                if c == ZWNJ && prev.is_some_and(is_arabic_script) {
+                    folded.push(ZWNJ);
+                } else {
+                    match fold_char(c) {
+                        Folded::Keep(k) => folded.push(k),
+                        Folded::Two(a, b) => {
+                            folded.push(a);
+                            folded.push(b);
+                        }
+                        Folded::Remove => {}
+                    }
+                }
+                if fold_char(c) != Folded::Remove {
+                    prev = Some(c);
+                }
+            }
+            let mut word = String::new();
+            let mut flush = |word: &mut String| {
+                let text: String = word.chars().filter(|&c| c != ZWNJ).collect();
+                let parts: Vec<String> = word
+                    .split(ZWNJ)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                word.clear();
+                if !text.is_empty() {
+                    let parts = if parts.len() > 1 { parts } else { Vec::new() };
+                    out.push(Word { text, parts });
+                }
+            };
+            let mut in_unspaced = false;
+            for c in folded.chars() {
+                if c == ZWNJ {
+                    if !word.is_empty() {
+                        word.push(c);
+                    }
+                    continue;
+                }
+                if !is_word_char_slow(c) {
+                    flush(&mut word);
+                    in_unspaced = false;
+                    continue;
+                }
+                if is_unspaced(c) {
+                    flush(&mut word);
+                    in_unspaced = true;
+                } else if in_unspaced && !is_combining_mark(c) {
+                    flush(&mut word);
+                    in_unspaced = false;
+                }
+                word.push(c);
+            }
+            flush(&mut word);
+        }
+        out
+    }
+
+    /// Characters where the fast paths could go wrong: every case, fold,
+    /// normalization and script rule above, and the punctuation around them.
+    const TRICKY: &[char] = &[
+        'a',
+        'Z',
+        '7',
+        ' ',
+        '\'',
+        '’',
+        'ʼ',
+        '-',
+        '.',
+        ',',
+        ':',
+        '@',
+        '_',
+        'É',
+        'ß',
+        'ẞ',
+        'İ',
+        'Σ',
+        'ς',
+        'σ',
+        'Ё',
+        'ё',
+        'Д',
+        'д',
+        'Ä',
+        'ö',
+        'ﬁ',
+        'Ｌ',
+        '１',
+        '²',
+        '½',
+        'ي',
+        'ی',
+        'ى',
+        'ک',
+        'ك',
+        'ۀ',
+        'ه',
+        'ة',
+        'آ',
+        'أ',
+        'ا',
+        'ـ',
+        '\u{064B}',
+        '\u{0650}',
+        '\u{0670}',
+        '۳',
+        '٣',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{200F}',
+        '\u{2067}',
+        '\u{2069}',
+        '\u{00AD}',
+        'ক',
+        'া',
+        'ে',
+        'ো',
+        '্',
+        'র',
+        '৩',
+        '০',
+        '\u{09D7}',
+        '東',
+        '京',
+        'を',
+        'ア',
+        'ก',
+        '\u{0E31}',
+        '३',
+        '\u{0301}',
+        '\u{0323}',
+        'e',
+        '\u{0308}',
+        'ǅ',
+        'Ω',
+        '\u{1F600}',
+        '𝐀',
+        '\u{E000}',
+        '«',
+        '»',
+        '؟',
+        '،',
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_analyzer_matches_the_plain_steps(
+            chars in proptest::collection::vec(proptest::sample::select(TRICKY), 0..24)
+        ) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(analyze(&text), reference(&text), "text {:?}", text);
+        }
+
+        #[test]
+        fn fast_analyzer_matches_the_plain_steps_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(analyze(&text), reference(&text));
+        }
     }
 
     #[test]

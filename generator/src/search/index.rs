@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
-use super::analyze::{analyze, Analyzer};
+use super::analyze::{for_each_word, Analyzer};
 use super::SearchPage;
 
 /// Target size of a term shard, in bytes of JSON.
@@ -83,50 +83,50 @@ pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// `search/<lang>/index.json`, `search/<lang>/t/<n>.json`, `search/<lang>/d/<n>.json`.
 pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
-    let mut stems: HashMap<String, String> = HashMap::new();
-    let mut stem_of = |w: &str| -> String {
-        // Look up before inserting: most words were seen before, and
-        // `entry` would allocate a key for every occurrence.
-        if let Some(stem) = stems.get(w) {
-            return stem.clone();
-        }
-        let stem = analyzer.stem(w);
-        stems.insert(w.to_string(), stem.clone());
-        stem
-    };
+    let mut vocab = Vocabulary::default();
 
-    // Documents and their weighted term frequencies.
-    let mut docs: Vec<Value> = Vec::new();
-    let mut doc_terms: Vec<(HashMap<String, f64>, f64)> = Vec::new();
+    // Documents (serialized once) and their weighted term frequencies.
+    let mut docs: Vec<Vec<u8>> = Vec::new();
+    let mut doc_terms: Vec<(Vec<(u32, f64)>, f64)> = Vec::new();
+    let mut tf: Vec<(u32, f64)> = Vec::new();
     for page in pages {
-        let title_words = analyze(&page.title);
         for (i, section) in page.sections.iter().enumerate() {
             let heading = section.heading.as_deref().unwrap_or("");
             if i > 0 && heading.is_empty() && section.text.is_empty() {
                 continue;
             }
-            let mut tf: HashMap<String, f64> = HashMap::new();
-            let mut add = |words: &[super::analyze::Word], weight: f64| {
-                for w in words {
-                    *tf.entry(stem_of(&w.text)).or_default() += weight;
-                    for p in &w.parts {
-                        *tf.entry(stem_of(p)).or_default() += weight * W_PART;
+            tf.clear();
+            let mut add = |text: &str, weight: f64| {
+                let mut count = 0usize;
+                for_each_word(text, |word, parts| {
+                    count += 1;
+                    tf.push((vocab.term(word, &analyzer), weight));
+                    for p in parts {
+                        tf.push((vocab.term(p, &analyzer), weight * W_PART));
                     }
-                }
+                });
+                count
             };
             let title_weight = if i == 0 { W_TITLE_INTRO } else { W_TITLE_OTHER };
-            add(&title_words, title_weight);
-            let heading_words = analyze(heading);
-            add(&heading_words, W_HEADING);
-            let body_words = analyze(&section.text);
-            add(&body_words, W_BODY);
-            let len = (heading_words.len() + body_words.len()).max(1) as f64;
-            doc_terms.push((tf, len));
+            add(&page.title, title_weight);
+            let len = add(heading, W_HEADING) + add(&section.text, W_BODY);
+            // Weights are sums of binary fractions: exact in any order.
+            tf.sort_unstable_by_key(|&(t, _)| t);
+            let mut merged: Vec<(u32, f64)> = Vec::with_capacity(tf.len());
+            for &(t, w) in &tf {
+                match merged.last_mut() {
+                    Some((last, sum)) if *last == t => *sum += w,
+                    _ => merged.push((t, w)),
+                }
+            }
+            doc_terms.push((merged, len.max(1) as f64));
             let url = match &section.anchor {
                 Some(a) => format!("{}#{}", page.url, a),
                 None => page.url.clone(),
             };
-            docs.push(json!([url, page.title, heading, section.text]));
+            docs.push(
+                serde_json::to_vec(&(url, &page.title, heading, &section.text)).expect("json"),
+            );
         }
     }
     let avg_len = if doc_terms.is_empty() {
@@ -136,17 +136,25 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     };
 
     // Postings per term, in document order.
-    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); vocab.terms.len()];
     for (doc, (tf, len)) in doc_terms.iter().enumerate() {
-        for (term, &f) in tf {
+        for &(term, f) in tf {
             let norm = f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len));
             let w = ((norm / (K1 + 1.0)) * 100.0).round().clamp(1.0, 100.0) as u32;
-            postings
-                .entry(term.clone())
-                .or_default()
-                .push((doc as u32, w));
+            postings[term as usize].push((doc as u32, w));
         }
     }
+    let stems: HashMap<String, String> = vocab
+        .surfaces
+        .into_iter()
+        .map(|(surface, term)| (surface, vocab.terms[term as usize].clone()))
+        .collect();
+    let postings: BTreeMap<String, Vec<(u32, u32)>> = vocab
+        .terms
+        .into_iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
     // Keys: every term, and every surface form whose stem differs.
     struct Entry {
         postings: Option<Vec<u32>>,
@@ -231,24 +239,29 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
         shard_keys.push(String::new());
     }
 
-    // Document chunks.
+    // Document chunks: `[doc,doc,…]`, as serde_json would write the array.
     let mut chunk_files: Vec<Vec<u8>> = Vec::new();
     let mut chunk_counts: Vec<usize> = Vec::new();
-    let mut chunk: Vec<Value> = Vec::new();
+    let mut chunk: Vec<u8> = Vec::new();
+    let mut count = 0usize;
     let mut size = 0usize;
     for doc in docs {
-        size += doc.to_string().len();
-        chunk.push(doc);
+        chunk.push(if count == 0 { b'[' } else { b',' });
+        chunk.extend_from_slice(&doc);
+        size += doc.len();
+        count += 1;
         if size >= CHUNK_TARGET {
-            chunk_counts.push(chunk.len());
-            chunk_files.push(serde_json::to_vec(&chunk).expect("json"));
-            chunk.clear();
+            chunk.push(b']');
+            chunk_counts.push(count);
+            chunk_files.push(std::mem::take(&mut chunk));
+            count = 0;
             size = 0;
         }
     }
-    if !chunk.is_empty() {
-        chunk_counts.push(chunk.len());
-        chunk_files.push(serde_json::to_vec(&chunk).expect("json"));
+    if count > 0 {
+        chunk.push(b']');
+        chunk_counts.push(count);
+        chunk_files.push(chunk);
     }
 
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -279,4 +292,37 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
         files.push((format!("{dir}/d/{i}.json"), f));
     }
     files
+}
+
+/// Every word form of a language's pages and the index term (stem) it
+/// counts for, each stemmed once.
+#[derive(Default)]
+struct Vocabulary {
+    /// surface form → term id
+    surfaces: foldhash::HashMap<String, u32>,
+    /// term → term id
+    ids: foldhash::HashMap<String, u32>,
+    /// term id → term
+    terms: Vec<String>,
+}
+
+impl Vocabulary {
+    fn term(&mut self, surface: &str, analyzer: &Analyzer) -> u32 {
+        // Look up before inserting: almost every word was seen before.
+        if let Some(&id) = self.surfaces.get(surface) {
+            return id;
+        }
+        let stem = analyzer.stem(surface);
+        let id = match self.ids.get(&stem) {
+            Some(&id) => id,
+            None => {
+                let id = self.terms.len() as u32;
+                self.ids.insert(stem.clone(), id);
+                self.terms.push(stem);
+                id
+            }
+        };
+        self.surfaces.insert(surface.to_string(), id);
+        id
+    }
 }

@@ -27,7 +27,7 @@ struct Alternate {
 }
 
 #[derive(Serialize)]
-pub(crate) struct NavItem {
+struct NavItem {
     title: String,
     url: String,
 }
@@ -40,7 +40,7 @@ fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
 }
 
 /// The parts of the context every page of a language shares.
-fn base_context(site: &Site<'_>, lang: &str) -> Context {
+pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     let config = site.config;
     let lc = &config.languages[lang];
     let mut ctx = Context::new();
@@ -84,7 +84,7 @@ fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
         .map(|i| i.url.clone());
     ctx.insert("contact_url", &contact_url);
-    ctx.insert("nav", &site.nav[lang]);
+    ctx.insert("nav", &nav_items(site, lang));
     ctx
 }
 
@@ -92,7 +92,7 @@ fn base_context(site: &Site<'_>, lang: &str) -> Context {
 /// (`guides/_index.md` is the section `guides`), by weight then title.
 /// Deeper pages are reached from their section, so every page's sidebar stays
 /// short however large the site grows.
-pub(super) fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
+fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
     let mut items: Vec<&Instance> = site
         .instances
         .iter()
@@ -121,7 +121,7 @@ pub(super) fn render_page(
     let src = inst.src;
     let lang = inst.lang;
     let base = config.base_url();
-    let mut ctx = base_context(site, lang);
+    let mut ctx = site.base[lang].clone();
 
     let mut languages = Vec::new();
     let mut alternates = Vec::new();
@@ -295,7 +295,7 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
         })
         .collect();
 
-    let mut ctx = base_context(site, default);
+    let mut ctx = site.base[default.as_str()].clone();
     ctx.insert("languages", &languages);
     ctx.insert("canonical", &format!("{}/", config.base_url()));
     let html = render(tera, "root.html", &ctx, std::path::Path::new("index.html"))?;
@@ -305,7 +305,7 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
     });
 
     for code in &site.languages {
-        let mut ctx = base_context(site, code);
+        let mut ctx = site.base[code.as_str()].clone();
         ctx.insert("languages", &languages);
         if config.search.enabled {
             let mut search_ctx = ctx.clone();

@@ -40,14 +40,31 @@ pub struct Built {
     /// Pages written per language code (including untranslated fallbacks).
     pub pages_per_lang: BTreeMap<String, usize>,
     pub untranslated: usize,
+    /// Wall time of each phase, in order (`helpsite build --timings`). The
+    /// templates and the search index run side by side, so their times overlap.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Runs `f`, adding its wall time to `timings` under `phase`.
+fn timed<T>(
+    timings: &mut Vec<(&'static str, std::time::Duration)>,
+    phase: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
+    let started = std::time::Instant::now();
+    let out = f();
+    timings.push((phase, started.elapsed()));
+    out
 }
 
 /// Builds the site under `root` into `out`, replacing it only on success.
 /// Files go to disk as they are rendered, so memory stays flat.
 pub fn build(root: &Path, out: &Path, opts: &BuildOptions) -> Result<Built> {
     let staging = output::Staging::new(out)?;
-    let built = render(root, opts, &|f| staging.write(&f).map(|()| None))?;
-    staging.commit()?;
+    let mut built = render(root, opts, &|f| staging.write(&f).map(|()| None))?;
+    timed(&mut built.timings, "replace the previous output", || {
+        staging.commit()
+    })?;
     Ok(built)
 }
 
@@ -79,8 +96,9 @@ pub(crate) struct Site<'a> {
     pub instances: &'a [Instance<'a>],
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
-    /// Navigation per language, computed once.
-    pub nav: HashMap<String, Vec<context::NavItem>>,
+    /// What every page of a language shares in its template context
+    /// (navigation, UI strings, assets…), built once per language.
+    pub base: HashMap<String, tera::Context>,
     pub languages: Vec<String>,
 }
 
@@ -202,20 +220,26 @@ impl Loaded {
             instances,
             index,
             languages: self.languages.clone(),
-            nav: HashMap::new(),
+            base: HashMap::new(),
         };
-        site.nav = self
+        site.base = self
             .languages
             .iter()
-            .map(|l| (l.clone(), context::nav_items(&site, l)))
+            .map(|l| (l.clone(), context::base_context(&site, l)))
             .collect();
         site
     }
 }
 
 fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
+    let started = std::time::Instant::now();
     let (loaded, diags) = load(root, opts)?;
-    render_loaded(&loaded, diags, sink).map(|(_, built)| built)
+    let loading = started.elapsed();
+    let (_, mut built) = render_loaded(&loaded, diags, sink)?;
+    built
+        .timings
+        .insert(0, ("load config, theme, content", loading));
+    Ok(built)
 }
 
 /// Renders every page of a loaded site; returns the rendered markdown too,
@@ -225,13 +249,20 @@ fn render_loaded(
     diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
 ) -> Result<(Vec<Rendered>, Built)> {
+    let mut timings = Vec::new();
     let instances = loaded.instances();
-    let site = loaded.site(&instances);
-    let rendered: Vec<Rendered> = instances
-        .par_iter()
-        .map(|inst| render_markdown(&site, inst, &loaded.failed_keys))
-        .collect();
-    let built = write_site(loaded, &site, &rendered, diags, sink)?;
+    let site = timed(&mut timings, "shared template context", || {
+        loaded.site(&instances)
+    });
+    let rendered: Vec<Rendered> = timed(&mut timings, "markdown", || {
+        instances
+            .par_iter()
+            .map(|inst| render_markdown(&site, inst, &loaded.failed_keys))
+            .collect()
+    });
+    let mut built = write_site(loaded, &site, &rendered, diags, sink)?;
+    timings.append(&mut built.timings);
+    built.timings = timings;
     Ok((rendered, built))
 }
 
@@ -243,23 +274,48 @@ fn write_site(
     mut diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
 ) -> Result<Built> {
-    diags.extend(check_pages(site, rendered));
+    let mut timings = Vec::new();
+    let checked = timed(&mut timings, "check links and anchors", || {
+        check_pages(site, rendered)
+    });
+    diags.extend(checked);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(sort(diags)));
     }
     let instances = site.instances;
     let bar = progress_bar(loaded.opts.progress, instances.len());
-    let mut files: Vec<OutputFile> = instances
-        .par_iter()
-        .zip(rendered.par_iter())
-        .map(|(inst, r)| {
-            bar.inc(1);
-            context::render_page(site, &loaded.tera, inst, r).and_then(sink)
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    // The search index needs only the rendered markdown: it is built while
+    // the pages go through their templates, so neither waits for the other.
+    let ((pages, pages_time), (search, search_time)) = rayon::join(
+        || {
+            let started = std::time::Instant::now();
+            let pages = instances
+                .par_iter()
+                .zip(rendered.par_iter())
+                .map(|(inst, r)| {
+                    bar.inc(1);
+                    context::render_page(site, &loaded.tera, inst, r).and_then(sink)
+                })
+                .collect::<Result<Vec<_>>>();
+            (pages, started.elapsed())
+        },
+        || {
+            let started = std::time::Instant::now();
+            let files = if loaded.config.search.enabled {
+                search_index(site, rendered, None)
+            } else {
+                Vec::new()
+            };
+            (files, started.elapsed())
+        },
+    );
+    timings.push((
+        "templates + writing pages (beside the search index)",
+        pages_time,
+    ));
+    timings.push(("search index (beside the templates)", search_time));
+    let mut files: Vec<OutputFile> = pages?.into_iter().flatten().collect();
+    let started = std::time::Instant::now();
     let mut extra = context::render_extra(site, &loaded.tera)?;
     extra.push(OutputFile {
         path: "sitemap.xml".into(),
@@ -270,12 +326,13 @@ fn write_site(
         bytes: sitemap::robots(&loaded.config).into_bytes(),
     });
     extra.extend(loaded.asset_files.iter().cloned());
-    if loaded.config.search.enabled {
-        extra.extend(search_index(site, rendered, None));
-    }
-    for f in extra {
-        files.extend(sink(f)?);
-    }
+    extra.extend(search);
+    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
+    files.extend(extra.into_iter().flatten());
+    timings.push((
+        "entry, 404 and search pages, sitemap, assets, index files",
+        started.elapsed(),
+    ));
     let mut pages_per_lang = BTreeMap::new();
     for inst in instances {
         *pages_per_lang.entry(inst.lang.to_string()).or_insert(0) += 1;
@@ -285,6 +342,7 @@ fn write_site(
         warnings: sort(diags),
         pages_per_lang,
         untranslated: instances.iter().filter(|i| !i.translated).count(),
+        timings,
     })
 }
 
@@ -306,7 +364,7 @@ pub(crate) fn search_index(
         .flat_map_iter(|lang| {
             let pages: Vec<crate::search::SearchPage> = site
                 .instances
-                .iter()
+                .par_iter()
                 .zip(rendered)
                 // An untranslated copy is found in its own language's index.
                 .filter(|(i, _)| {
