@@ -8,10 +8,10 @@
 async fn main() -> Result<(), lambda_http::Error> {
     handler::init_tracing(true);
     let cfg = handler::Config::from_env()?;
-    let state = std::sync::Arc::new(match handler::Services::from_config(&cfg).await {
-        Ok(services) => handler::AppState::with_services(cfg, services),
-        Err(e) => return Err(e.into()),
-    });
+    // The SES and S3 clients are built on the first valid submission, not
+    // here: loading the AWS config doubled the cold start, and invalid,
+    // spam and preflight requests never need them.
+    let state = std::sync::Arc::new(handler::AppState::new(cfg));
     let app = handler::app::routes(state, handler::LAMBDA_PATHS);
     lambda_http::run(app).await
 }
