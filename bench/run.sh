@@ -7,7 +7,7 @@
 # Options:
 #   --rev REV          benchmark a commit (exported with git archive) instead of the working tree
 #   --src DIR          benchmark another checkout of the project (its generator, handler, theme)
-#   --only STAGES      comma-separated subset of generator,whatif,profile,handler
+#   --only STAGES      comma-separated subset of generator,profile,handler (and whatif: the old theme-without-nav comparison)
 #   --sizes LIST       articles per language, e.g. 1000,4000
 #   --no-install       do not apt-get / pip install missing tools
 #   --out FILE         where the report goes (default: BENCHMARKS.md at the repository root)
@@ -25,7 +25,7 @@ SHM="${BENCH_SHM:-/dev/shm/hsbench}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PROF_TARGET="$CARGO_TARGET_DIR-prof"
 OUT="$ROOT/BENCHMARKS.md"
-QUICK=0 REV="" SRC_DIR="" ONLY="generator,whatif,profile,handler" SIZES="" INSTALL=1
+QUICK=0 REV="" SRC_DIR="" ONLY="generator,profile,handler" SIZES="" INSTALL=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -124,10 +124,10 @@ fi
 RESULTS="$WORK/results.json"
 rm -f "$RESULTS"
 if [ $QUICK = 1 ]; then
-  MODE=(--quick --sizes "${SIZES:-100,400}" --runs 3 --hugo-nav-max 400 --incremental-size 400
+  MODE=(--quick --sizes "${SIZES:-100,400}" --runs 3 --hugo-nav-max 0 --incremental-size 400
         --profile-size 50 --whatif-sizes 400 --cold-runs 10 --wrk-seconds 3 --quiet-wait 30)
 else
-  MODE=(--sizes "${SIZES:-200,1000,2000,4000}" --runs 5 --hugo-nav-max 1000 --incremental-size 1000
+  MODE=(--sizes "${SIZES:-200,1000,2000,4000}" --runs 5 --hugo-nav-max 0 --incremental-size 1000
         --profile-size 200 --whatif-sizes 1000,4000 --cold-runs 40 --wrk-seconds 10 --quiet-wait 300)
 fi
 say "measuring (stages: $ONLY)"

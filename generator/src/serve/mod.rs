@@ -115,9 +115,10 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         "contact form: http://{addr}/api/contact; mail is written to {}",
         outbox.display()
     );
-    println!("watching content/, themes/ and site.toml; Ctrl+C stops");
-
+    // Said only once the watcher is in place: an edit saved right after
+    // this line is seen.
     let _watcher = watch(&root, state.clone())?;
+    println!("watching content/, themes/ and site.toml; Ctrl+C stops");
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -176,6 +177,7 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
             let _ = state.events.send(LiveEvent::Reload);
             // The edited page is out; now bring search up to date behind it.
             let s = state.clone();
+            let started = std::time::Instant::now();
             let refreshed = tokio::task::spawn_blocking(move || {
                 s.builder
                     .lock()
@@ -184,8 +186,13 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
                     .map(Incremental::refresh_search)
             })
             .await;
-            if let Ok(Some(Err(e))) = refreshed {
-                eprintln!("search index not updated: {e}");
+            match refreshed {
+                Ok(Some(Err(e))) => eprintln!("search index not updated: {e}"),
+                Ok(Some(Ok(n))) if n > 0 => println!(
+                    "search index of {n} language(s) updated in {:.0} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                ),
+                _ => {}
             }
         }
         Ok(Err(e)) => {
