@@ -1,8 +1,8 @@
 //! Building a language's index files (format: see the module above).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::analyze::{for_each_word, Analyzer};
 use super::SearchPage;
@@ -17,12 +17,12 @@ pub const FORMAT: u32 = 1;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// How much a word counts where it appears.
-const W_TITLE_INTRO: f64 = 4.0;
-const W_TITLE_OTHER: f64 = 0.5;
-const W_HEADING: f64 = 3.0;
-const W_BODY: f64 = 1.0;
+const W_TITLE_INTRO: f32 = 4.0;
+const W_TITLE_OTHER: f32 = 0.5;
+const W_HEADING: f32 = 3.0;
+const W_BODY: f32 = 1.0;
 /// A ZWNJ-separated part counts half as much as the whole word.
-const W_PART: f64 = 0.5;
+const W_PART: f32 = 0.5;
 /// Endings kept in the manifest, most common first.
 pub const MAX_ENDINGS: usize = 300;
 
@@ -33,18 +33,21 @@ pub const MAX_ENDINGS: usize = 300;
 /// after at least two stems. Without one (Bengali, Persian): what follows
 /// another word of the site (`বাতিল` → `বাতিলের`: `ের`), up to 4
 /// characters, after at least three words.
-pub fn learn_endings(stems: &HashMap<String, String>, stemmed: bool) -> Vec<String> {
+pub fn learn_endings<'a>(
+    stems: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    stemmed: bool,
+) -> Vec<String> {
     let mut seen: HashMap<String, std::collections::HashSet<&str>> = HashMap::new();
     if stemmed {
         for (surface, stem) in stems {
-            if let Some(rest) = surface.strip_prefix(stem.as_str()) {
+            if let Some(rest) = surface.strip_prefix(stem) {
                 if !rest.is_empty() && !stem.is_empty() {
                     seen.entry(rest.to_string()).or_default().insert(stem);
                 }
             }
         }
     } else {
-        let mut vocab: Vec<&str> = stems.keys().map(String::as_str).collect();
+        let mut vocab: Vec<&str> = stems.map(|(surface, _)| surface).collect();
         vocab.sort_unstable();
         for (i, w) in vocab.iter().enumerate() {
             if w.chars().count() < 3 || w.chars().all(|c| c.is_numeric()) {
@@ -85,10 +88,13 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
 
-    // Documents (serialized once) and their weighted term frequencies.
-    let mut docs: Vec<Vec<u8>> = Vec::new();
-    let mut doc_terms: Vec<(Vec<(u32, f64)>, f64)> = Vec::new();
-    let mut tf: Vec<(u32, f64)> = Vec::new();
+    // Per term, the documents it is in with its weighted frequency there;
+    // per document, its length in words. Document text goes straight into
+    // ~4 KB chunks. Memory stays a few bytes per word occurrence.
+    let mut raw: Vec<Vec<(u32, f32)>> = Vec::new();
+    let mut doc_len: Vec<f32> = Vec::new();
+    let mut chunks = Chunks::default();
+    let mut tf: Vec<(u32, f32)> = Vec::new();
     for page in pages {
         for (i, section) in page.sections.iter().enumerate() {
             let heading = section.heading.as_deref().unwrap_or("");
@@ -96,7 +102,7 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
                 continue;
             }
             tf.clear();
-            let mut add = |text: &str, weight: f64| {
+            let mut add = |text: &str, weight: f32| {
                 let mut count = 0usize;
                 for_each_word(text, |word, parts| {
                     count += 1;
@@ -112,74 +118,55 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
             let len = add(heading, W_HEADING) + add(&section.text, W_BODY);
             // Weights are sums of binary fractions: exact in any order.
             tf.sort_unstable_by_key(|&(t, _)| t);
-            let mut merged: Vec<(u32, f64)> = Vec::with_capacity(tf.len());
-            for &(t, w) in &tf {
-                match merged.last_mut() {
-                    Some((last, sum)) if *last == t => *sum += w,
-                    _ => merged.push((t, w)),
-                }
+            let doc = doc_len.len() as u32;
+            doc_len.push(len.max(1) as f32);
+            if raw.len() < vocab.terms.len() {
+                raw.resize_with(vocab.terms.len(), Vec::new);
             }
-            doc_terms.push((merged, len.max(1) as f64));
+            let mut k = 0;
+            while k < tf.len() {
+                let (term, mut f) = tf[k];
+                k += 1;
+                while k < tf.len() && tf[k].0 == term {
+                    f += tf[k].1;
+                    k += 1;
+                }
+                raw[term as usize].push((doc, f));
+            }
             let url = match &section.anchor {
                 Some(a) => format!("{}#{}", page.url, a),
                 None => page.url.clone(),
             };
-            docs.push(
-                serde_json::to_vec(&(url, &page.title, heading, &section.text)).expect("json"),
+            chunks.push(&(url, &page.title, heading, &section.text));
+        }
+    }
+    let (chunk_files, chunk_counts) = chunks.finish();
+    let avg_len = if doc_len.is_empty() {
+        1.0
+    } else {
+        doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len() as f64
+    };
+
+    // Keys: every term (with its postings), and every surface form whose
+    // stem differs (with the stem).
+    struct Entry<'v> {
+        postings: Option<&'v [(u32, f32)]>,
+        stem: Option<&'v str>,
+    }
+    let mut entries: HashMap<&str, Entry> = HashMap::new();
+    for (term, list) in vocab.terms.iter().zip(&raw) {
+        if !list.is_empty() {
+            entries.insert(
+                term,
+                Entry {
+                    postings: Some(list),
+                    stem: None,
+                },
             );
         }
     }
-    let avg_len = if doc_terms.is_empty() {
-        1.0
-    } else {
-        doc_terms.iter().map(|(_, l)| l).sum::<f64>() / doc_terms.len() as f64
-    };
-
-    // Postings per term, in document order.
-    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); vocab.terms.len()];
-    for (doc, (tf, len)) in doc_terms.iter().enumerate() {
-        for &(term, f) in tf {
-            let norm = f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len));
-            let w = ((norm / (K1 + 1.0)) * 100.0).round().clamp(1.0, 100.0) as u32;
-            postings[term as usize].push((doc as u32, w));
-        }
-    }
-    let stems: HashMap<String, String> = vocab
-        .surfaces
-        .into_iter()
-        .map(|(surface, term)| (surface, vocab.terms[term as usize].clone()))
-        .collect();
-    let postings: BTreeMap<String, Vec<(u32, u32)>> = vocab
-        .terms
-        .into_iter()
-        .zip(postings)
-        .filter(|(_, list)| !list.is_empty())
-        .collect();
-    // Keys: every term, and every surface form whose stem differs.
-    struct Entry {
-        postings: Option<Vec<u32>>,
-        stem: Option<String>,
-    }
-    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    for (term, mut list) in postings {
-        list.sort_unstable();
-        let mut flat = Vec::with_capacity(list.len() * 2);
-        let mut prev = 0;
-        for (d, w) in list {
-            flat.push(d - prev);
-            flat.push(w);
-            prev = d;
-        }
-        entries.insert(
-            term,
-            Entry {
-                postings: Some(flat),
-                stem: None,
-            },
-        );
-    }
-    let endings = learn_endings(&stems, analyzer.has_stemmer());
-    for (surface, stem) in stems {
+    for (surface, &term) in &vocab.surfaces {
+        let stem = vocab.terms[term as usize].as_str();
         if surface != stem {
             entries
                 .entry(surface)
@@ -190,78 +177,93 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
                 .stem = Some(stem);
         }
     }
-    let mut keys: Vec<(&String, &Entry)> = entries.iter().collect();
+    let endings = learn_endings(
+        vocab
+            .surfaces
+            .iter()
+            .map(|(surface, &term)| (surface.as_str(), vocab.terms[term as usize].as_str())),
+        analyzer.has_stemmer(),
+    );
+    let mut keys: Vec<(&str, &Entry)> = entries.iter().map(|(k, e)| (*k, e)).collect();
     keys.sort_by(|a, b| js_cmp(a.0, b.0));
 
-    // Term shards.
+    // Term shards of ~8 KB: `{"s":{surface:stem,…},"t":{term:postings,…}}`,
+    // keys in each object in byte order, as serde_json's map writes them.
+    let weight = |f: f32, len: f32| -> u32 {
+        let (f, len) = (f64::from(f), f64::from(len));
+        let norm = f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len));
+        ((norm / (K1 + 1.0)) * 100.0).round().clamp(1.0, 100.0) as u32
+    };
     let mut shard_files: Vec<Vec<u8>> = Vec::new();
     let mut shard_keys: Vec<String> = Vec::new();
-    let mut t = serde_json::Map::new();
-    let mut s = serde_json::Map::new();
+    let mut shard: Vec<(&str, &Entry)> = Vec::new();
     let mut size = 0usize;
-    let mut first: Option<String> = None;
-    let mut flush_shard = |t: &mut serde_json::Map<String, Value>,
-                           s: &mut serde_json::Map<String, Value>,
-                           first: &mut Option<String>| {
-        if first.is_none() {
+    let mut flush_shard = |shard: &mut Vec<(&str, &Entry)>| {
+        let Some(&(first, _)) = shard.first() else {
             return;
-        }
-        let doc = json!({ "t": std::mem::take(t), "s": std::mem::take(s) });
-        shard_files.push(serde_json::to_vec(&doc).expect("json"));
-        let key = first.take().unwrap_or_default();
+        };
         // The first shard starts at the smallest string.
         shard_keys.push(if shard_keys.is_empty() {
             String::new()
         } else {
-            key
+            first.to_string()
         });
+        shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = Vec::with_capacity(SHARD_TARGET + 1024);
+        // serde_json's map order: "s" before "t".
+        out.extend_from_slice(b"{\"s\":{");
+        let mut comma = false;
+        for (key, entry) in shard.iter() {
+            let Some(stem) = entry.stem else { continue };
+            if std::mem::replace(&mut comma, true) {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, key).expect("json");
+            out.push(b':');
+            serde_json::to_writer(&mut out, stem).expect("json");
+        }
+        out.extend_from_slice(b"},\"t\":{");
+        let mut comma = false;
+        for (key, entry) in shard.iter() {
+            let Some(list) = entry.postings else { continue };
+            if std::mem::replace(&mut comma, true) {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, key).expect("json");
+            out.extend_from_slice(b":[");
+            let mut prev = 0;
+            for (i, &(doc, f)) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_u32(&mut out, doc - prev);
+                out.push(b',');
+                write_u32(&mut out, weight(f, doc_len[doc as usize]));
+                prev = doc;
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b"}}");
+        shard_files.push(out);
+        shard.clear();
     };
     for (key, entry) in keys {
-        if first.is_none() {
-            first = Some(key.clone());
+        if let Some(p) = entry.postings {
+            size += key.len() + 6 + p.len() * 2 * 3;
         }
-        if let Some(p) = &entry.postings {
-            size += key.len() + 6 + p.len() * 3;
-            t.insert(key.clone(), json!(p));
-        }
-        if let Some(stem) = &entry.stem {
+        if let Some(stem) = entry.stem {
             size += key.len() + stem.len() + 6;
-            s.insert(key.clone(), json!(stem));
         }
+        shard.push((key, entry));
         if size >= SHARD_TARGET {
-            flush_shard(&mut t, &mut s, &mut first);
+            flush_shard(&mut shard);
             size = 0;
         }
     }
-    flush_shard(&mut t, &mut s, &mut first);
+    flush_shard(&mut shard);
     if shard_files.is_empty() {
         shard_files.push(br#"{"t":{},"s":{}}"#.to_vec());
         shard_keys.push(String::new());
-    }
-
-    // Document chunks: `[doc,doc,…]`, as serde_json would write the array.
-    let mut chunk_files: Vec<Vec<u8>> = Vec::new();
-    let mut chunk_counts: Vec<usize> = Vec::new();
-    let mut chunk: Vec<u8> = Vec::new();
-    let mut count = 0usize;
-    let mut size = 0usize;
-    for doc in docs {
-        chunk.push(if count == 0 { b'[' } else { b',' });
-        chunk.extend_from_slice(&doc);
-        size += doc.len();
-        count += 1;
-        if size >= CHUNK_TARGET {
-            chunk.push(b']');
-            chunk_counts.push(count);
-            chunk_files.push(std::mem::take(&mut chunk));
-            count = 0;
-            size = 0;
-        }
-    }
-    if count > 0 {
-        chunk.push(b']');
-        chunk_counts.push(count);
-        chunk_files.push(chunk);
     }
 
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -324,5 +326,48 @@ impl Vocabulary {
         };
         self.surfaces.insert(surface.to_string(), id);
         id
+    }
+}
+
+fn write_u32(out: &mut Vec<u8>, n: u32) {
+    use std::io::Write;
+    write!(out, "{n}").expect("write to a Vec");
+}
+
+/// Document chunks of ~4 KB: `[doc,doc,…]`, as serde_json writes an array.
+#[derive(Default)]
+struct Chunks {
+    files: Vec<Vec<u8>>,
+    counts: Vec<usize>,
+    current: Vec<u8>,
+    count: usize,
+    size: usize,
+}
+
+impl Chunks {
+    fn push(&mut self, doc: &impl serde::Serialize) {
+        self.current.push(if self.count == 0 { b'[' } else { b',' });
+        let before = self.current.len();
+        serde_json::to_writer(&mut self.current, doc).expect("json");
+        self.size += self.current.len() - before;
+        self.count += 1;
+        if self.size >= CHUNK_TARGET {
+            self.close();
+        }
+    }
+
+    fn close(&mut self) {
+        self.current.push(b']');
+        self.counts.push(self.count);
+        self.files.push(std::mem::take(&mut self.current));
+        self.count = 0;
+        self.size = 0;
+    }
+
+    fn finish(mut self) -> (Vec<Vec<u8>>, Vec<usize>) {
+        if self.count > 0 {
+            self.close();
+        }
+        (self.files, self.counts)
     }
 }
