@@ -211,39 +211,34 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
         shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut out = Vec::with_capacity(SHARD_TARGET + 1024);
         // serde_json's map order: "s" before "t".
-        out.extend_from_slice(b"{\"s\":{");
-        let mut comma = false;
-        for (key, entry) in shard.iter() {
-            let Some(stem) = entry.stem else { continue };
-            if std::mem::replace(&mut comma, true) {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, key).expect("json");
-            out.push(b':');
-            serde_json::to_writer(&mut out, stem).expect("json");
-        }
-        out.extend_from_slice(b"},\"t\":{");
-        let mut comma = false;
-        for (key, entry) in shard.iter() {
-            let Some(list) = entry.postings else { continue };
-            if std::mem::replace(&mut comma, true) {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, key).expect("json");
-            out.extend_from_slice(b":[");
-            let mut prev = 0;
-            for (i, &(doc, f)) in list.iter().enumerate() {
-                if i > 0 {
+        out.extend_from_slice(b"{\"s\":");
+        write_object(
+            &mut out,
+            shard.iter().filter_map(|(k, e)| e.stem.map(|s| (*k, s))),
+            |out, stem| serde_json::to_writer(out, stem).expect("json"),
+        );
+        out.extend_from_slice(b",\"t\":");
+        write_object(
+            &mut out,
+            shard
+                .iter()
+                .filter_map(|(k, e)| e.postings.map(|p| (*k, p))),
+            |out, list| {
+                out.push(b'[');
+                let mut prev = 0;
+                for (i, &(doc, f)) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_u32(out, doc - prev);
                     out.push(b',');
+                    write_u32(out, weight(f, doc_len[doc as usize]));
+                    prev = doc;
                 }
-                write_u32(&mut out, doc - prev);
-                out.push(b',');
-                write_u32(&mut out, weight(f, doc_len[doc as usize]));
-                prev = doc;
-            }
-            out.push(b']');
-        }
-        out.extend_from_slice(b"}}");
+                out.push(b']');
+            },
+        );
+        out.push(b'}');
         shard_files.push(out);
         shard.clear();
     };
@@ -327,6 +322,24 @@ impl Vocabulary {
         self.surfaces.insert(surface.to_string(), id);
         id
     }
+}
+
+/// `{"key":value,…}`, each value written by `value`.
+fn write_object<'k, T>(
+    out: &mut Vec<u8>,
+    members: impl Iterator<Item = (&'k str, T)>,
+    mut value: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(b'{');
+    for (i, (key, v)) in members.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, key).expect("json");
+        out.push(b':');
+        value(out, v);
+    }
+    out.push(b'}');
 }
 
 fn write_u32(out: &mut Vec<u8>, n: u32) {
