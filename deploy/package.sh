@@ -7,7 +7,7 @@
 # Python venv, .venv, which tests/setup/python.sh creates).
 #
 # Takes long: a release build of the AWS SDK with LTO; see
-# deploy/README-section.md for measured times. Respects CARGO_TARGET_DIR.
+# README.md (Deploy) for measured times. Respects CARGO_TARGET_DIR.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -10,7 +10,7 @@
 - Negative controls: synthetic pages that break the policy must fail the
   checker, so it cannot pass vacuously.
 - The template's outputs, headers, caching, error pages, IAM scope, buckets,
-  functions, API throttling and CORS origin are what deploy/README-section.md
+  functions, API throttling and CORS origin are what README.md (Deploy)
   promises.
 - The CloudFront directory-index function (run under node) maps every page
   URL of the built site to its file.

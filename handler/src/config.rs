@@ -1,5 +1,5 @@
 //! Settings: [`Config::local`] for `helpsite serve`, [`Config::from_env`] for
-//! Lambda and `handler-local` (see `handler/README-section.md`).
+//! Lambda and `handler-local` (see README.md, "Contact-form handler").
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

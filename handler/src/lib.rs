@@ -3,7 +3,7 @@
 //! One axum application that runs inside AWS Lambda (`bin/handler.rs`, through
 //! `lambda_http`) and as a plain local server (`helpsite serve`,
 //! `bin/handler-local.rs`). A valid submission is stored in the archive
-//! first, then mailed; see `handler/README-section.md`.
+//! first, then mailed; see README.md, "Contact-form handler".
 //!
 //! ```no_run
 //! # let root = std::path::Path::new(".");
