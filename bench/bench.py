@@ -16,6 +16,7 @@ import glob
 import json
 import os
 import platform
+import queue
 import re
 import shlex
 import shutil
@@ -23,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -373,7 +375,6 @@ def incremental_serve(args, site, n, pages):
     page(s) in X ms" line), the end-to-end time (file saved -> the new text
     served over HTTP, including the watcher's debounce), and the search-index
     refresh that follows."""
-    import re
     import urllib.request
 
     page = os.path.join(site, "content", "en", "section-001", "article-00001.md")
@@ -385,8 +386,6 @@ def incremental_serve(args, site, n, pages):
     proc = subprocess.Popen([args.helpsite, "serve", "--root", site, "--port", str(port), "--exit-after", "900"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines = []
-    import queue
-    import threading
     q = queue.Queue()
     threading.Thread(target=lambda: [q.put(l) for l in proc.stdout] + [q.put(None)], daemon=True).start()
 
@@ -709,29 +708,25 @@ def handler_stage(args, res):
     os.makedirs(tmp, exist_ok=True)
     henv = handler_env(tmp)
 
+    def coldstart(mode, a_cmd, b_cmd, a_env, b_env=None, extra=()):
+        """bench/coldstart.py: interleaved runs of a and b, its JSON result."""
+        cmd = [sys.executable, os.path.join(HERE, "coldstart.py"), mode, "--runs", str(args.cold_runs),
+               "--a-cmd", a_cmd, "--b-cmd", b_cmd, *extra]
+        for flag, env in (("--a-env", a_env), ("--b-env", b_env or {})):
+            cmd += [x for k, v in env.items() for x in (flag, f"{k}={v}")]
+        return json.loads(sh(cmd))
+
     # Cold start, local server: handler-local vs hello-local.
     pa, pb = free_port(), free_port()
     log(f"handler: local cold start ({args.cold_runs} runs each)")
     wait_quiet(args.quiet_wait, args.quiet_load)
-    cs = sh(
-        [
-            sys.executable,
-            os.path.join(HERE, "coldstart.py"),
-            "local",
-            "--runs",
-            str(args.cold_runs),
-            "--a-cmd",
-            f"{shlex.quote(os.path.join(rel, 'handler-local'))} --port {pa}",
-            "--b-cmd",
-            f"{shlex.quote(os.path.join(args.hello_dir, 'hello-local'))} {pb}",
-            "--a-port",
-            str(pa),
-            "--b-port",
-            str(pb),
-        ]
-        + sum((["--a-env", f"{k}={v}"] for k, v in henv.items()), [])
+    h["cold_local"] = coldstart(
+        "local",
+        f"{shlex.quote(os.path.join(rel, 'handler-local'))} --port {pa}",
+        f"{shlex.quote(os.path.join(args.hello_dir, 'hello-local'))} {pb}",
+        henv,
+        extra=("--a-port", str(pa), "--b-port", str(pb)),
     )
-    h["cold_local"] = json.loads(cs)
     res.save()
 
     # Cold start, Lambda runtime emulator: handler (SES + S3 configured, as
@@ -745,33 +740,14 @@ def handler_stage(args, res):
         "CONTACT_MAILER": "ses",
         "CONTACT_AWS_REGION": "eu-west-1",
     }
-    cs = sh(
-        [
-            sys.executable,
-            os.path.join(HERE, "coldstart.py"),
-            "lambda",
-            "--runs",
-            str(args.cold_runs),
-            "--a-cmd",
-            shlex.quote(os.path.join(rel, "handler")),
-            "--b-cmd",
-            shlex.quote(os.path.join(args.hello_dir, "hello")),
-        ]
-        + sum((["--a-env", f"{k}={v}"] for k, v in lenv.items()), [])
-    )
-    h["cold_lambda"] = json.loads(cs)
+    handler = shlex.quote(os.path.join(rel, "handler"))
+    h["cold_lambda"] = coldstart("lambda", handler, shlex.quote(os.path.join(args.hello_dir, "hello")), lenv)
     res.save()
 
     # Diagnosis: the same Lambda binary with and without the AWS SDK in its
     # configuration (outbox + local archive need no SDK client).
     log(f"handler: Lambda cold start, SES + S3 vs outbox + local archive ({args.cold_runs} runs each)")
-    cs = sh(
-        [sys.executable, os.path.join(HERE, "coldstart.py"), "lambda", "--runs", str(args.cold_runs),
-         "--a-cmd", shlex.quote(os.path.join(rel, "handler")), "--b-cmd", shlex.quote(os.path.join(rel, "handler"))]
-        + sum((["--a-env", f"{k}={v}"] for k, v in lenv.items()), [])
-        + sum((["--b-env", f"{k}={v}"] for k, v in henv.items()), [])
-    )
-    h["cold_lambda_sdk"] = json.loads(cs)
+    h["cold_lambda_sdk"] = coldstart("lambda", handler, handler, lenv, henv)
     res.save()
 
     # Load on the validation path.

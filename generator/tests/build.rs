@@ -196,13 +196,7 @@ fn drafts_are_left_out_unless_asked_for() {
 #[test]
 fn search_indexes_each_page_in_its_own_language_only() {
     let (_tmp, out) = build(&fixture("i18n"));
-    let docs = |lang: &str| -> String {
-        let dir = out.join("search").join(lang).join("d");
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect()
-    };
+    let docs = |lang: &str| search_docs(&out, lang);
     // refunds exists only in English: in the en index, not in the fa one.
     assert!(docs("en").contains("/en/refunds/"));
     assert!(!docs("fa").contains("/fa/refunds/"));

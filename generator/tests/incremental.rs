@@ -24,25 +24,14 @@ fn a_body_edit_rewrites_only_that_page() {
     std::thread::sleep(std::time::Duration::from_millis(20));
 
     let page = site.path().join("content/en/billing.md");
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(
-        &page,
-        text.replace("Open the portal.", "Open the customer portal."),
-    )
-    .unwrap();
+    edit(&page, "Open the portal.", "Open the customer portal.");
     assert_eq!(
         inc.update(std::slice::from_ref(&page)).unwrap(),
         Update::Pages(1)
     );
     assert!(read(&out, "en/billing/index.html").contains("Open the customer portal."));
     // Search follows once asked: only the edited language's index is rewritten.
-    let docs = |lang: &str| -> String {
-        let dir = out.join("search").join(lang).join("d");
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect()
-    };
+    let docs = |lang: &str| search_docs(&out, lang);
     assert!(!docs("en").contains("customer portal"));
     assert_eq!(inc.refresh_search().unwrap(), 1);
     assert!(docs("en").contains("customer portal"));
@@ -54,13 +43,11 @@ fn a_body_edit_rewrites_only_that_page() {
     );
 
     // A title changes the navigation of every page: a full build.
-    std::fs::write(
+    edit(
         &page,
-        std::fs::read_to_string(&page)
-            .unwrap()
-            .replace("title = \"Billing FAQ\"", "title = \"Billing questions\""),
-    )
-    .unwrap();
+        "title = \"Billing FAQ\"",
+        "title = \"Billing questions\"",
+    );
     assert!(matches!(
         inc.update(std::slice::from_ref(&page)).unwrap(),
         Update::Full(_)
@@ -74,13 +61,7 @@ fn an_untranslated_copy_follows_its_source() {
     let out = site.path().join("public");
     let (mut inc, _) = Incremental::build(site.path(), &out, &BuildOptions::default()).unwrap();
     let page = site.path().join("content/en/refunds.md");
-    std::fs::write(
-        &page,
-        std::fs::read_to_string(&page)
-            .unwrap()
-            .replace("Within 30 days.", "Within 14 days."),
-    )
-    .unwrap();
+    edit(&page, "Within 30 days.", "Within 14 days.");
     // en, and the fa and bn pages shown from it.
     assert_eq!(
         inc.update(std::slice::from_ref(&page)).unwrap(),
@@ -97,11 +78,7 @@ fn a_broken_edit_is_reported_and_changes_nothing() {
     let before = read(&out, "en/index.html");
     let page = site.path().join("content/en/_index.md");
     let good = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(
-        &page,
-        good.replace("refunds.md#request", "refunds.md#requets"),
-    )
-    .unwrap();
+    edit(&page, "refunds.md#request", "refunds.md#requets");
     let err = inc
         .update(std::slice::from_ref(&page))
         .unwrap_err()
@@ -117,7 +94,7 @@ fn a_broken_edit_is_reported_and_changes_nothing() {
     let t = std::fs::read_to_string(&target).unwrap();
     std::fs::write(&page, &good).unwrap();
     inc.update(std::slice::from_ref(&page)).unwrap();
-    std::fs::write(&target, t.replace(" {#request}", "")).unwrap();
+    edit(&target, " {#request}", "");
     let err = inc
         .update(std::slice::from_ref(&target))
         .unwrap_err()

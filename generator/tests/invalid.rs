@@ -133,13 +133,7 @@ fn check_reports_missing_and_stale_translations_as_json() {
     let site = copy_site(&fixture("i18n"));
     // fa/billing.md is dated before the English page it translates.
     let fa = site.path().join("content/fa/billing.md");
-    std::fs::write(
-        &fa,
-        std::fs::read_to_string(&fa)
-            .unwrap()
-            .replace("updated = 2024-05-02", "updated = 2024-01-01"),
-    )
-    .unwrap();
+    edit(&fa, "updated = 2024-05-02", "updated = 2024-01-01");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
         .args(["check", "--format", "json", "--root"])
         .arg(site.path())

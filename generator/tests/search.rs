@@ -246,6 +246,21 @@ fn load_search_js(script: &std::path::Path) -> String {
     )
 }
 
+/// Runs `script` with node and parses the JSON it writes to stdout.
+fn run_node<T: serde::de::DeserializeOwned>(script: String) -> T {
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("node output")
+}
+
 /// search.js's analyzer, run by node on the same inputs, gives the same words.
 #[test]
 fn javascript_analyzer_matches_rust() {
@@ -267,17 +282,7 @@ fn javascript_analyzer_matches_rust() {
         load = load_search_js(&script),
         input = input_path.display().to_string(),
     );
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(runner)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<String> = serde_json::from_slice(&out.stdout).expect("node output");
+    let js: Vec<String> = run_node(runner);
     assert_eq!(js.len(), inputs.len());
     let mut differ = Vec::new();
     for ((input, js), rust) in inputs
@@ -370,17 +375,7 @@ fn javascript_engine_matches_rust() {
         root = dir.path().display().to_string(),
         queries = queries_path.display().to_string(),
     );
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(runner)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Vec<(u32, i64)>> = serde_json::from_slice(&out.stdout).expect("node output");
+    let js: Vec<Vec<(u32, i64)>> = run_node(runner);
     let mut differ = Vec::new();
     for ((lang, q), js) in queries.iter().zip(js) {
         let rust: Vec<(u32, i64)> = index(lang)

@@ -230,11 +230,10 @@ fn files_outside_the_site_inputs_do_not_rebuild_or_reload() {
     let got = events.0.recv_timeout(Duration::from_secs(2));
     assert!(got.is_err(), "a non-input file caused {got:?}");
     // site.toml itself still does.
-    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
-    std::fs::write(
-        site.path().join("site.toml"),
-        toml.replace("Minimal Help", "Minimal Help 2"),
-    )
-    .unwrap();
+    edit(
+        &site.path().join("site.toml"),
+        "Minimal Help",
+        "Minimal Help 2",
+    );
     events.wait_for("reload");
 }

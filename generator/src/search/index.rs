@@ -34,7 +34,7 @@ pub const MAX_ENDINGS: usize = 300;
 /// another word of the site (`বাতিল` → `বাতিলের`: `ের`), up to 4
 /// characters, after at least three words.
 pub fn learn_endings<'a>(
-    stems: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    stems: impl Iterator<Item = (&'a str, &'a str)>,
     stemmed: bool,
 ) -> Vec<String> {
     let mut seen: HashMap<String, std::collections::HashSet<&str>> = HashMap::new();

@@ -25,6 +25,21 @@ pub fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
     (tmp, out)
 }
 
+/// Replaces `from` with `to` in the file at `path`, which must contain it.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// The document chunks of one language's search index, concatenated.
+pub fn search_docs(out: &Path, lang: &str) -> String {
+    std::fs::read_dir(out.join("search").join(lang).join("d"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect()
+}
+
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
