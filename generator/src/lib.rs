@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod escape;
 pub mod i18n;
 pub mod markdown;
 pub mod report;

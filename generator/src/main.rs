@@ -87,6 +87,7 @@ fn main() -> ExitCode {
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let started = Instant::now();
+            let had_output = out.exists();
             match site::build(
                 &root,
                 &out,
@@ -123,10 +124,17 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     print_error(&e, &root);
-                    eprintln!(
-                        "nothing was written: the previous output in {} was left as it was",
-                        out.display()
-                    );
+                    if had_output {
+                        eprintln!(
+                            "nothing was written: the previous output in {} was left as it was",
+                            out.display()
+                        );
+                    } else {
+                        eprintln!(
+                            "nothing was written: {} was not created (there was no previous output)",
+                            out.display()
+                        );
+                    }
                     ExitCode::FAILURE
                 }
             }

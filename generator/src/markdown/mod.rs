@@ -587,10 +587,7 @@ fn html_of<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
 
 /// Text escaped for an HTML attribute or element.
 pub fn attr(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    let _ = escape_html(&mut s, text);
-    // escape_html leaves `'` alone; templates may quote attributes with it.
-    s.replace('\'', "&#39;")
+    crate::escape::html(text)
 }
 
 fn attr_escaped(href: &str) -> String {
