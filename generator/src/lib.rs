@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod escape;
 pub mod i18n;
+pub mod leftovers;
 pub mod markdown;
 pub mod report;
 pub mod search;
