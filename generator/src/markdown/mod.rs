@@ -180,6 +180,22 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 let (level, explicit, hline, buf) = heading.take().expect("open heading");
                 let text = plain_text(&buf);
                 let inner = html_of(buf);
+                // An id ends up in `href="#…"` links: only what needs no escaping there.
+                let explicit = explicit.filter(|id| match crate::content::url_name::problem(id) {
+                    None if !id.is_empty() => true,
+                    problem => {
+                        out.findings.push(Finding {
+                            line: hline,
+                            message: format!(
+                                "heading id \"{id}\": {}",
+                                problem.unwrap_or_else(|| "is empty".into())
+                            ),
+                            help: "use letters, digits, '-', '_' or '.', like {#refunds}".into(),
+                            error: true,
+                        });
+                        false
+                    }
+                });
                 let id = ids.unique(explicit.unwrap_or_else(|| slugify(&text)));
                 out.ids.push(id.clone());
                 out.headings.push(Heading {

@@ -413,3 +413,18 @@ mod no_unasked_markup {
         }
     }
 }
+
+#[test]
+fn heading_ids_that_would_need_escaping_in_links_are_refused() {
+    let r = render_with(
+        "## A {#x\"onmouseover=\"y}\n\n## B {#ok-id}\n",
+        false,
+        false,
+        false,
+    );
+    assert_eq!(r.headings[0].id, "a");
+    assert_eq!(r.headings[1].id, "ok-id");
+    let f = &r.findings[0];
+    assert!(f.error && f.line == 5, "{f:?}");
+    assert!(f.message.contains("\"\"\" (U+0022)"), "{}", f.message);
+}
