@@ -307,8 +307,9 @@ fn slow_and_silent_clients_are_dropped_while_others_are_served() {
     drop(held);
 }
 
-fn sigterm(child: &Child) {
-    let r = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+fn signal(child: &Child, sig: libc::c_int) {
+    // SAFETY: sends a signal to our own child process.
+    let r = unsafe { libc::kill(child.id() as libc::pid_t, sig) };
     assert_eq!(r, 0);
 }
 
@@ -331,6 +332,15 @@ fn dead_pid() -> u32 {
 
 #[test]
 fn sigterm_removes_the_work_folder_and_a_killed_servers_folder_is_removed_next_time() {
+    stops_cleanly_on(libc::SIGTERM);
+}
+
+#[test]
+fn ctrl_c_removes_the_work_folder() {
+    stops_cleanly_on(libc::SIGINT);
+}
+
+fn stops_cleanly_on(sig: libc::c_int) {
     let site = copy_site(&fixture("minimal"));
     let tmp = tempfile::tempdir().unwrap();
     let stale = tmp
@@ -348,10 +358,13 @@ fn sigterm_removes_the_work_folder_and_a_killed_servers_folder_is_removed_next_t
     assert!(unrelated.exists());
     assert!(listed.iter().any(|n| n.starts_with(&own)), "{listed:?}");
 
-    sigterm(&server.child);
+    signal(&server.child, sig);
     let deadline = Instant::now() + Duration::from_secs(20);
     while server.child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop on signal {sig}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(

@@ -101,6 +101,34 @@ test('no script from content runs and no page loses its text, without CSP', { ti
   await context.close();
 });
 
+test('search results show hostile titles and excerpts as text', { timeout: 60_000 }, async (t) => {
+  if (!server) return t.skip('helpsite has no serve');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  await page.goto(server.url + '/en/');
+  for (const query of ['onerror', 'script', 'pwned']) {
+    const input = page.locator('#search-input');
+    await input.focus();
+    await input.fill(query);
+    await page.waitForFunction(() => document.querySelectorAll('.search-results [role=option]').length > 0, null, {
+      timeout: 10_000,
+    });
+    await page.waitForTimeout(250);
+    const shown = await page.locator('.search-results').innerText();
+    assert.match(shown, /<(img|script|svg)/, `${query}: payloads are shown as text:\n${shown}`);
+    const foreign = await page.locator('.search-results img, .search-results script, .search-results svg').count();
+    assert.equal(foreign, 0, `${query}: markup from the index in the results`);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, `${query}: content ran as script`);
+  }
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
 test('Nu HTML checker: no errors in the hostile pages', { timeout: 120_000 }, () => {
   const files = htmlFiles(out).map((f) => path.join(out, f));
   const r = spawnSync('java', ['-jar', VNU, '--errors-only', '--format', 'json', ...files], {
