@@ -265,7 +265,7 @@ fn slow_and_silent_clients_are_dropped_while_others_are_served() {
     let site = copy_site(&fixture("minimal"));
     let server = start_with(
         site.path(),
-        &["--timeout-ms", "1500", "--max-connections", "4"],
+        &["--timeout-ms", "1500", "--max-connections", "5"],
         None,
     );
     let port = server.port;
@@ -277,13 +277,24 @@ fn slow_and_silent_clients_are_dropped_while_others_are_served() {
     write!(partial_head, "GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
     let mut partial_body = connect();
     write!(partial_body, "POST /api/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nname=a").unwrap();
-    // The fourth and last slot: normal requests are served meanwhile.
+    // A head sent one byte at a time: the deadline is for the whole head.
+    let drip = connect();
+    let mut writer = drip.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for b in b"GET /en/ HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".iter() {
+            if writer.write_all(&[*b]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    // The fifth and last slot: normal requests are served meanwhile.
     for _ in 0..5 {
         let t = Instant::now();
         assert_eq!(get(port, "/en/").0, 200);
         assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
     }
-    let waits: Vec<Duration> = [silent, partial_head, partial_body]
+    let waits: Vec<Duration> = [silent, partial_head, partial_body, drip]
         .into_iter()
         .map(|s| std::thread::spawn(move || closed_after(s, started)))
         .collect::<Vec<_>>()
@@ -299,7 +310,7 @@ fn slow_and_silent_clients_are_dropped_while_others_are_served() {
 
     // With every slot held by a silent client, a request waits for one to
     // be dropped, then is served.
-    let held: Vec<TcpStream> = (0..4).map(|_| connect()).collect();
+    let held: Vec<TcpStream> = (0..5).map(|_| connect()).collect();
     std::thread::sleep(Duration::from_millis(200));
     let t = Instant::now();
     assert_eq!(get(port, "/en/").0, 200);
