@@ -34,7 +34,7 @@ pub fn json_in_html<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Non-ASCII and control characters of a URL percent-encoded, as the sitemap
 /// protocol asks; page names cannot hold the ASCII characters that would
-/// also need it (see `content::page::url_name_problem`).
+/// also need it (see `content::url_name`).
 pub fn url(url: &str) -> String {
     const SET: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
     utf8_percent_encode(url, SET).to_string()
