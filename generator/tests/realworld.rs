@@ -150,6 +150,8 @@ fn bare_addresses_become_links_but_not_in_code_or_inside_links() {
             .to_string()
     ));
     assert_eq!(faq.select(&sel("pre a, code a")).count(), 0);
+    // A code block scrolls inside itself, so keyboard users can focus it.
+    assert_eq!(faq.select(&sel("pre[tabindex='0'] > code")).count(), 1);
     assert_eq!(faq.select(&sel("a a")).count(), 0);
     assert_eq!(
         texts(&faq, "a[href='https://nordlicht.example/account/invoices']"),

@@ -218,13 +218,26 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 s.push(Event::End(TagEnd::Table));
                 Event::Html("</div>\n".into())
             }
+            // A long line scrolls inside the block, which keyboard users
+            // then need to reach: the block takes focus.
             Event::Start(Tag::CodeBlock(k)) => {
                 in_code = true;
-                Event::Start(Tag::CodeBlock(k))
+                let lang = match &k {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", attr(&lang))
+                };
+                Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                Event::End(TagEnd::CodeBlock)
+                Event::Html("</code></pre>\n".into())
             }
             Event::Start(Tag::Paragraph) if !summary_done && first_paragraph.is_none() => {
                 first_paragraph = Some(String::new());
