@@ -377,10 +377,12 @@ pub(crate) fn search_index(
                 .instances
                 .par_iter()
                 .zip(rendered)
-                // An untranslated copy is found in its own language's index.
+                // An untranslated copy is found in its own language's index;
+                // a generated page has nothing of its own to find.
                 .filter(|(i, _)| {
                     i.lang == *lang
                         && i.translated
+                        && !i.src.generated
                         && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
                 })
                 .map(|(i, r)| {
