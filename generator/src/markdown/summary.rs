@@ -30,8 +30,7 @@ pub fn describe(text: &str) -> String {
         .split_word_bound_indices()
         .map(|(i, _)| i)
         .filter(|&i| i <= grapheme_cut && i > 0)
-        .filter(|&i| head[..i].chars().count() * 2 >= room)
-        .next_back();
+        .rfind(|&i| head[..i].chars().count() * 2 >= room);
     let cut = word_cut.unwrap_or(grapheme_cut);
     let kept = text[..cut].trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
     format!("{kept}…")

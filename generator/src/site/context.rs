@@ -183,10 +183,11 @@ pub(super) fn render_page(
     let fmt = &site.formats[lang];
     let updated_display = updated.and_then(|d| fmt.date(i32::from(d.year), d.month, d.day));
     let toc = super::toc::toc(&r.headings);
-    let children = src
-        .generated
-        .then(|| children(site, lang, &src.key))
-        .unwrap_or_default();
+    let children = if src.generated {
+        children(site, lang, &src.key)
+    } else {
+        Vec::new()
+    };
     let description = match &src.front.description {
         Some(d) => d.clone(),
         None if !children.is_empty() => {
