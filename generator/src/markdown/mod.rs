@@ -317,7 +317,13 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 in_link = false;
                 Event::End(TagEnd::Link)
             }
-            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => Event::Text(h),
+            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => {
+                // Shown as text, so it is text in the description too.
+                if let Some(p) = first_paragraph.as_mut() {
+                    p.push_str(&h);
+                }
+                Event::Text(h)
+            }
             Event::Text(t) => {
                 if let Some((_, alt)) = image_alt.as_mut() {
                     alt.push_str(&t);
