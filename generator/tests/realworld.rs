@@ -104,6 +104,28 @@ fn missing_index_pages_are_notes_that_do_not_fail_strict() {
 }
 
 #[test]
+fn a_site_whose_only_findings_are_notes_passes_strict_check() {
+    let tmp = copy_site(&fixture("realworld"));
+    let root = tmp.path();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"Nordlicht Support\"\nbase_url = \"https://support.nordlicht.example\"\ndefault_language = \"en\"\n\n[languages.en]\nname = \"English\"\n",
+    )
+    .unwrap();
+    for lang in ["fa", "bn"] {
+        std::fs::remove_dir_all(root.join("content").join(lang)).unwrap();
+    }
+    let report = generator::check::check(root).unwrap();
+    assert_eq!(
+        (report.errors(), report.warnings()),
+        (0, 0),
+        "{:?}",
+        report.diagnostics
+    );
+    assert_eq!(report.diagnostics.len(), 2, "{:?}", report.diagnostics);
+}
+
+#[test]
 fn the_contact_form_lands_on_built_in_thank_you_and_error_pages_in_every_language() {
     let (_tmp, out) = build(&fixture("realworld"));
     for (lang, thanks, error) in [

@@ -2,13 +2,16 @@
 // compound words, bare addresses, numbered headings, pages missing in some
 // languages) in Chromium: no page is wider than a 320 px or 390 px screen
 // with every answer open, axe finds nothing, focusing the search box moves
-// nothing, and the entry page finds a language by script and region.
+// nothing, the entry page finds a language by script and region, and a form
+// posted without JavaScript lands on the built-in thank-you and error pages.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { REPO, buildFixture, pagePaths } from './lib/site.mjs';
-import { staticServer } from './lib/server.mjs';
+import { REPO, buildFixture, pagePaths, helpsiteHasServe } from './lib/site.mjs';
+import { staticServer, helpsiteServe } from './lib/server.mjs';
 import { launch, watch, FAVICON } from './lib/browser.mjs';
 
 const AXE = path.join(REPO, 'node_modules/axe-core/axe.min.js');
@@ -117,5 +120,38 @@ test('the entry page sends a browser to its language by script and region', asyn
     await page.waitForURL((u) => u.pathname !== '/', { timeout: 5_000 }).catch(() => {});
     assert.equal(new URL(page.url()).pathname, want, `${locale}`);
     await ctx.close();
+  }
+});
+
+test('without JavaScript, the form lands on built-in thank-you and error pages', { skip: !helpsiteHasServe() && 'no `helpsite serve`' }, async () => {
+  // serve writes its outbox and archive into the site root: work on a copy.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'helpsite-realworld-root-'));
+  fs.cpSync(path.join(REPO, 'tests/fixtures/realworld'), root, { recursive: true });
+  const serve = await helpsiteServe(root);
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await ctx.newPage();
+    for (const [email, landing, title] of [
+      ['person@example.com', '**/fa/contact/thanks/?ref=*', 'از پیام شما سپاسگزاریم'],
+      // The browser takes it; the handler does not (no domain ending).
+      ['person@example', '**/fa/contact/error/?code=invalid_email', 'پیام شما ارسال نشد'],
+    ]) {
+      await page.goto(`${serve.url}/fa/contact/`);
+      await page.fill('#f-name', 'Test Person');
+      await page.fill('#f-email', email);
+      await page.selectOption('#f-topic', 'billing');
+      await page.fill('#f-message', 'Posted without JavaScript.');
+      const [response] = await Promise.all([
+        page.waitForNavigation({ url: landing }),
+        page.click('#contact-form button[type=submit]'),
+      ]);
+      assert.equal(response.status(), 200, `${email}: ${page.url()}`);
+      assert.equal(await page.textContent('h1'), title);
+      assert.equal(await page.getAttribute('html', 'lang'), 'fa');
+    }
+  } finally {
+    await ctx.close();
+    await serve.close();
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
