@@ -86,10 +86,10 @@ test('axe: no WCAG 2.x A/AA violations on any page of the fixture', { timeout: 3
 });
 
 test('focusing the search box and searching moves nothing on the page', async () => {
-  for (const width of [390, 1280]) {
+  for (const [width, url] of [[320, '/fa/terms/'], [390, '/en/billing-faq/'], [1280, '/fa/terms/']]) {
     const ctx = await context({ viewport: { width, height: 800 } });
     const page = await ctx.newPage();
-    await page.goto(server.url + '/en/billing-faq/', { waitUntil: 'load' });
+    await page.goto(server.url + url, { waitUntil: 'load' });
     const where = () =>
       page.evaluate(() => ['main h1', '.site-nav', '.lang-switcher'].map((s) => document.querySelector(s).getBoundingClientRect().top));
     const before = await where();
@@ -97,9 +97,12 @@ test('focusing the search box and searching moves nothing on the page', async ()
     // The search script arrives on focus and sets up the box.
     await page.waitForFunction(() => document.querySelector('#search-input').getAttribute('role') === 'combobox');
     assert.deepEqual(await where(), before, `${width} px: focus moved the page`);
-    await page.keyboard.type('invoice');
+    await page.keyboard.type(url.startsWith('/fa/') ? 'لغو' : 'invoice');
     await page.waitForSelector('.search-popup:not([hidden]) .search-all:not([hidden])');
     assert.deepEqual(await where(), before, `${width} px: results moved the page`);
+    // The popup, "search all languages" included, stays on the screen.
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+    assert.ok(fits, `${width} px: the search popup widens the page`);
     await ctx.close();
   }
 });
