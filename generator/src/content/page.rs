@@ -19,6 +19,9 @@ pub struct SourcePage {
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
+    /// Made by the generator for a page the site lacks (a landing page, the
+    /// contact form's thank-you or error page); there is no file.
+    pub generated: bool,
 }
 
 impl SourcePage {
@@ -46,6 +49,7 @@ impl SourcePage {
             front,
             body: split.body.to_string(),
             body_line: split.body_line,
+            generated: false,
         })
     }
 

@@ -428,3 +428,36 @@ fn heading_ids_that_would_need_escaping_in_links_are_refused() {
     assert!(f.error && f.line == 5, "{f:?}");
     assert!(f.message.contains("\"\"\" (U+0022)"), "{}", f.message);
 }
+
+#[test]
+fn the_summary_is_the_first_paragraphs_plain_text() {
+    let r = render_with(
+        "![A chart](c.png)\n\nFish & chips <b>now</b>, see [refunds](https://x.example/)\nand `code`.\n\nSecond paragraph.",
+        false,
+        false,
+        false,
+    );
+    // The image-only paragraph gives nothing; markup stays text, to be escaped where it is used.
+    assert_eq!(r.summary, "Fish & chips <b>now</b>, see refunds and code.");
+}
+
+#[test]
+fn bare_addresses_are_linked_outside_code_and_links_only() {
+    let r = render_with(
+        "Go to www.example.com/a_b_c now.\n\n`https://in.code/`\n\n[https://x.example/](https://y.example/)\n\n```\nhttps://in.block/\n```\n",
+        false,
+        true,
+        false,
+    );
+    assert!(
+        r.html.contains(
+            "<a href=\"https://www.example.com/a_b_c\" dir=\"ltr\">www.example.com/a_b_c</a>"
+        ),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.html.matches("<a ").count(), 2, "{}", r.html);
+    assert!(r
+        .html
+        .contains("<pre tabindex=\"0\"><code>https://in.block/\n</code></pre>"));
+}
