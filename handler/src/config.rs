@@ -102,8 +102,15 @@ pub struct Config {
     /// Redeliver only pending submissions at least this old, so that a
     /// request still sending is not doubled.
     pub redeliver_min_age: Duration,
+    /// How long a claim to send a submission holds before another run may
+    /// take it over (longer than one delivery can take).
+    pub claim_ttl: Duration,
     pub aws: AwsSettings,
 }
+
+/// Default of `CONTACT_CLAIM_SECONDS`: well over two SES calls at their
+/// timeout and an archive write.
+pub const DEFAULT_CLAIM_SECONDS: u64 = 600;
 
 /// The thank-you page of the local configuration and the default.
 pub const DEFAULT_THANKS_URL: &str = "/{lang}/contact/thanks/?ref={ref}";
@@ -158,6 +165,7 @@ impl Config {
             reference_prefix: "HS".into(),
             trust_forwarded_for: false,
             redeliver_min_age: Duration::ZERO,
+            claim_ttl: Duration::from_secs(DEFAULT_CLAIM_SECONDS),
             aws: AwsSettings::default(),
         }
     }
@@ -379,6 +387,11 @@ impl Config {
                 &get,
                 "CONTACT_REDELIVER_MIN_AGE_SECONDS",
                 120,
+            )?),
+            claim_ttl: Duration::from_secs(parse_num(
+                &get,
+                "CONTACT_CLAIM_SECONDS",
+                DEFAULT_CLAIM_SECONDS,
             )?),
             aws,
         })
