@@ -267,6 +267,29 @@ impl Archive {
         }
     }
 
+    /// Moves a local record that cannot be parsed to `damaged/` (kept for
+    /// a human) and drops its pending marker: there is nothing in it to
+    /// send, and it must not fail every later run. Returns where it went;
+    /// `None` when the record is readable, absent, or in S3 (written whole
+    /// by S3, so never half-written).
+    pub async fn set_aside_if_unreadable(
+        &self,
+        key: &str,
+    ) -> Result<Option<PathBuf>, ArchiveError> {
+        match self {
+            Archive::Local(a) => match a.read(key).await? {
+                Some(Err(_)) => {
+                    let to = a.set_aside(key).await?;
+                    a.clear_pending(key).await?;
+                    Ok(to)
+                }
+                _ => Ok(None),
+            },
+            #[cfg(feature = "aws")]
+            Archive::S3(_) => Ok(None),
+        }
+    }
+
     /// Removes the sent claim of a record now marked sent.
     pub async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
         match self {
@@ -332,7 +355,9 @@ impl LocalArchive {
             }
             match self.read(key).await? {
                 Some(Ok(existing)) => return Ok(Created::Exists(Box::new(existing))),
-                Some(Err(_)) => self.set_aside(key).await?,
+                Some(Err(_)) => {
+                    self.set_aside(key).await?;
+                }
                 None => {}
             }
         }
@@ -340,7 +365,7 @@ impl LocalArchive {
     }
 
     /// Moves an unreadable record to `damaged/`, kept for a human to look at.
-    async fn set_aside(&self, key: &str) -> Result<(), ArchiveError> {
+    async fn set_aside(&self, key: &str) -> Result<Option<PathBuf>, ArchiveError> {
         let from = self.record_path(key);
         let dir = self.root.join("damaged");
         tokio::fs::create_dir_all(&dir)
@@ -354,9 +379,9 @@ impl LocalArchive {
         match tokio::fs::rename(&from, &to).await {
             Ok(()) => {
                 tracing::warn!(from = %from.display(), to = %to.display(), "unreadable record set aside");
-                Ok(())
+                Ok(Some(to))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(ArchiveError::io("setting aside", &from, e)),
         }
     }

@@ -253,7 +253,12 @@ pub async fn redeliver(
         let rec = match services.archive.load(&entry.key).await {
             Ok(r) => r,
             Err(e) => {
-                warn!(key = %entry.key, error = %e, "pending record unreadable");
+                match services.archive.set_aside_if_unreadable(&entry.key).await {
+                    Ok(Some(to)) => {
+                        error!(key = %entry.key, error = %e, damaged = %to.display(), "pending record unreadable: set aside, nothing to send")
+                    }
+                    _ => warn!(key = %entry.key, error = %e, "pending record unreadable"),
+                }
                 report.failed += 1;
                 continue;
             }

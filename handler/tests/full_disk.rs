@@ -302,3 +302,27 @@ async fn an_empty_record_does_not_block_its_submission_id() {
     assert_eq!(damaged.len(), 1, "kept aside for a human: {damaged:?}");
     assert_eq!(damaged[0].1, 0);
 }
+
+/// A pending record left empty by an earlier crash fails one redelivery
+/// (reported, set aside for a human), not every one after it.
+#[tokio::test]
+async fn an_empty_pending_record_fails_one_redelivery_not_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(tmp.path());
+    let archive = tmp.path().join(".archive");
+    for dir in ["submissions", "pending"] {
+        std::fs::create_dir_all(archive.join(dir)).unwrap();
+    }
+    std::fs::write(archive.join("submissions/HS-0000-0000.json"), b"").unwrap();
+    std::fs::write(archive.join("pending/HS-0000-0000"), b"").unwrap();
+    let services = handler::Services::from_config(&cfg).await.unwrap();
+    let r = handler::redeliver(&cfg, &services, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!((r.sent, r.failed), (0, 1));
+    assert_eq!(files(&archive.join("damaged")).len(), 1);
+    let r = handler::redeliver(&cfg, &services, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(r, handler::RedeliverReport::default());
+}
