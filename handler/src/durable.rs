@@ -78,12 +78,12 @@ pub fn write_blocking(path: &Path, body: &[u8], place: Place) -> Result<(), Writ
         Place::CreateNew => fs::hard_link(&tmp, path).map_err(err("creating", path)),
     });
     // After a rename the temporary name is gone already; after a hard link
-    // or a failure it must go.
-    match fs::remove_file(&tmp) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound && placed.is_ok() => {
-            return Err(err("removing", &tmp)(e));
+    // or a failure it must go. Once the file is in place, a leftover
+    // temporary name is only untidy, not a failed write.
+    if let Err(e) = fs::remove_file(&tmp) {
+        if e.kind() != io::ErrorKind::NotFound {
+            tracing::warn!(path = %tmp.display(), error = %e, "temporary file not removed");
         }
-        _ => {}
     }
     placed?;
     sync_dir(dir)
