@@ -177,3 +177,95 @@ async fn an_expired_claim_is_taken_over_and_a_live_one_is_not() {
     assert_eq!(files(&site.path().join(".outbox")).len(), 1);
     assert!(!leases.exists(), "released: {:?}", files(&leases));
 }
+
+/// Visitors' retries (each submission posted three times at once) while
+/// `redeliver` runs keep starting with no minimum age: still one email
+/// per submission.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handler_retries_racing_redeliver_runs_send_each_submission_once() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let site = tempfile::tempdir().unwrap();
+    let mut cfg = handler::Config::local(site.path(), vec!["en".into()], "en".into(), vec![]);
+    cfg.rate_limit = None;
+    cfg.min_fill_time = Duration::ZERO;
+    let app = axum::Router::new().nest("/api", handler::router(cfg));
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let runner = {
+        let (stop, root) = (stop.clone(), site.path().to_path_buf());
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let wave: Vec<Child> = (0..3)
+                    .map(|_| {
+                        Command::new(env!("CARGO_BIN_EXE_redeliver"))
+                            .arg("--local")
+                            .arg(&root)
+                            .stdout(Stdio::piped())
+                            .stderr(Stdio::piped())
+                            .spawn()
+                            .unwrap()
+                    })
+                    .collect();
+                for c in wave {
+                    let out = wait(c, Duration::from_secs(60));
+                    assert_eq!(report(&out)["failed"], 0);
+                }
+                runs += 1;
+            }
+            runs
+        })
+    };
+
+    let mut posts = Vec::new();
+    for i in 0..20 {
+        for _ in 0..3 {
+            let body = serde_json::json!({
+                "name": "Aino", "email": "aino@example.com", "topic": "billing",
+                "message": format!("Message {i}"), "lang": "en",
+                "submission_id": format!("race-{i:04}-0000"),
+            })
+            .to_string();
+            let app = app.clone();
+            posts.push(tokio::spawn(async move {
+                let req = Request::post("/api/contact")
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json")
+                    .body(Body::from(body))
+                    .unwrap();
+                let resp = app.oneshot(req).await.unwrap();
+                assert_eq!(resp.status(), 200);
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    for p in posts {
+        p.await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let runs = runner.join().unwrap();
+    assert!(runs > 0, "redeliver ran while the posts came in");
+    let out = wait(
+        Command::new(env!("CARGO_BIN_EXE_redeliver"))
+            .arg("--local")
+            .arg(site.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+        Duration::from_secs(60),
+    );
+    report(&out);
+
+    let emails = files(&site.path().join(".outbox"));
+    assert_eq!(emails.len(), 20, "{emails:?}");
+    let refs: HashSet<String> = emails
+        .iter()
+        .map(|f| f.split('-').skip(1).take(3).collect::<Vec<_>>().join("-"))
+        .collect();
+    assert_eq!(refs.len(), 20, "one email per submission: {emails:?}");
+    assert!(files(&site.path().join(".archive/pending")).is_empty());
+}
