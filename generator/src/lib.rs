@@ -8,11 +8,13 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod i18n;
+pub mod init;
 pub mod markdown;
 pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod theme;
 
 pub use error::{Diagnostic, Error, Result};
