@@ -80,22 +80,46 @@ pub fn init(dir: &Path, languages: Option<&[String]>) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Copies every file of the built-in theme into `<root>/themes/<theme>/`,
-/// the theme being site.toml's (`default` without one).
-pub fn eject(root: &Path) -> Result<Outcome> {
+/// Copies the built-in theme into `<root>/themes/<theme>/`, the theme being
+/// site.toml's (`default` without one): every file, or only those at or
+/// below the paths in `only` (`templates/page.html`, `i18n`).
+pub fn eject(root: &Path, only: &[String]) -> Result<Outcome> {
     let theme = if root.join(CONFIG_FILE).exists() {
         SiteConfig::load(root)?.theme
     } else {
         SiteConfig::default().theme
     };
+    let files = crate::theme::builtin_files();
+    let wanted = |rel: &str| only.is_empty() || only.iter().any(|o| wanted_by(rel, o));
+    let unknown: Vec<&String> = only
+        .iter()
+        .filter(|o| !files.iter().any(|(rel, _)| wanted_by(rel, o)))
+        .collect();
+    if let Some(first) = unknown.first() {
+        return Err(usage(
+            Path::new(first.as_str()),
+            "the built-in theme has no such file or folder",
+            &format!(
+                "name paths inside the theme, such as templates/page.html, static/style.css or i18n; it has: {}",
+                files.iter().map(|(rel, _)| *rel).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     let base = Path::new("themes").join(theme);
-    let planned = crate::theme::builtin_files()
+    let planned = files
         .into_iter()
+        .filter(|(rel, _)| wanted(rel))
         .map(|(rel, bytes)| (base.join(rel), bytes.to_vec()))
         .collect();
     let mut outcome = Outcome::default();
     write_all(root, planned, &mut outcome)?;
     Ok(outcome)
+}
+
+/// Whether the theme path `rel` is `path` or lies below it.
+fn wanted_by(rel: &str, path: &str) -> bool {
+    let path = path.trim_matches('/');
+    rel == path || rel.starts_with(&format!("{path}/"))
 }
 
 /// An error about the command line, located at `path`.

@@ -75,12 +75,14 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ThemeCommand {
-    /// Copy every file of the built-in theme into <root>/themes/<theme>/ to
-    /// edit; existing files are kept. A single file can be changed without
-    /// this: put it at the same path under themes/<theme>/.
+    /// Copy the built-in theme into <root>/themes/<theme>/ to edit; existing
+    /// files are kept. Files there replace the built-in ones one by one.
     Eject {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Only these files or folders of the theme (templates/page.html,
+        /// static/style.css, i18n); all of it without any.
+        paths: Vec<String>,
     },
 }
 
@@ -165,8 +167,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Theme {
-            command: ThemeCommand::Eject { root },
-        } => match generator::init::eject(&root) {
+            command: ThemeCommand::Eject { root, paths },
+        } => match generator::init::eject(&root, &paths) {
             Ok(outcome) => {
                 print_outcome(&outcome, &root);
                 println!(

@@ -51,9 +51,13 @@ impl Theme {
         let dir = root.join(&shown_dir);
         if !dir.is_dir() {
             if config.theme != "default" {
+                let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+                    .ok()
+                    .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("theme")))
+                    .map(|i| i + 1);
                 return Err(Error::Site(vec![Diagnostic::error(
                     crate::config::CONFIG_FILE,
-                    None,
+                    line,
                     format!("theme \"{}\": the site has no folder {}/", config.theme, shown_dir.display()),
                 )
                 .with_help(format!(

@@ -221,3 +221,31 @@ fn files_of(dir: &Path) -> Vec<String> {
         .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
         .collect()
 }
+
+#[test]
+fn eject_of_one_file_copies_that_file_alone() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    let out = helpsite(&["theme", "eject", "templates/page.html", "i18n/"], root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied = files_of(&root.join("themes/default"));
+    let mut expected: Vec<String> = generator::theme::builtin_files()
+        .into_iter()
+        .map(|(rel, _)| rel.to_string())
+        .filter(|rel| rel == "templates/page.html" || rel.starts_with("i18n/"))
+        .collect();
+    expected.sort();
+    assert_eq!(copied, expected);
+    let out = helpsite(&["theme", "eject", "templates/nope.html"], root);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("templates/nope.html: error: the built-in theme has no such file or folder"),
+        "{stderr}"
+    );
+}

@@ -63,10 +63,8 @@ impl Catalogs {
                             ),
                         )
                         .with_help(format!(
-                            "write {} from the built-in i18n/{}.toml (`helpsite theme eject` copies it out), or set [i18n] fallback = \"{}\" in site.toml",
+                            "translate the built-in strings into {}: `helpsite theme eject i18n/{model}.toml` copies them out, to rename {code}.toml; or set [i18n] fallback = \"{model}\" in site.toml",
                             shown.display(),
-                            model,
-                            model
                         )),
                     );
                     continue;
