@@ -210,6 +210,17 @@ impl SiteConfig {
                 ));
             }
         }
+        if self.theme.is_empty() || self.theme.starts_with('.') || self.theme.contains(['/', '\\'])
+        {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    line_of_key("theme"),
+                    format!("theme \"{}\" is not a folder name", self.theme),
+                )
+                .with_help("name one folder under themes/, such as default or brand"),
+            );
+        }
         for topic in &self.form.topics {
             if topic.is_empty()
                 || !topic
@@ -335,6 +346,15 @@ mod tests {
         assert_eq!(c.default_language, "en");
         assert!(c.i18n.untranslated_notice);
         assert_eq!(c.form.endpoint, "/api/contact");
+    }
+
+    #[test]
+    fn a_theme_is_one_folder_name() {
+        for bad in ["../outside", "a/b", "", ".hidden"] {
+            let text = format!("theme = \"{bad}\"\n[languages.en]\nname = \"English\"\n");
+            let err = SiteConfig::parse(&text, Path::new("site.toml")).unwrap_err();
+            assert_eq!(err.diagnostics()[0].line, Some(1), "{bad}");
+        }
     }
 
     #[test]

@@ -49,52 +49,21 @@ impl Theme {
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme> {
         let shown_dir = Path::new("themes").join(&config.theme);
         let dir = root.join(&shown_dir);
-        if !dir.is_dir() {
-            if config.theme != "default" {
-                let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
-                    .ok()
-                    .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("theme")))
-                    .map(|i| i + 1);
-                return Err(Error::Site(vec![Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    line,
-                    format!("theme \"{}\": the site has no folder {}/", config.theme, shown_dir.display()),
-                )
-                .with_help(format!(
-                    "create {}/ with the files that differ from the built-in theme (`helpsite theme eject` copies them all), or remove `theme` from site.toml",
-                    shown_dir.display()
-                ))]));
-            }
-            return Ok(Theme {
+        if dir.is_dir() {
+            Ok(Theme {
+                site_files: read_files(&dir)?,
+                shown_dir,
+                site_dir: Some(dir),
+            })
+        } else if config.theme == "default" {
+            Ok(Theme {
                 shown_dir,
                 site_dir: None,
                 site_files: BTreeMap::new(),
-            });
+            })
+        } else {
+            Err(no_such_theme(root, &config.theme, &shown_dir))
         }
-        let mut site_files = BTreeMap::new();
-        let walk = walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_clutter(e.path()));
-        for entry in walk {
-            let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-            site_files.insert(rel, bytes);
-        }
-        Ok(Theme {
-            shown_dir,
-            site_dir: Some(dir),
-            site_files,
-        })
     }
 
     /// The file at `rel`: the site's, else the built-in one.
@@ -169,6 +138,47 @@ impl Theme {
     pub fn site_path(&self, rel: &str) -> PathBuf {
         self.shown_dir.join(rel)
     }
+}
+
+/// Every file below `dir` but clutter: path inside it → bytes.
+fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_clutter(e.path()));
+    for entry in walk {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        files.insert(rel, bytes);
+    }
+    Ok(files)
+}
+
+/// The error for `theme = "<name>"` without its folder, at the key's line.
+fn no_such_theme(root: &Path, name: &str, shown_dir: &Path) -> Error {
+    let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+        .ok()
+        .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("theme")))
+        .map(|i| i + 1);
+    let dir = shown_dir.display();
+    Error::Site(vec![Diagnostic::error(
+        crate::config::CONFIG_FILE,
+        line,
+        format!("theme \"{name}\": the site has no folder {dir}/"),
+    )
+    .with_help(format!(
+        "create {dir}/ with the files that differ from the built-in theme (`helpsite theme eject` copies them), or remove `theme` from site.toml"
+    ))])
 }
 
 /// The built-in file at `rel`, if there is one.
