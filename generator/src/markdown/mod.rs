@@ -140,14 +140,63 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     // Inside a link that is already isolated left-to-right.
     let mut in_ltr_link = false;
 
+    // A link or image whose URL could run script is dropped; its text stays.
+    let mut dropped_link = false;
+    let mut dropped_image = false;
+
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         let line = line_at(range.start);
+        // Without raw HTML, markup the author typed is text wherever it
+        // appears (headings, questions, table cells, alt text, …): this
+        // runs before anything is collected or buffered.
+        let event = match event {
+            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => Event::Text(h),
+            other => other,
+        };
+        let event = match neutralize_script_urls(event, line, opts, &mut out) {
+            Neutralized::Keep(e) => e,
+            Neutralized::DropLink => {
+                dropped_link = true;
+                continue;
+            }
+            Neutralized::DropImage => {
+                dropped_image = true;
+                continue;
+            }
+        };
+        match &event {
+            Event::End(TagEnd::Link) if dropped_link => {
+                dropped_link = false;
+                continue;
+            }
+            Event::End(TagEnd::Image) if dropped_image => {
+                dropped_image = false;
+                continue;
+            }
+            _ => {}
+        }
         // Headings are buffered whole: their id comes from their text.
         if let Some((_, _, _, buf)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let (level, explicit, hline, buf) = heading.take().expect("open heading");
                 let text = plain_text(&buf);
                 let inner = html_of(buf);
+                // An id ends up in `href="#…"` links: only what needs no escaping there.
+                let explicit = explicit.filter(|id| match crate::content::url_name::problem(id) {
+                    None if !id.is_empty() => true,
+                    problem => {
+                        out.findings.push(Finding {
+                            line: hline,
+                            message: format!(
+                                "heading id \"{id}\": {}",
+                                problem.unwrap_or_else(|| "is empty".into())
+                            ),
+                            help: "use letters, digits, '-', '_' or '.', like {#refunds}".into(),
+                            error: true,
+                        });
+                        false
+                    }
+                });
                 let id = ids.unique(explicit.unwrap_or_else(|| slugify(&text)));
                 out.ids.push(id.clone());
                 out.headings.push(Heading {
@@ -281,7 +330,6 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 in_ltr_link = false;
                 Event::End(TagEnd::Link)
             }
-            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => Event::Text(h),
             Event::Text(t) => {
                 if let Some((_, alt)) = image_alt.as_mut() {
                     alt.push_str(&t);
@@ -362,6 +410,65 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     html.shrink_to_fit();
     out.html = html;
     out
+}
+
+enum Neutralized<'a> {
+    Keep(Event<'a>),
+    DropLink,
+    DropImage,
+}
+
+/// Without raw HTML, a link or image to a `javascript:`, `vbscript:` or
+/// (for links) `data:` URL is written as its text, with a warning.
+fn neutralize_script_urls<'a>(
+    event: Event<'a>,
+    line: usize,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> Neutralized<'a> {
+    if opts.raw_html {
+        return Neutralized::Keep(event);
+    }
+    let (dest, image) = match &event {
+        Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+        Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+        _ => return Neutralized::Keep(event),
+    };
+    let Some(scheme) = script_scheme(dest, image) else {
+        return Neutralized::Keep(event);
+    };
+    out.findings.push(Finding {
+        line,
+        message: format!("a {scheme}: URL is not allowed; it was written as plain text"),
+        help: "link to a page or an http(s), mailto: or tel: address".into(),
+        error: false,
+    });
+    if image {
+        Neutralized::DropImage
+    } else {
+        Neutralized::DropLink
+    }
+}
+
+/// The scheme of `url` if a browser would run it as script (`data:` only in
+/// links: an image cannot run a data URL's script). Browsers ignore tabs and
+/// newlines anywhere in a URL and leading spaces and controls; so does this.
+fn script_scheme(url: &str, image: bool) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .filter(|s| !(image && *s == "data"))
+        .find(|s| {
+            cleaned
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
 }
 
 fn sink<'s, 'a>(
@@ -497,10 +604,7 @@ fn html_of<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
 
 /// Text escaped for an HTML attribute or element.
 pub fn attr(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    let _ = escape_html(&mut s, text);
-    // escape_html leaves `'` alone; templates may quote attributes with it.
-    s.replace('\'', "&#39;")
+    crate::escape::html(text)
 }
 
 fn attr_escaped(href: &str) -> String {

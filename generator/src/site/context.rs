@@ -258,8 +258,7 @@ fn faq_jsonld(questions: &[crate::markdown::Question], lang: &str) -> String {
         })
         .collect();
     let doc = json!({ "@context": "https://schema.org", "@type": "FAQPage", "inLanguage": lang, "mainEntity": entities });
-    // `</script>` inside a string must not end the data block.
-    doc.to_string().replace("</", "<\\/")
+    crate::escape::json_in_html(&doc)
 }
 
 fn render(
