@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The benchmarks of issue 7; `bash bench/run.sh` builds what is needed and
+"""The benchmarks behind BENCHMARKS.md; `bash bench/run.sh` builds what is needed and
 calls this. Each stage appends to a results JSON (so a late failure keeps the
 earlier figures), and the report BENCHMARKS.md is rendered from it:
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 7, then BENCHMARKS.md at the repository root.
+# Every benchmark (see bench/README.md), then BENCHMARKS.md at the repository root.
 #
 #   bash bench/run.sh            # reference run: 200, 1,000, 2,000 and 4,000 articles x 5 languages
 #   bash bench/run.sh --quick    # small sizes, few runs (a few minutes once built)

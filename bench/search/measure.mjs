@@ -1,4 +1,4 @@
-// Search benchmark (issue 5): helpsite's index next to Pagefind's default CLI
+// Search benchmark: helpsite's index next to Pagefind's default CLI
 // output on the same built pages. Not a test: it prints a JSON report.
 //
 //   node bench/search/measure.mjs SITE_DIR QUERIES.json > result.json

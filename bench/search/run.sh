@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Search benchmark (issue 5): helpsite's search index next to Pagefind's
+# Search benchmark: helpsite's search index next to Pagefind's
 # default CLI output (npm `pagefind`, no flags) on the same built pages.
 # A report, not a test. Writes JSON reports into $OUT (default: a temp folder)
 # and prints one line per query; RESULTS.md holds the numbers of a run.

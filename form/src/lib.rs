@@ -24,7 +24,7 @@ pub enum FieldKind {
 /// One field of the contact form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Field {
-    /// The name posted by the form (CONTRACT.md §5).
+    /// The name posted by the form (docs/reference.md, "Contact form").
     pub name: &'static str,
     pub kind: FieldKind,
     pub required: bool,

@@ -262,9 +262,21 @@ const CODE_KEYS: &[&str] = &[
     "form_error_title",
 ];
 
-/// Catalog keys nothing uses: a warning, so catalogs do not fill with dead text.
+/// Keys of the site's own default-language catalog that nothing uses: a
+/// warning, so catalogs do not fill with dead text. The built-in catalogs are
+/// the binary's business, not the site's.
 fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
-    let theme = config.theme_dir(root);
+    let Ok(theme) = crate::theme::Theme::load(root, config) else {
+        return Vec::new();
+    };
+    let rel = format!("i18n/{}.toml", config.default_language);
+    let Some(text) = theme.site_file(&rel) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(text);
+    let Ok(catalog) = toml::from_str::<BTreeMap<String, String>>(&text) else {
+        return Vec::new();
+    };
     let mut used: BTreeSet<String> = CODE_KEYS.iter().map(|k| k.to_string()).collect();
     for f in helpsite_form::FIELDS {
         used.insert(format!("form_{}_label", f.name));
@@ -273,25 +285,12 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
     }
-    let mut sources = String::new();
-    for entry in walkdir::WalkDir::new(theme.join("templates"))
+    let sources: String = theme
+        .files_under("templates")
         .into_iter()
-        .chain(walkdir::WalkDir::new(theme.join("static")))
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            sources.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-        }
-    }
-    let path = theme
-        .join("i18n")
-        .join(format!("{}.toml", config.default_language));
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Vec::new();
-    };
-    let Ok(catalog) = toml::from_str::<BTreeMap<String, String>>(&text) else {
-        return Vec::new();
-    };
+        .chain(theme.files_under("static"))
+        .map(|f| String::from_utf8_lossy(f.bytes).into_owned())
+        .collect();
     catalog
         .keys()
         .filter(|k| {
@@ -305,7 +304,7 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
                 .position(|l| l.starts_with(k.as_str()))
                 .map(|i| i + 1);
             Diagnostic::warning(
-                content::rel(root, &path),
+                theme.site_path(&rel),
                 line,
                 format!("UI string \"{k}\" is not used by any template"),
             )

@@ -1,7 +1,7 @@
-//! `site.toml`: the site's configuration (CONTRACT.md §2).
+//! `site.toml`: the site's configuration (docs/reference.md, "site.toml").
 
 use indexmap::IndexMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -15,7 +15,7 @@ pub struct SiteConfig {
     pub title: String,
     pub base_url: String,
     pub default_language: String,
-    /// Folder name under `themes/`.
+    /// Folder under `themes/` whose files replace the built-in theme's.
     pub theme: String,
     /// In the order site.toml declares them: the switcher shows that order.
     pub languages: IndexMap<String, LanguageConfig>,
@@ -136,6 +136,9 @@ impl Default for SearchConfig {
 impl SiteConfig {
     /// Reads and validates `<root>/site.toml`.
     pub fn load(root: &Path) -> Result<SiteConfig> {
+        if let Some(e) = not_a_site(root) {
+            return Err(e);
+        }
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         Self::parse(&text, Path::new(CONFIG_FILE))
@@ -207,6 +210,17 @@ impl SiteConfig {
                 ));
             }
         }
+        if self.theme.is_empty() || self.theme.starts_with('.') || self.theme.contains(['/', '\\'])
+        {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    line_of_key("theme"),
+                    format!("theme \"{}\" is not a folder name", self.theme),
+                )
+                .with_help("name one folder under themes/, such as default or brand"),
+            );
+        }
         for topic in &self.form.topics {
             if topic.is_empty()
                 || !topic
@@ -245,28 +259,39 @@ impl SiteConfig {
     pub fn base_url(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
-
-    pub fn theme_dir(&self, root: &Path) -> PathBuf {
-        let own = root.join("themes").join(&self.theme);
-        if root.join("themes").is_dir() {
-            own
-        } else {
-            // CONTRACT.md §1: a site without themes/ uses the project's default theme.
-            default_theme_dir().join("..").join(&self.theme)
-        }
-    }
 }
 
-/// The project's own default theme, found next to the generator's sources or
-/// (for an installed binary) through `HELPSITE_THEMES`.
-pub fn default_theme_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("HELPSITE_THEMES") {
-        return PathBuf::from(dir).join("default");
+/// The error for a folder without `site.toml`: it says how to start a site.
+pub fn not_a_site(root: &Path) -> Option<Error> {
+    if root.join(CONFIG_FILE).exists() {
+        return None;
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("themes")
-        .join("default")
+    let message = if root.is_dir() {
+        format!("no {CONFIG_FILE} here: this folder is not a helpsite site yet")
+    } else {
+        "no such folder".to_string()
+    };
+    Some(Error::Site(vec![Diagnostic::error(root, None, message)
+        .with_help(format!(
+            "start a site there with `helpsite init{}`, or give --root the folder that holds {CONFIG_FILE}",
+            if root == Path::new(".") {
+                String::new()
+            } else {
+                format!(" {}", shell_word(&root.to_string_lossy()))
+            }
+        ))]))
+}
+
+/// `s` as one word for a POSIX shell, quoted only when it must be.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// toml's message turned into ours (we print file:line ourselves), with a hint.
@@ -321,6 +346,15 @@ mod tests {
         assert_eq!(c.default_language, "en");
         assert!(c.i18n.untranslated_notice);
         assert_eq!(c.form.endpoint, "/api/contact");
+    }
+
+    #[test]
+    fn a_theme_is_one_folder_name() {
+        for bad in ["../outside", "a/b", "", ".hidden"] {
+            let text = format!("theme = \"{bad}\"\n[languages.en]\nname = \"English\"\n");
+            let err = SiteConfig::parse(&text, Path::new("site.toml")).unwrap_err();
+            assert_eq!(err.diagnostics()[0].line, Some(1), "{bad}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod content;
 pub mod error;
 pub mod escape;
 pub mod i18n;
+pub mod init;
 pub mod leftovers;
 pub mod markdown;
 pub mod report;
@@ -16,5 +17,6 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod theme;
 
 pub use error::{Diagnostic, Error, Result};

@@ -1,4 +1,5 @@
-//! The `helpsite` command (CONTRACT.md §3).
+//! The `helpsite` command; its subcommands are described under "Commands"
+//! in README.md and in docs/reference.md.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,35 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a starter site (pages in every language, a contact form) that builds at once.
+    /// Existing files are never overwritten.
+    Init {
+        /// Folder to write the site into (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Language codes, the default first: --languages en,fa,fi.
+        /// Without it: site.toml's languages, or English for a new site.
+        #[arg(long, value_delimiter = ',')]
+        languages: Option<Vec<String>>,
+    },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Copy the built-in theme into <root>/themes/<theme>/ to edit; existing
+    /// files are kept. Files there replace the built-in ones one by one.
+    Eject {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Only these files or folders of the theme (templates/page.html,
+        /// static/style.css, i18n); all of it without any.
+        paths: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -82,9 +112,83 @@ fn print_error(e: &generator::Error, root: &std::path::Path) {
     }
 }
 
+/// Says what `init` or `theme eject` wrote and kept.
+fn print_outcome(outcome: &generator::init::Outcome, root: &std::path::Path) {
+    for path in &outcome.written {
+        println!("wrote {}", root.join(path).display());
+    }
+    for path in &outcome.kept {
+        println!(
+            "kept  {} (it exists; not overwritten)",
+            root.join(path).display()
+        );
+    }
+}
+
+/// For build, check and serve: a folder that is no site gets told how to start one.
+fn require_site(root: &std::path::Path) -> Result<(), ExitCode> {
+    match generator::config::not_a_site(root) {
+        Some(e) => {
+            print_error(&e, root);
+            Err(ExitCode::FAILURE)
+        }
+        None => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = match &cli.command {
+        Command::Build { root, .. } | Command::Serve { root, .. } | Command::Check { root, .. } => {
+            Some(root)
+        }
+        _ => None,
+    };
+    if let Some(Err(code)) = root.map(|r| require_site(r)) {
+        return code;
+    }
     match cli.command {
+        Command::Init { dir, languages } => match generator::init::init(&dir, languages.as_deref())
+        {
+            Ok(outcome) => {
+                print_outcome(&outcome, &dir);
+                if !outcome.to_translate.is_empty() {
+                    println!(
+                        "pages in {} hold starter text of another language, marked at the top: translate them",
+                        outcome.to_translate.join(", ")
+                    );
+                }
+                if outcome.written.is_empty() {
+                    println!("nothing written: every starter file exists already");
+                }
+                let root = shell_root(&dir);
+                println!(
+                    "next: helpsite serve{root} (preview), helpsite build{root} (into public/)"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_error(&e, &dir);
+                ExitCode::FAILURE
+            }
+        },
+        Command::Theme {
+            command: ThemeCommand::Eject { root, paths },
+        } => match generator::init::eject(&root, &paths) {
+            Ok(outcome) => {
+                print_outcome(&outcome, &root);
+                println!(
+                    "{} file(s) written, {} kept; the site's files under themes/ now replace the built-in theme's",
+                    outcome.written.len(),
+                    outcome.kept.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_error(&e, &root);
+                ExitCode::FAILURE
+            }
+        },
         Command::Build {
             root,
             out,
@@ -217,6 +321,15 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// ` --root DIR` for the next command, nothing for the current folder.
+fn shell_root(dir: &std::path::Path) -> String {
+    if dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!(" --root {}", dir.display())
     }
 }
 

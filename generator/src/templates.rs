@@ -1,17 +1,36 @@
 //! The theme's Tera templates.
 
-use std::path::Path;
-
 use tera::Tera;
 
 use crate::error::Diagnostic;
+use crate::theme::Theme;
 
-/// Loads every `*.html` under `<theme>/templates`.
-pub fn load(theme_dir: &Path, shown: &Path) -> Result<Tera, Diagnostic> {
-    let dir = theme_dir.join("templates");
-    let glob = format!("{}/**/*.html", dir.display());
-    let mut tera = Tera::new(&glob)
-        .map_err(|e| Diagnostic::error(shown.join("templates"), None, error_chain(&e)))?;
+/// Loads every `templates/**/*.html` of the theme, the site's replacing the
+/// built-in ones; a template is named by its path below `templates/`.
+pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
+    let mut sources = Vec::new();
+    for file in theme.files_under("templates") {
+        let Some(name) = file.rel.strip_prefix("templates/") else {
+            continue;
+        };
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let text = std::str::from_utf8(file.bytes).map_err(|_| {
+            Diagnostic::error(theme.shown(&file), None, "template is not UTF-8 text")
+        })?;
+        sources.push((name, text));
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(sources).map_err(|e| {
+        // Tera names the template in its message; the folder tells where to look.
+        let shown = if theme.site_dir.is_some() {
+            theme.site_path("templates")
+        } else {
+            std::path::Path::new(crate::theme::BUILTIN_SHOWN).join("templates")
+        };
+        Diagnostic::error(shown, None, error_chain(&e))
+    })?;
     // Templates produce HTML and XML; escape everything that is not marked safe.
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);

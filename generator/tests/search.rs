@@ -1,4 +1,4 @@
-//! Search (issue 5): the index of the shipped help center, queried with the
+//! Search: the index of the shipped help center, queried with the
 //! browser's algorithm in Rust, and the browser's analyzer (search.js, under
 //! node) checked against the Rust one.
 

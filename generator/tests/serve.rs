@@ -383,3 +383,45 @@ fn stops_cleanly_on(sig: libc::c_int) {
         vec!["helpsite-serve-notapid".to_string()]
     );
 }
+
+#[test]
+fn a_theme_file_added_or_edited_while_serving_rebuilds_the_site() {
+    // No themes/ at the start: the built-in theme alone.
+    let site = copy_site(&fixture("minimal"));
+    assert!(!site.path().join("themes").exists());
+    let server = start(site.path());
+    let events = Events::open(server.port);
+    std::thread::sleep(Duration::from_millis(300));
+    let stylesheet = |port| {
+        let (_, page) = get(port, "/en/guide/");
+        let start = page.find("/static/style.").expect("a stylesheet link");
+        let url = page[start..].split('"').next().unwrap().to_string();
+        get(port, &url).1
+    };
+    let builtin = stylesheet(server.port);
+    // themes/ made after serve started is watched from then on.
+    let css = site.path().join("themes/default/static/style.css");
+    std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+    std::fs::write(&css, "body { color: teal; }\n").unwrap();
+    events.wait_for("reload");
+    assert_eq!(stylesheet(server.port), "body { color: teal; }\n");
+    std::fs::write(&css, "body { color: navy; }\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while stylesheet(server.port) != "body { color: navy; }\n" {
+        assert!(
+            Instant::now() < deadline,
+            "the edited override was not served"
+        );
+        events.wait_for("reload");
+    }
+    // Removing the override brings the built-in stylesheet back.
+    std::fs::remove_file(&css).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while stylesheet(server.port) != builtin {
+        assert!(
+            Instant::now() < deadline,
+            "the built-in stylesheet did not come back"
+        );
+        events.wait_for("reload");
+    }
+}

@@ -1,4 +1,5 @@
-//! The contact-form handler (CONTRACT.md §5).
+//! The contact-form handler: the request and answer are described in
+//! README.md ("Contact-form handler") and docs/reference.md ("Contact form").
 //!
 //! One axum application that runs inside AWS Lambda (`bin/handler.rs`, through
 //! `lambda_http`) and as a plain local server (`helpsite serve`,

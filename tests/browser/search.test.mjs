@@ -1,4 +1,4 @@
-// Search (issue 5) in Chromium on the shipped content: nothing loads before
+// Search in Chromium on the shipped content: nothing loads before
 // the visitor uses the box, queries that must hit and must not in every
 // language, the combobox by keyboard, highlighting, right-to-left results,
 // all languages, and the results page behind the form's no-JS target.

@@ -1,4 +1,5 @@
-//! TOML front matter between `+++` lines (CONTRACT.md §1).
+//! TOML front matter between `+++` lines; the keys are listed in
+//! docs/reference.md, "Pages".
 
 use serde::{Deserialize, Serialize};
 

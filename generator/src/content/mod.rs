@@ -23,7 +23,7 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Vec<SourcePage>, Vec<Diagnosti
     let Ok(entries) = std::fs::read_dir(&content) else {
         diags.push(
             Diagnostic::error("content", None, "the site has no content/ folder")
-                .with_help("create content/<lang>/_index.md"),
+                .with_help("run `helpsite init` there to write starter pages (it keeps existing files), or create content/<lang>/_index.md"),
         );
         return (Vec::new(), diags);
     };

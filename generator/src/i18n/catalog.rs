@@ -1,11 +1,14 @@
-//! The theme's UI strings: `themes/<theme>/i18n/<lang>.toml`, one flat table
-//! of `key = "text"` per language.
+//! The theme's UI strings: `i18n/<lang>.toml`, one flat table of
+//! `key = "text"` per language. A site's catalog of a language replaces the
+//! built-in catalog of that language key by key, so it may hold only the
+//! strings it changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::config::SiteConfig;
 use crate::error::{line_of, Diagnostic};
+use crate::theme::{self, Theme};
 
 pub type Catalog = BTreeMap<String, String>;
 
@@ -16,61 +19,82 @@ pub struct Catalogs {
     by_lang: BTreeMap<String, Catalog>,
 }
 
+/// One catalog file parsed, or the diagnostic saying why it could not be.
+fn parse(text: &[u8], shown: &Path) -> Result<Catalog, Diagnostic> {
+    let text = String::from_utf8_lossy(text);
+    toml::from_str::<Catalog>(&text).map_err(|e| {
+        Diagnostic::error(
+            shown,
+            e.span().map(|s| line_of(&text, s.start)),
+            format!(
+                "UI-string catalog is not a flat table of strings: {}",
+                e.message()
+            ),
+        )
+    })
+}
+
 impl Catalogs {
-    /// Loads and checks the catalogs of every site language. `shown` turns a
-    /// path into the one printed in messages.
-    pub fn load(
-        config: &SiteConfig,
-        theme_dir: &Path,
-        shown: &dyn Fn(&Path) -> std::path::PathBuf,
-    ) -> Result<Self, Vec<Diagnostic>> {
+    /// Loads and checks the catalogs of every site language.
+    pub fn load(config: &SiteConfig, theme: &Theme) -> Result<Self, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let mut raw: BTreeMap<String, (Catalog, String)> = BTreeMap::new();
+        let mut raw: BTreeMap<String, Catalog> = BTreeMap::new();
         for code in config.language_codes() {
-            let path = theme_dir.join("i18n").join(format!("{code}.toml"));
-            match std::fs::read_to_string(&path) {
-                Ok(text) => match toml::from_str::<BTreeMap<String, String>>(&text) {
-                    Ok(table) => {
-                        raw.insert(code, (table, text));
-                    }
-                    Err(e) => diags.push(Diagnostic::error(
-                        shown(&path),
-                        e.span().map(|s| line_of(&text, s.start)),
-                        format!(
-                            "UI-string catalog is not a flat table of strings: {}",
-                            e.message()
-                        ),
-                    )),
-                },
-                Err(_) if config.i18n.fallback.is_some() => {
-                    raw.insert(code, (Catalog::new(), String::new()));
+            let rel = format!("i18n/{code}.toml");
+            let shown = theme.site_path(&rel);
+            let builtin =
+                theme::builtin(&rel).map(|b| parse(b, &Path::new(theme::BUILTIN_SHOWN).join(&rel)));
+            let own = theme.site_file(&rel).map(|b| parse(b, &shown));
+            let catalog = match (builtin, own) {
+                (None, None) if config.i18n.fallback.is_some() => Catalog::new(),
+                (None, None) => {
+                    let model =
+                        match theme::builtin(&format!("i18n/{}.toml", config.default_language)) {
+                            Some(_) => config.default_language.as_str(),
+                            None => "en",
+                        };
+                    diags.push(
+                        Diagnostic::error(
+                            &shown,
+                            None,
+                            format!(
+                                "no UI strings for language \"{code}\": the built-in theme has them for {}",
+                                theme::builtin_languages().join(", ")
+                            ),
+                        )
+                        .with_help(format!(
+                            "translate the built-in strings into {}: `helpsite theme eject i18n/{model}.toml` copies them out, to rename {code}.toml; or set [i18n] fallback = \"{model}\" in site.toml",
+                            shown.display(),
+                        )),
+                    );
+                    continue;
                 }
-                Err(_) => diags.push(
-                    Diagnostic::error(
-                        shown(&path),
-                        None,
-                        format!("UI-string catalog for language \"{code}\" is missing"),
-                    )
-                    .with_help(format!(
-                        "copy i18n/{}.toml and translate it, or set [i18n] fallback in site.toml",
-                        config.default_language
-                    )),
-                ),
-            }
+                (builtin, own) => {
+                    let mut catalog = Catalog::new();
+                    for part in [builtin, own].into_iter().flatten() {
+                        match part {
+                            Ok(table) => catalog.extend(table),
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                    catalog
+                }
+            };
+            raw.insert(code, catalog);
         }
         if !diags.is_empty() {
             return Err(diags);
         }
 
-        let all_keys: BTreeSet<&String> = raw.values().flat_map(|(c, _)| c.keys()).collect();
+        let all_keys: BTreeSet<&String> = raw.values().flat_map(|c| c.keys()).collect();
         let fallback = config
             .i18n
             .fallback
             .as_ref()
             .and_then(|f| raw.get(f))
-            .map(|(c, _)| c.clone());
+            .cloned();
         let mut by_lang = BTreeMap::new();
-        for (code, (catalog, _)) in &raw {
+        for (code, catalog) in &raw {
             let mut complete = catalog.clone();
             for key in &all_keys {
                 if complete.contains_key(*key) {
@@ -81,9 +105,9 @@ impl Catalogs {
                         complete.insert((*key).clone(), text.clone());
                     }
                     None => {
-                        let path = theme_dir.join("i18n").join(format!("{code}.toml"));
+                        let path = theme.site_path(&format!("i18n/{code}.toml"));
                         diags.push(
-                            Diagnostic::error(shown(&path), None, format!("UI string \"{key}\" is missing in language \"{code}\""))
+                            Diagnostic::error(&path, None, format!("UI string \"{key}\" is missing in language \"{code}\""))
                                 .with_help(format!("add {key} = \"…\" translated into {code}, or set [i18n] fallback in site.toml")),
                         );
                     }

@@ -30,7 +30,7 @@ pub struct Labels {
 
 pub struct RenderOptions<'a> {
     pub raw_html: bool,
-    /// Every `##` is a question (CONTRACT.md §1).
+    /// Every `##` is a question (`kind = "faq"`).
     pub faq: bool,
     pub rtl: bool,
     pub labels: &'a Labels,
@@ -94,7 +94,8 @@ pub struct Rendered {
     pub summary: String,
 }
 
-/// Options every page is parsed with (CONTRACT.md §1).
+/// Options every page is parsed with: CommonMark plus the GitHub extensions
+/// docs/reference.md lists under "Pages".
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

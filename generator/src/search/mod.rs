@@ -1,4 +1,4 @@
-//! Static full-text search, one index per language (issue 5).
+//! Static full-text search, one index per language.
 //!
 //! `helpsite build` writes, for each language, files under `search/<lang>/`
 //! that `search.js` reads from any static host:

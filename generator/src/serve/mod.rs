@@ -131,7 +131,7 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     // Said only once the watcher is in place: an edit saved right after
     // this line is seen.
     let _watcher = watch(&root, state.clone())?;
-    println!("watching content/, themes/ and site.toml; Ctrl+C stops");
+    println!("watching site.toml, content/ and themes/ (files there replace the built-in theme's); Ctrl+C stops");
     let server = conn::serve(listener, app, opts.limits.clone());
     let stop = async {
         match opts.exit_after {
@@ -235,13 +235,21 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
     }
 }
 
-/// Watches what a site is made of; a burst of saves is one rebuild.
-fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::RecommendedWatcher> {
+/// Folders of the site root whose whole tree is watched.
+const WATCHED_DIRS: [&str; 2] = ["content", "themes"];
+
+/// Watches what a site is made of; a burst of saves is one rebuild. The
+/// built-in theme cannot change while serving; the site's `themes/` can,
+/// and is watched from the moment it exists.
+fn watch(
+    root: &Path,
+    state: Arc<ServeState>,
+) -> anyhow::Result<Arc<Mutex<notify::RecommendedWatcher>>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
     // Only the site's inputs: the form's own .outbox/ and .archive/ (and any
     // other file in the root) must not rebuild the site and reload open tabs.
     let inputs = SiteInputs::new(root);
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             if !matches!(event.kind, notify::EventKind::Access(_)) {
                 let paths: Vec<PathBuf> = event
@@ -255,20 +263,22 @@ fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::Recommen
             }
         }
     })?;
-    for dir in ["content", "themes"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, notify::RecursiveMode::Recursive)?;
+    let watcher = Arc::new(Mutex::new(watcher));
+    let mut watched = Vec::new();
+    {
+        let mut w = watcher.lock().expect("lock");
+        // The folder, not the file: editors save by replacing site.toml.
+        w.watch(root, notify::RecursiveMode::NonRecursive)?;
+        for dir in WATCHED_DIRS {
+            let path = root.join(dir);
+            if path.is_dir() {
+                w.watch(&path, notify::RecursiveMode::Recursive)?;
+                watched.push(path);
+            }
         }
     }
-    if !root.join("themes").is_dir() {
-        let theme = crate::config::default_theme_dir();
-        if theme.is_dir() {
-            watcher.watch(&theme, notify::RecursiveMode::Recursive)?;
-        }
-    }
-    // The folder, not the file: editors save by replacing site.toml.
-    watcher.watch(root, notify::RecursiveMode::NonRecursive)?;
+    let root = root.to_path_buf();
+    let adder = watcher.clone();
     tokio::spawn(async move {
         while let Some(mut paths) = rx.recv().await {
             tokio::time::sleep(Duration::from_millis(30)).await;
@@ -277,6 +287,20 @@ fn watch(root: &Path, state: Arc<ServeState>) -> anyhow::Result<notify::Recommen
             }
             paths.sort();
             paths.dedup();
+            // A content/ or themes/ folder made after serve started.
+            for dir in WATCHED_DIRS {
+                let path = root.join(dir);
+                if !watched.contains(&path) && path.is_dir() {
+                    let added = adder
+                        .lock()
+                        .expect("lock")
+                        .watch(&path, notify::RecursiveMode::Recursive);
+                    match added {
+                        Ok(()) => watched.push(path),
+                        Err(e) => eprintln!("cannot watch {}: {e}", path.display()),
+                    }
+                }
+            }
             // Editors' swap and backup files are not part of the site.
             paths.retain(|p| {
                 !p.file_name().is_some_and(|n| {
@@ -299,13 +323,9 @@ struct SiteInputs {
 
 impl SiteInputs {
     fn new(root: &Path) -> SiteInputs {
-        let mut dirs = vec![root.join("content"), root.join("themes")];
-        if !root.join("themes").is_dir() {
-            dirs.push(crate::config::default_theme_dir());
-        }
         SiteInputs {
             config: root.join(crate::config::CONFIG_FILE),
-            dirs,
+            dirs: WATCHED_DIRS.iter().map(|d| root.join(d)).collect(),
         }
     }
 

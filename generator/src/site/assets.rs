@@ -2,38 +2,25 @@
 //! CDN can cache them forever (`style.css` → `static/style.1a2b3c4d.css`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::output::OutputFile;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::theme::Theme;
 
 /// Logical name (`style.css`) → URL (`/static/style.1a2b3c4d.css`).
 pub type AssetUrls = BTreeMap<String, String>;
 
-pub fn collect(theme_dir: &Path) -> Result<(Vec<OutputFile>, AssetUrls)> {
-    let dir = theme_dir.join("static");
+/// The theme's `static/` files, the site's replacing the built-in ones.
+pub fn collect(theme: &Theme) -> Result<(Vec<OutputFile>, AssetUrls)> {
     let mut files = Vec::new();
     let mut urls = AssetUrls::new();
-    if !dir.is_dir() {
-        return Ok((files, urls));
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(&dir, e.into()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        let hashed = hashed_name(&rel, &bytes);
-        urls.insert(rel, format!("/static/{hashed}"));
+    for file in theme.files_under("static") {
+        let rel = file.rel.strip_prefix("static/").unwrap_or(file.rel);
+        let hashed = hashed_name(rel, file.bytes);
+        urls.insert(rel.to_string(), format!("/static/{hashed}"));
         files.push(OutputFile {
             path: format!("static/{hashed}"),
-            bytes,
+            bytes: file.bytes.to_vec(),
         });
     }
     Ok((files, urls))

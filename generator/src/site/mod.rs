@@ -132,15 +132,10 @@ pub(crate) struct Loaded {
 /// returned beside the result so every error of a build is reported at once.
 fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     let config = SiteConfig::load(root)?;
-    let shown = |p: &Path| content::rel(root, p);
     let mut diags: Vec<Diagnostic> = Vec::new();
 
-    let theme_dir = config.theme_dir(root);
-    if !theme_dir.join("templates").is_dir() {
-        return Err(Error::Site(vec![Diagnostic::error(shown(&theme_dir), None, format!("theme \"{}\" not found", config.theme))
-            .with_help("set theme in site.toml to a folder under themes/, or remove themes/ to use the default theme")]));
-    }
-    let catalogs = Catalogs::load(&config, &theme_dir, &shown).unwrap_or_else(|d| {
+    let theme = crate::theme::Theme::load(root, &config)?;
+    let catalogs = Catalogs::load(&config, &theme).unwrap_or_else(|d| {
         diags.extend(d);
         Catalogs::default()
     });
@@ -157,7 +152,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
             )),
         }
     }
-    let tera = match crate::templates::load(&theme_dir, &shown(&theme_dir)) {
+    let tera = match crate::templates::load(&theme) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
@@ -168,7 +163,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (asset_files, asset_urls) = assets::collect(&theme_dir)?;
+    let (asset_files, asset_urls) = assets::collect(&theme)?;
 
     let (mut pages, page_diags) = content::load(root, &config);
     let failed_keys: HashSet<String> = page_diags

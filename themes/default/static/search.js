@@ -1,4 +1,4 @@
-// helpsite search (issue 5). Loaded by site.js on first use of the search box;
+// helpsite search. Loaded by site.js on first use of the search box;
 // reads the static index `helpsite build` writes under /search/<lang>/.
 //
 // `analyze` mirrors generator/src/search/analyze.rs and `Engine` mirrors

@@ -1,0 +1,251 @@
+//! The built-in theme and a site's own files laid over it: one template,
+//! one catalog string or one stylesheet changed without copying the rest;
+//! `helpsite theme eject` copies the rest out, never overwriting.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn helpsite(args: &[&str], root: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The stylesheet's URL in a built page, and the stylesheet.
+fn stylesheet(out: &Path, page: &str) -> String {
+    let html = read(out, page);
+    let start = html.find("/static/style.").expect("a stylesheet link");
+    let url = &html[start..start + html[start..].find('"').unwrap()];
+    read(out, url.trim_start_matches('/'))
+}
+
+#[test]
+fn a_site_without_themes_uses_the_builtin_theme() {
+    let site = copy_site(&fixture("minimal"));
+    assert!(!site.path().join("themes").exists());
+    let (_tmp, out) = build(site.path());
+    let builtin = generator::theme::builtin("static/style.css").unwrap();
+    assert_eq!(stylesheet(&out, "en/index.html").as_bytes(), builtin);
+}
+
+#[test]
+fn one_template_one_string_and_one_stylesheet_replace_the_builtin_ones() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    // A page template that adds a marker around the builtin layout.
+    let page = String::from_utf8(
+        generator::theme::builtin("templates/policy.html")
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    let marked = page.replacen(
+        "{% block main %}",
+        "{% block main %}<p class=\"brand-marker\">ours</p>",
+        1,
+    );
+    assert_ne!(page, marked, "policy.html has a main block");
+    write(root, "themes/default/templates/policy.html", &marked);
+    // One UI string; every other key still comes from the built-in catalog.
+    write(
+        root,
+        "themes/default/i18n/en.toml",
+        "skip_to_content = \"Jump to the text\"\n",
+    );
+    write(
+        root,
+        "themes/default/static/style.css",
+        "body { color: rebeccapurple; }\n",
+    );
+    let (_tmp, out) = build(root);
+    let html = read(&out, "en/guide/index.html");
+    assert!(html.contains("brand-marker"), "{html}");
+    assert!(html.contains("Jump to the text"), "{html}");
+    let en = read(&out, "en/index.html");
+    let builtin_en = generator::theme::builtin("i18n/en.toml").unwrap();
+    let strings: toml::Table = toml::from_str(std::str::from_utf8(builtin_en).unwrap()).unwrap();
+    let search_label = strings["search_label"].as_str().unwrap();
+    assert!(
+        en.contains(search_label),
+        "other strings stay built-in: {en}"
+    );
+    assert_eq!(
+        stylesheet(&out, "en/index.html"),
+        "body { color: rebeccapurple; }\n"
+    );
+    // The site's catalog key set is a subset: check has nothing to say about it.
+    let check = helpsite(&["check", "--strict"], root);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn a_broken_override_names_the_site_file() {
+    let site = copy_site(&fixture("minimal"));
+    write(
+        site.path(),
+        "themes/default/i18n/en.toml",
+        "skip_to_content = [1]\n",
+    );
+    let out = helpsite(&["build"], site.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("themes/default/i18n/en.toml:1"), "{stderr}");
+}
+
+#[test]
+fn a_named_theme_without_its_folder_says_what_to_do() {
+    let site = copy_site(&fixture("minimal"));
+    edit(
+        &site.path().join("site.toml"),
+        "[languages.en]",
+        "theme = \"brand\"\n\n[languages.en]",
+    );
+    let out = helpsite(&["build"], site.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("theme \"brand\": the site has no folder themes/brand/"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(env!("CARGO_MANIFEST_DIR")),
+        "no source-tree path: {stderr}"
+    );
+    // A theme folder holding one file is a whole theme: the rest is built in.
+    write(
+        site.path(),
+        "themes/brand/static/print.css",
+        "@media print { body { margin: 0 } }\n",
+    );
+    let out = helpsite(&["build"], site.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_language_without_builtin_strings_gets_a_helpful_error() {
+    let site = copy_site(&fixture("minimal"));
+    edit(
+        &site.path().join("site.toml"),
+        "[languages.en]",
+        "[languages.de]\nname = \"Deutsch\"\n\n[languages.en]",
+    );
+    let out = helpsite(&["build"], site.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("themes/default/i18n/de.toml: error: no UI strings for language \"de\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fallback"), "{stderr}");
+}
+
+#[test]
+fn eject_copies_every_builtin_file_and_never_overwrites() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    write(root, "themes/default/static/style.css", "/* ours */\n");
+    let out = helpsite(&["theme", "eject"], root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("kept") && stdout.contains("style.css"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("themes/default/static/style.css")).unwrap(),
+        "/* ours */\n"
+    );
+    let files = generator::theme::builtin_files();
+    for (rel, bytes) in &files {
+        let path = root.join("themes/default").join(rel);
+        if *rel != "static/style.css" {
+            assert_eq!(&std::fs::read(&path).unwrap(), bytes, "{rel}");
+            assert!(
+                stdout.contains(&format!("wrote {}", path.display())),
+                "{stdout}"
+            );
+        }
+    }
+    // Ejected, the site builds exactly as with the built-in theme.
+    std::fs::write(
+        root.join("themes/default/static/style.css"),
+        generator::theme::builtin("static/style.css").unwrap(),
+    )
+    .unwrap();
+    let (_a, ejected) = build(root);
+    let plain = copy_site(&fixture("minimal"));
+    let (_b, builtin) = build(plain.path());
+    let rel = |d: &Path| files_of(d);
+    assert_eq!(rel(&ejected), rel(&builtin));
+    for f in rel(&ejected) {
+        assert_eq!(
+            std::fs::read(ejected.join(&f)).unwrap(),
+            std::fs::read(builtin.join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+    // A second eject writes nothing.
+    let again = helpsite(&["theme", "eject"], root);
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("wrote "));
+}
+
+/// Every file below `dir`, relative to it.
+fn files_of(dir: &Path) -> Vec<String> {
+    files(dir)
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn eject_of_one_file_copies_that_file_alone() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    let out = helpsite(&["theme", "eject", "templates/page.html", "i18n/"], root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied = files_of(&root.join("themes/default"));
+    let mut expected: Vec<String> = generator::theme::builtin_files()
+        .into_iter()
+        .map(|(rel, _)| rel.to_string())
+        .filter(|rel| rel == "templates/page.html" || rel.starts_with("i18n/"))
+        .collect();
+    expected.sort();
+    assert_eq!(copied, expected);
+    let out = helpsite(&["theme", "eject", "templates/nope.html"], root);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("templates/nope.html: error: the built-in theme has no such file or folder"),
+        "{stderr}"
+    );
+}
