@@ -268,6 +268,8 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
     }
+    // The handler's answers and emails.
+    used.extend(helpsite_form::definition::handler_keys());
     let mut sources = String::new();
     for entry in walkdir::WalkDir::new(theme.join("templates"))
         .into_iter()
@@ -284,7 +286,7 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Vec::new();
     };
-    let Ok(catalog) = toml::from_str::<BTreeMap<String, String>>(&text) else {
+    let Ok(catalog) = toml::from_str::<toml::Table>(&text) else {
         return Vec::new();
     };
     catalog

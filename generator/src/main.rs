@@ -32,6 +32,10 @@ enum Command {
         /// Print how long each phase of the build took.
         #[arg(long)]
         timings: bool,
+        /// Also write the contact form's definition and texts for the
+        /// handler (its CONTACT_FORM_DEFINITION) to this file.
+        #[arg(long, value_name = "FILE")]
+        form_definition: Option<PathBuf>,
     },
     /// Build, serve on 127.0.0.1, rebuild on change, and answer the contact form.
     Serve {
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
             out,
             drafts,
             timings,
+            form_definition,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let started = Instant::now();
@@ -118,6 +123,13 @@ fn main() -> ExitCode {
                         for (phase, took) in &built.timings {
                             println!("{:>9.1} ms  {phase}", took.as_secs_f64() * 1000.0);
                         }
+                    }
+                    if let Some(file) = form_definition {
+                        if let Err(e) = site::write_form_definition(&root, &file) {
+                            print_error(&e, &root);
+                            return ExitCode::FAILURE;
+                        }
+                        println!("wrote the form definition to {}", file.display());
                     }
                     ExitCode::SUCCESS
                 }

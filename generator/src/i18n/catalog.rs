@@ -1,19 +1,63 @@
-//! The theme's UI strings: `themes/<theme>/i18n/<lang>.toml`, one flat table
-//! of `key = "text"` per language.
+//! The UI strings: `i18n/<lang>.toml` catalogs, one table of `key = "text"`
+//! per language, where a text that shows a count may be a table of CLDR
+//! plural forms (`{ one = "…", other = "…" }`).
+//!
+//! Three layers, each overriding the one before key by key: the catalogs
+//! shipped with the default theme, the site theme's own `i18n/`, and the
+//! site's `i18n/` folder. In each layer a language uses its closest catalog
+//! (`de-AT` → `de`, `zh-TW` → `zh-Hant`); keys still missing come from the
+//! site's `[i18n] fallback` language, or are an error.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use helpsite_form::definition::{self, Subtags};
+use icu::locale::{LanguageIdentifier, LocaleExpander};
+use serde::{Deserialize, Serialize};
+
+use super::plural;
 use crate::config::SiteConfig;
 use crate::error::{line_of, Diagnostic};
 
-pub type Catalog = BTreeMap<String, String>;
+/// One UI string: a text, or its plural forms by CLDR category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Message {
+    Text(String),
+    Plural(BTreeMap<String, String>),
+}
+
+impl Message {
+    /// The text for a count-free use: the plural table's `other` form.
+    pub fn text(&self) -> &str {
+        match self {
+            Message::Text(t) => t,
+            Message::Plural(forms) => forms.get("other").map(String::as_str).unwrap_or(""),
+        }
+    }
+}
+
+pub type Catalog = BTreeMap<String, Message>;
 
 /// Every language's catalog, complete: each has every key (filled from the
 /// configured fallback language where it allows that).
 #[derive(Debug, Default)]
 pub struct Catalogs {
     by_lang: BTreeMap<String, Catalog>,
+    /// Per language, the catalog it was built from in each layer (`de` for `de-AT`).
+    pub sources: BTreeMap<String, Vec<String>>,
+    /// Per language, the keys whose text comes from the fallback language.
+    pub from_fallback: BTreeMap<String, BTreeSet<String>>,
+    /// Problems that do not stop a build (missing plural forms).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One folder of catalogs: name (`pt-BR`) → catalog and its file.
+type Layer = BTreeMap<String, (Catalog, PathBuf, String)>;
+
+/// The folder of the catalogs shipped with the default theme.
+pub fn shipped_dir() -> PathBuf {
+    crate::config::default_theme_dir().join("i18n")
 }
 
 impl Catalogs {
@@ -21,78 +65,133 @@ impl Catalogs {
     /// path into the one printed in messages.
     pub fn load(
         config: &SiteConfig,
+        root: &Path,
         theme_dir: &Path,
-        shown: &dyn Fn(&Path) -> std::path::PathBuf,
+        shown: &dyn Fn(&Path) -> PathBuf,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let mut raw: BTreeMap<String, (Catalog, String)> = BTreeMap::new();
+        let mut dirs = vec![shipped_dir()];
+        for dir in [theme_dir.join("i18n"), root.join("i18n")] {
+            let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if dir.is_dir() && !dirs.iter().any(|d| same(d, &dir)) {
+                dirs.push(dir);
+            }
+        }
+        let layers: Vec<Layer> = dirs
+            .iter()
+            .map(|d| read_layer(d, shown, &mut diags))
+            .collect();
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+
+        let mut out = Catalogs::default();
+        // (lang, key) → the file the text came from, for messages.
+        let mut origin: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
+        let mut raw: BTreeMap<String, Catalog> = BTreeMap::new();
         for code in config.language_codes() {
-            let path = theme_dir.join("i18n").join(format!("{code}.toml"));
-            match std::fs::read_to_string(&path) {
-                Ok(text) => match toml::from_str::<BTreeMap<String, String>>(&text) {
-                    Ok(table) => {
-                        raw.insert(code, (table, text));
-                    }
-                    Err(e) => diags.push(Diagnostic::error(
-                        shown(&path),
-                        e.span().map(|s| line_of(&text, s.start)),
-                        format!(
-                            "UI-string catalog is not a flat table of strings: {}",
-                            e.message()
-                        ),
-                    )),
-                },
-                Err(_) if config.i18n.fallback.is_some() => {
-                    raw.insert(code, (Catalog::new(), String::new()));
+            let mut catalog = Catalog::new();
+            let mut used = Vec::new();
+            for layer in &layers {
+                let names: Vec<&str> = layer.keys().map(String::as_str).collect();
+                let Some(name) = definition::closest(&code, &names, &likely_subtags) else {
+                    continue;
+                };
+                let (entries, path, _) = &layer[name];
+                for (k, v) in entries {
+                    catalog.insert(k.clone(), v.clone());
+                    origin.insert((code.clone(), k.clone()), shown(path));
                 }
-                Err(_) => diags.push(
+                used.push(shown(path).display().to_string());
+            }
+            if used.is_empty() && config.i18n.fallback.is_none() {
+                diags.push(
                     Diagnostic::error(
-                        shown(&path),
+                        shown(&root.join("i18n").join(format!("{code}.toml"))),
                         None,
-                        format!("UI-string catalog for language \"{code}\" is missing"),
+                        format!("no UI-string catalog for language \"{code}\""),
                     )
                     .with_help(format!(
-                        "copy i18n/{}.toml and translate it, or set [i18n] fallback in site.toml",
-                        config.default_language
+                        "copy {} into i18n/{code}.toml and translate it, or set [i18n] fallback in site.toml",
+                        shown(&shipped_dir().join(format!("{}.toml", config.default_language)))
+                            .display()
                     )),
-                ),
+                );
             }
+            out.sources.insert(code.clone(), used);
+            raw.insert(code, catalog);
         }
         if !diags.is_empty() {
             return Err(diags);
         }
 
-        let all_keys: BTreeSet<&String> = raw.values().flat_map(|(c, _)| c.keys()).collect();
-        let fallback = config
-            .i18n
-            .fallback
-            .as_ref()
-            .and_then(|f| raw.get(f))
-            .map(|(c, _)| c.clone());
-        let mut by_lang = BTreeMap::new();
-        for (code, (catalog, _)) in &raw {
-            let mut complete = catalog.clone();
+        let all_keys: BTreeSet<String> = raw.values().flat_map(|c| c.keys().cloned()).collect();
+        let fallback_lang = config.i18n.fallback.clone();
+        let fallback = fallback_lang.as_ref().and_then(|f| raw.get(f)).cloned();
+        for (code, mut catalog) in raw {
+            let mut filled = BTreeSet::new();
             for key in &all_keys {
-                if complete.contains_key(*key) {
+                if catalog.contains_key(key) {
                     continue;
                 }
-                match fallback.as_ref().and_then(|f| f.get(*key)) {
+                match fallback.as_ref().and_then(|f| f.get(key)) {
                     Some(text) => {
-                        complete.insert((*key).clone(), text.clone());
+                        catalog.insert(key.clone(), text.clone());
+                        filled.insert(key.clone());
+                        if let Some(f) = &fallback_lang {
+                            origin.insert((code.clone(), key.clone()), PathBuf::from(f));
+                        }
                     }
-                    None => {
-                        let path = theme_dir.join("i18n").join(format!("{code}.toml"));
-                        diags.push(
-                            Diagnostic::error(shown(&path), None, format!("UI string \"{key}\" is missing in language \"{code}\""))
-                                .with_help(format!("add {key} = \"…\" translated into {code}, or set [i18n] fallback in site.toml")),
-                        );
-                    }
+                    None => diags.push(
+                        Diagnostic::error(
+                            shown(&root.join("i18n").join(format!("{code}.toml"))),
+                            None,
+                            format!("UI string \"{key}\" is missing in language \"{code}\""),
+                        )
+                        .with_help(format!(
+                            "add {key} = \"…\" translated into {code} to i18n/{code}.toml, or set [i18n] fallback in site.toml"
+                        )),
+                    ),
                 }
             }
-            by_lang.insert(code.clone(), complete);
+            let locale = config.languages[&code]
+                .locale
+                .clone()
+                .unwrap_or_else(|| code.clone());
+            let text_lang = |key: &str| {
+                if filled.contains(key) {
+                    fallback_lang.clone().unwrap_or_else(|| code.clone())
+                } else {
+                    locale.clone()
+                }
+            };
+            for (key, message) in &catalog {
+                let file = origin
+                    .get(&(code.clone(), key.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                match plural::check_forms(&text_lang(key), key, message) {
+                    Ok(None) => {}
+                    Ok(Some(warning)) => out.warnings.push(Diagnostic::warning(
+                        &file,
+                        None,
+                        format!("language \"{code}\": {warning}"),
+                    )),
+                    Err(error) => diags.push(Diagnostic::error(
+                        &file,
+                        None,
+                        format!("language \"{code}\": {error}"),
+                    )),
+                }
+            }
+            out.from_fallback.insert(code.clone(), filled);
+            out.by_lang.insert(code, catalog);
         }
         if diags.is_empty() {
-            Ok(Catalogs { by_lang })
+            Ok(out)
         } else {
             Err(diags)
         }
@@ -105,8 +204,98 @@ impl Catalogs {
             .unwrap_or_else(|| EMPTY.get_or_init(Catalog::new))
     }
 
-    /// One string, or the key itself so a gap shows instead of vanishing.
+    /// One string (a plural table's `other` form), or the key itself so a
+    /// gap shows instead of vanishing.
     pub fn text<'a>(&'a self, lang: &str, key: &'a str) -> &'a str {
-        self.get(lang).get(key).map(String::as_str).unwrap_or(key)
+        self.get(lang).get(key).map(Message::text).unwrap_or(key)
+    }
+
+    /// Whether `key` of `lang` is shown from the fallback language.
+    pub fn is_fallback(&self, lang: &str, key: &str) -> bool {
+        self.from_fallback
+            .get(lang)
+            .is_some_and(|keys| keys.contains(key))
+    }
+}
+
+/// Every `*.toml` of a folder, parsed; problems go to `diags`.
+fn read_layer(dir: &Path, shown: &dyn Fn(&Path) -> PathBuf, diags: &mut Vec<Diagnostic>) -> Layer {
+    let mut layer = Layer::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return layer;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let Some(name) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    shown(&path),
+                    None,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        match toml::from_str::<Catalog>(&text) {
+            Ok(catalog) => {
+                layer.insert(name, (catalog, path, text));
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    shown(&path),
+                    e.span().map(|s| line_of(&text, s.start)),
+                    format!("UI-string catalog: {}", e.message()),
+                )
+                .with_help(
+                    "each key is a text (key = \"…\") or a table of plural forms (key = { one = \"…\", other = \"…\" })",
+                ),
+            ),
+        }
+    }
+    layer
+}
+
+/// CLDR likely subtags: `zh-TW` → `zh-Hant-TW`, `pt` → `pt-Latn-BR`.
+pub fn likely_subtags(tag: &str) -> Subtags {
+    let Ok(mut id) = tag.parse::<LanguageIdentifier>() else {
+        return Subtags::written(tag);
+    };
+    LocaleExpander::new_common().maximize(&mut id);
+    Subtags {
+        language: id.language.as_str().to_string(),
+        script: id.script.map(|s| s.as_str().to_string()),
+        region: id.region.map(|r| r.as_str().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_shipped_catalog_by_cldr_likely_subtags() {
+        let have = ["de", "en", "pt-BR", "pt-PT", "zh-Hans", "zh-Hant", "sr"];
+        let pick = |w| definition::closest(w, &have, &likely_subtags);
+        assert_eq!(pick("de-AT"), Some("de"));
+        assert_eq!(pick("pt"), Some("pt-PT"));
+        assert_eq!(pick("pt-BR"), Some("pt-BR"));
+        assert_eq!(pick("zh-CN"), Some("zh-Hans"));
+        assert_eq!(pick("zh"), Some("zh-Hans"));
+        assert_eq!(pick("zh-TW"), Some("zh-Hant"));
+        assert_eq!(pick("zh-HK"), Some("zh-Hant"));
+        assert_eq!(pick("sr-Cyrl-RS"), Some("sr"));
+        // Serbian in Latin letters is not served Cyrillic text.
+        assert_eq!(pick("sr-Latn"), None);
+        assert_eq!(pick("yo"), None);
     }
 }
