@@ -1,0 +1,249 @@
+//! Every shipped language on its own: a site in all of them with no catalog
+//! and no fallback builds, shows no English chrome outside English, and its
+//! catalogs carry every key and every plural form CLDR says the language uses.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use generator::i18n::catalog::{shipped_dir, Message};
+use generator::i18n::plural;
+
+fn catalog(lang: &str) -> BTreeMap<String, Message> {
+    let path = shipped_dir().join(format!("{lang}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn shipped_languages() -> Vec<String> {
+    let mut langs: Vec<String> = std::fs::read_dir(shipped_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    langs.sort();
+    langs
+}
+
+#[test]
+fn at_least_the_45_languages_are_shipped() {
+    let langs = shipped_languages();
+    for l in "ar bg bn ca cs da de el en es et fa fi fr he hi hr hu id it ja ko lt lv ms nb nl pl pt-BR pt-PT ro ru sk sl sr sv sw ta th tr uk ur vi zh-Hans zh-Hant".split(' ') {
+        assert!(langs.iter().any(|x| x == l), "no catalog for {l}");
+    }
+}
+
+#[test]
+fn every_catalog_has_every_key_and_every_plural_form_its_language_uses() {
+    let en = catalog("en");
+    for lang in shipped_languages() {
+        let c = catalog(&lang);
+        let missing: Vec<&String> = en.keys().filter(|k| !c.contains_key(*k)).collect();
+        let extra: Vec<&String> = c.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{lang}: missing {missing:?}, unknown {extra:?}"
+        );
+        let needed = plural::categories(&lang);
+        for (key, message) in &c {
+            assert_eq!(
+                plural::check_forms(&lang, key, message),
+                Ok(None),
+                "{lang}: {key}"
+            );
+            // A text that shows a count has a form for each category, unless
+            // the language has only one.
+            if matches!(en[key], Message::Plural(_)) && needed.len() > 1 {
+                let Message::Plural(forms) = message else {
+                    panic!("{lang}: {key} must give the forms {needed:?}");
+                };
+                for c in &needed {
+                    assert!(forms.contains_key(*c), "{lang}: {key} lacks {c}");
+                }
+            }
+            // Placeholders survive translation.
+            let en_text = en[key].text();
+            for p in ["{date}", "{reference}", "{max}", "{ref}", "{site}"] {
+                assert_eq!(
+                    en_text.contains(p),
+                    message.text().contains(p),
+                    "{lang}: {key} {p}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_language_builds_without_catalogs_or_fallback() {
+    let root = fixture("all-languages");
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    assert!(!toml.contains("[i18n]"));
+    assert!(!root.join("i18n").exists() && !root.join("themes").exists());
+    let (_tmp, out) = build(&root);
+    for lang in shipped_languages() {
+        let page = read(&out, &format!("{lang}/faq/index.html"));
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
+        let c = catalog(&lang);
+        assert!(page.contains(c["faq_expand_all"].text()), "{lang}");
+    }
+}
+
+/// What a reader meets on a page: its text (scripts' JSON included) and
+/// the values of attributes that carry words, not markup names.
+fn visible(html: &str) -> String {
+    const MARKUP: &[&str] = &[
+        "class",
+        "id",
+        "href",
+        "src",
+        "for",
+        "name",
+        "rel",
+        "type",
+        "lang",
+        "hreflang",
+        "dir",
+        "method",
+        "action",
+        "autocomplete",
+        "enterkeyhint",
+        "role",
+        "datetime",
+        "data-code",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-controls",
+        "data-lang",
+        "data-search-index",
+        "data-search-script",
+        "data-languages",
+        "data-rtl-languages",
+        "data-endpoint",
+        "inputmode",
+        "media",
+        "charset",
+        "property",
+        "sizes",
+        "crossorigin",
+        "integrity",
+        "accept-charset",
+        "spellcheck",
+        "translate",
+        "maxlength",
+        "minlength",
+        "rows",
+        "hidden",
+    ];
+    let doc = scraper::Html::parse_document(html);
+    let mut out = String::new();
+    for node in doc.tree.nodes() {
+        match node.value() {
+            scraper::Node::Text(t) => out.push_str(t),
+            scraper::Node::Element(e) => {
+                for (name, value) in e.attrs() {
+                    if !MARKUP.contains(&name) && !(e.name() == "meta" && name == "name") {
+                        out.push('\n');
+                        out.push_str(value);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `needle` in `hay` as a whole phrase: not inside a longer word.
+fn has_phrase(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[test]
+fn no_english_ui_string_on_a_page_in_another_language() {
+    let (_tmp, out) = build(&fixture("all-languages"));
+    let en = catalog("en");
+    // English texts as they could appear: placeholders cut out, each piece
+    // long enough to mean something.
+    let mut phrases: Vec<(String, String)> = Vec::new();
+    for (key, message) in &en {
+        let forms: Vec<String> = match message {
+            Message::Text(t) => vec![t.clone()],
+            Message::Plural(f) => f.values().cloned().collect(),
+        };
+        for form in forms {
+            for piece in form.split(|c| c == '{' || c == '}') {
+                let piece = piece.trim();
+                if piece.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && ![
+                        "count",
+                        "date",
+                        "reference",
+                        "ref",
+                        "site",
+                        "max",
+                        "language",
+                    ]
+                    .contains(&piece)
+                {
+                    phrases.push((key.clone(), piece.to_string()));
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for lang in shipped_languages().into_iter().filter(|l| l != "en") {
+        let c = catalog(&lang);
+        for page in [
+            "index.html",
+            "faq/index.html",
+            "contact/index.html",
+            "404.html",
+        ] {
+            let html = visible(&read(&out, &format!("{lang}/{page}")));
+            for (key, phrase) in &phrases {
+                // Identical by nature ("Tip", "Important" in some languages).
+                if c.get(key)
+                    .is_some_and(|m| m.text().contains(phrase.as_str()))
+                {
+                    continue;
+                }
+                if has_phrase(&html, phrase) {
+                    found.push(format!("{lang}/{page}: {key} = {phrase:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English UI text on other languages' pages:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn counts_use_the_languages_plural_forms_and_digits() {
+    let (_tmp, out) = build(&fixture("all-languages"));
+    // Three questions on every FAQ page.
+    for (lang, text) in [
+        ("en", "3 questions"),
+        ("ru", "3 вопроса"),
+        ("pl", "3 pytania"),
+        ("ar", "3 أسئلة"),
+        ("de", "3 Fragen"),
+        ("fa", "۳ پرسش"),
+        ("bn", "৩টি প্রশ্ন"),
+        ("sl", "3 vprašanja"),
+        ("ja", "3 件の質問"),
+    ] {
+        let page = read(&out, &format!("{lang}/faq/index.html"));
+        assert!(page.contains(text), "{lang}: no {text:?}");
+    }
+}
