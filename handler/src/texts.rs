@@ -85,6 +85,11 @@ impl Texts {
         Texts::from_definition(def).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The languages of the shipped catalogs.
+    pub fn shipped_languages() -> Vec<String> {
+        shipped().texts.keys().cloned().collect()
+    }
+
     /// The site's definition, when there is one.
     pub fn definition(&self) -> Option<&FormDefinition> {
         self.site.as_deref()
