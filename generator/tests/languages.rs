@@ -88,6 +88,17 @@ fn every_language_builds_without_catalogs_or_fallback() {
         assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
         let c = catalog(&lang);
         assert!(page.contains(c["faq_expand_all"].text()), "{lang}");
+        // Direction and dates from CLDR for every language, sw, ms, ta, ur included.
+        let rtl = ["ar", "fa", "he", "ur"].contains(&lang.as_str());
+        let dir = if rtl { "rtl" } else { "ltr" };
+        assert!(
+            page.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\"")),
+            "{lang}"
+        );
+        assert!(
+            page.contains("<time datetime=\"2026-03-14\">"),
+            "{lang}: no date"
+        );
     }
 }
 
