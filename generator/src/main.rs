@@ -57,6 +57,9 @@ enum Command {
         /// `human` (default) or `json` (for CI bots).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Print every page in every language, however many languages.
+        #[arg(long)]
+        matrix: bool,
     },
 }
 
@@ -165,6 +168,7 @@ fn main() -> ExitCode {
             root,
             strict,
             format,
+            matrix,
         } => match generator::check::check(&root) {
             Ok(report) => {
                 match format {
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
                             "warnings": report.warnings(),
                             "diagnostics": report.diagnostics,
                             "translations": report.translations,
+                            "languages": report.languages_summary,
                         });
                         println!(
                             "{}",
@@ -185,7 +190,7 @@ fn main() -> ExitCode {
                         for d in &report.diagnostics {
                             eprint!("{}", generator::report::human(d, &root));
                         }
-                        println!("translations:\n{}", report.table());
+                        println!("translations:\n{}", report.tables(matrix));
                         println!(
                             "{} error(s), {} warning(s)",
                             report.errors(),

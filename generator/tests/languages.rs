@@ -258,3 +258,134 @@ fn counts_use_the_languages_plural_forms_and_digits() {
         assert!(page.contains(text), "{lang}: no {text:?}");
     }
 }
+
+/// A language no catalog is shipped for, with two strings of its own and
+/// the rest from `[i18n] fallback = "en"`.
+fn yoruba_site() -> tempfile::TempDir {
+    let site = copy_site(&fixture("minimal"));
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[languages.yo]\nname = \"Yorùbá\"\n\n[i18n]\nfallback = \"en\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/yo.toml"),
+        "toc_title = \"Lórí ojú-ìwé yìí\"\nsearch_submit = \"Wá\"\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn text_from_the_fallback_language_is_marked_and_counted() {
+    let site = yoruba_site();
+    let (_tmp, out) = build(site.path());
+    let page = read(&out, "yo/guide/index.html");
+    assert!(page.contains(">Wá<"), "own string");
+    // The notice comes from English: marked as English, naming the reader's language.
+    assert!(
+        page.contains("<p class=\"notice notice-untranslated\" role=\"note\" lang=\"en\" dir=\"ltr\">This page has not been translated into Yorùbá yet."),
+        "{page}"
+    );
+
+    let report = generator::check::check(site.path()).unwrap();
+    let yo = report
+        .languages_summary
+        .iter()
+        .find(|s| s.language == "yo")
+        .unwrap();
+    assert_eq!(yo.ui_strings - yo.ui_from_fallback, 2);
+    assert_eq!(yo.missing, yo.pages);
+    let en = report
+        .languages_summary
+        .iter()
+        .find(|s| s.language == "en")
+        .unwrap();
+    assert_eq!(en.ui_from_fallback, 0);
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("language \"yo\"") && d.message.contains("fallback"))
+        .expect("a warning for the fallback strings");
+    assert!(
+        warning
+            .message
+            .contains(&format!("{} of {}", yo.ui_from_fallback, yo.ui_strings)),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
+fn the_translation_table_stays_readable_with_many_languages() {
+    let report = generator::check::check(&fixture("all-languages")).unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    let short = report.tables(false);
+    // One line per language, no page × language matrix.
+    assert!(short.lines().all(|l| l.chars().count() <= 80), "{short}");
+    assert!(short.lines().any(|l| l.starts_with("zh-Hant ")), "{short}");
+    assert!(!short.contains("faq.md"), "{short}");
+    assert!(short.contains("--matrix"));
+    let full = report.tables(true);
+    assert!(
+        full.contains("faq.md") && full.contains("zh-Hant"),
+        "{full}"
+    );
+}
+
+#[test]
+fn a_site_catalog_override_reaches_the_handler() {
+    use tower::ServiceExt;
+    let site = copy_site(&fixture("all-languages"));
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/de.toml"),
+        "error_required = \"Hier fehlt noch etwas.\"\nack_subject = \"Danke! [{ref}]\"\n",
+    )
+    .unwrap();
+    // What `helpsite build --form-definition` writes and the Lambda reads.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("form.json");
+    generator::site::write_form_definition(site.path(), &file).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        json["texts"]["de"]["messages"]["error_required"],
+        "Hier fehlt noch etwas."
+    );
+    assert_eq!(json["texts"]["ar"]["dir"], "rtl");
+    assert_eq!(json["texts"]["fa"]["numbers"]["5000"], "۵٬۰۰۰");
+    assert_eq!(json["languages"].as_array().unwrap().len(), 45);
+
+    let texts = handler::Texts::load(&file).unwrap();
+    let cfg = handler::Config::local(tmp.path(), vec!["en".into()], "en".into(), vec![])
+        .with_texts(texts);
+    assert_eq!(cfg.languages.len(), 45);
+    let app = axum::Router::new().nest("/api", handler::router(cfg));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let answer = |lang: &str| {
+        let req = axum::http::Request::post("/api/contact")
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(axum::body::Body::from(format!(
+                r#"{{"name":"","email":"a@example.com","topic":"billing","message":"Hi","lang":"{lang}"}}"#
+            )))
+            .unwrap();
+        rt.block_on(async {
+            let resp = app.clone().oneshot(req).await.unwrap();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        })
+    };
+    assert_eq!(
+        answer("de")["errors"][0]["message"],
+        "Hier fehlt noch etwas."
+    );
+    assert_eq!(
+        answer("fr")["errors"][0]["message"],
+        "Ce champ est obligatoire."
+    );
+}
