@@ -155,7 +155,7 @@ fn visible(html: &str) -> String {
             scraper::Node::Text(t) => out.push_str(t),
             scraper::Node::Element(e) => {
                 for (name, value) in e.attrs() {
-                    if !MARKUP.contains(&name) && !(e.name() == "meta" && name == "name") {
+                    if !(MARKUP.contains(&name) || e.name() == "meta" && name == "name") {
                         out.push('\n');
                         out.push_str(value);
                     }
@@ -190,7 +190,7 @@ fn no_english_ui_string_on_a_page_in_another_language() {
             Message::Plural(f) => f.values().cloned().collect(),
         };
         for form in forms {
-            for piece in form.split(|c| c == '{' || c == '}') {
+            for piece in form.split(['{', '}']) {
                 let piece = piece.trim();
                 if piece.chars().filter(|c| c.is_alphabetic()).count() >= 3
                     && ![
