@@ -389,3 +389,33 @@ fn a_site_catalog_override_reaches_the_handler() {
         "Ce champ est obligatoire."
     );
 }
+
+#[test]
+fn a_broken_site_catalog_names_file_and_line() {
+    let site = copy_site(&fixture("minimal"));
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/en.toml"),
+        "toc_title = \"Contents\"\nsearch_results = { one = \"{count} hit\" }\nfooter_contact = 3\n",
+    )
+    .unwrap();
+    let err = generator::site::render_site(site.path(), &generator::site::BuildOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("i18n/en.toml:3: error: UI-string catalog"),
+        "{err}"
+    );
+    std::fs::write(
+        site.path().join("i18n/en.toml"),
+        "search_results = { one = \"{count} hit\" }\n",
+    )
+    .unwrap();
+    let err = generator::site::render_site(site.path(), &generator::site::BuildOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("search_results\" has no \"other\" form"),
+        "{err}"
+    );
+}

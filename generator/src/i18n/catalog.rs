@@ -52,8 +52,9 @@ pub struct Catalogs {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// One folder of catalogs: name (`pt-BR`) → catalog and its file.
-type Layer = BTreeMap<String, (Catalog, PathBuf, String)>;
+/// One folder of catalogs: name (`pt-BR`) → its file. Only the files a
+/// site language uses are read.
+type Layer = BTreeMap<String, PathBuf>;
 
 /// The folder of the catalogs shipped with the default theme.
 pub fn shipped_dir() -> PathBuf {
@@ -80,13 +81,8 @@ impl Catalogs {
                 dirs.push(dir);
             }
         }
-        let layers: Vec<Layer> = dirs
-            .iter()
-            .map(|d| read_layer(d, shown, &mut diags))
-            .collect();
-        if !diags.is_empty() {
-            return Err(diags);
-        }
+        let layers: Vec<Layer> = dirs.iter().map(|d| list_layer(d)).collect();
+        let mut parsed: BTreeMap<PathBuf, Option<Catalog>> = BTreeMap::new();
 
         let mut out = Catalogs::default();
         // (lang, key) → the file the text came from, for messages.
@@ -100,8 +96,11 @@ impl Catalogs {
                 let Some(name) = definition::closest(&code, &names, &likely_subtags) else {
                     continue;
                 };
-                let (entries, path, _) = &layer[name];
-                for (k, v) in entries {
+                let path = &layer[name];
+                let entries = parsed
+                    .entry(path.clone())
+                    .or_insert_with(|| read_catalog(path, shown, &mut diags));
+                for (k, v) in entries.iter().flatten() {
                     catalog.insert(k.clone(), v.clone());
                     origin.insert((code.clone(), k.clone()), shown(path));
                 }
@@ -218,51 +217,52 @@ impl Catalogs {
     }
 }
 
-/// Every `*.toml` of a folder, parsed; problems go to `diags`.
-fn read_layer(dir: &Path, shown: &dyn Fn(&Path) -> PathBuf, diags: &mut Vec<Diagnostic>) -> Layer {
-    let mut layer = Layer::new();
+/// Every `*.toml` of a folder, by name.
+fn list_layer(dir: &Path) -> Layer {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return layer;
+        return Layer::new();
     };
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.extension().is_none_or(|x| x != "toml") {
-            continue;
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+        .collect()
+}
+
+/// One catalog file, parsed; a problem goes to `diags`.
+fn read_catalog(
+    path: &Path,
+    shown: &dyn Fn(&Path) -> PathBuf,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Catalog> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                shown(path),
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return None;
         }
-        let Some(name) = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    shown(&path),
-                    None,
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
-        match toml::from_str::<Catalog>(&text) {
-            Ok(catalog) => {
-                layer.insert(name, (catalog, path, text));
-            }
-            Err(e) => diags.push(
+    };
+    match toml::from_str::<Catalog>(&text) {
+        Ok(catalog) => Some(catalog),
+        Err(e) => {
+            diags.push(
                 Diagnostic::error(
-                    shown(&path),
+                    shown(path),
                     e.span().map(|s| line_of(&text, s.start)),
                     format!("UI-string catalog: {}", e.message()),
                 )
                 .with_help(
                     "each key is a text (key = \"…\") or a table of plural forms (key = { one = \"…\", other = \"…\" })",
                 ),
-            ),
+            );
+            None
         }
     }
-    layer
 }
 
 /// CLDR likely subtags: `zh-TW` → `zh-Hant-TW`, `pt` → `pt-Latn-BR`.
