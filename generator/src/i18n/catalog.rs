@@ -297,5 +297,10 @@ mod tests {
         // Serbian in Latin letters is not served Cyrillic text.
         assert_eq!(pick("sr-Latn"), None);
         assert_eq!(pick("yo"), None);
+        let with_latin = ["sr", "sr-Latn"];
+        let pick = |w| definition::closest(w, &with_latin, &likely_subtags);
+        assert_eq!(pick("sr-Latn-RS"), Some("sr-Latn"));
+        assert_eq!(pick("sr-ME"), Some("sr-Latn"));
+        assert_eq!(pick("sr-RS"), Some("sr"));
     }
 }

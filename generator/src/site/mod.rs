@@ -163,6 +163,13 @@ pub fn write_form_definition(root: &Path, file: &Path) -> Result<()> {
     tmp.write_all(&json)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::io(file, e))?;
+    // Readable by the function's user, like the rest of a deployment package.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(file, e))?;
+    }
     tmp.persist(file).map_err(|e| Error::io(file, e.error))?;
     Ok(())
 }
