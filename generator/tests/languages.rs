@@ -356,7 +356,10 @@ fn a_site_catalog_override_reaches_the_handler() {
     );
     assert_eq!(json["texts"]["ar"]["dir"], "rtl");
     assert_eq!(json["texts"]["fa"]["numbers"]["5000"], "۵٬۰۰۰");
-    assert_eq!(json["languages"].as_array().unwrap().len(), shipped_languages().len());
+    assert_eq!(
+        json["languages"].as_array().unwrap().len(),
+        shipped_languages().len()
+    );
 
     let texts = handler::Texts::load(&file).unwrap();
     let cfg = handler::Config::local(tmp.path(), vec!["en".into()], "en".into(), vec![])
