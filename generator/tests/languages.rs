@@ -422,3 +422,33 @@ fn a_broken_site_catalog_names_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn check_reports_a_plural_form_the_language_needs() {
+    let site = copy_site(&fixture("minimal"));
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[languages.ru]\nname = \"Русский\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/ru.toml"),
+        "search_results = { one = \"{count} результат\", other = \"{count} результата\" }\n",
+    )
+    .unwrap();
+    let report = generator::check::check(site.path()).unwrap();
+    assert_eq!(report.errors(), 0);
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("search_results"))
+        .expect("a warning about the missing forms");
+    assert!(warning.file.ends_with("i18n/ru.toml"), "{warning}");
+    assert!(
+        warning.message.contains("lacks the plural forms few, many"),
+        "{}",
+        warning.message
+    );
+}
