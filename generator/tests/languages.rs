@@ -452,3 +452,22 @@ fn check_reports_a_plural_form_the_language_needs() {
         warning.message
     );
 }
+
+#[test]
+fn left_to_right_fallback_text_on_a_right_to_left_page_is_isolated() {
+    // Pashto: right to left, no shipped catalog, English fallback.
+    let site = copy_site(&fixture("minimal"));
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[languages.ps]\nname = \"پښتو\"\n\n[i18n]\nfallback = \"en\"\n"),
+    )
+    .unwrap();
+    let (_tmp, out) = build(site.path());
+    let page = read(&out, "ps/guide/index.html");
+    assert!(page.contains("<html lang=\"ps\" dir=\"rtl\""));
+    assert!(page.contains("\u{2068}Skip to content\u{2069}"), "{page}");
+    assert!(page.contains("placeholder=\"\u{2068}Search, e.g. refund\u{2069}\""));
+    // The English pages are untouched.
+    assert!(!read(&out, "en/guide/index.html").contains('\u{2068}'));
+}

@@ -130,15 +130,20 @@ impl Catalogs {
         let all_keys: BTreeSet<String> = raw.values().flat_map(|c| c.keys().cloned()).collect();
         let fallback_lang = config.i18n.fallback.clone();
         let fallback = fallback_lang.as_ref().and_then(|f| raw.get(f)).cloned();
+        let fallback_rtl = fallback_lang.as_deref().is_some_and(|f| is_rtl(config, f));
         for (code, mut catalog) in raw {
             let mut filled = BTreeSet::new();
+            // Fallback text in the other direction is isolated (FSI … PDI), so
+            // its punctuation stays where it belongs, in attributes too.
+            let isolate = is_rtl(config, &code) != fallback_rtl;
             for key in &all_keys {
                 if catalog.contains_key(key) {
                     continue;
                 }
                 match fallback.as_ref().and_then(|f| f.get(key)) {
                     Some(text) => {
-                        catalog.insert(key.clone(), text.clone());
+                        let text = if isolate { isolated(text) } else { text.clone() };
+                        catalog.insert(key.clone(), text);
                         filled.insert(key.clone());
                         if let Some(f) = &fallback_lang {
                             origin.insert((code.clone(), key.clone()), PathBuf::from(f));
@@ -214,6 +219,30 @@ impl Catalogs {
         self.from_fallback
             .get(lang)
             .is_some_and(|keys| keys.contains(key))
+    }
+}
+
+fn is_rtl(config: &SiteConfig, code: &str) -> bool {
+    let lc = config.languages.get(code);
+    let dir = lc.and_then(|l| l.dir).unwrap_or_else(|| {
+        let tag = lc
+            .and_then(|l| l.locale.clone())
+            .unwrap_or_else(|| code.to_string());
+        tag.parse()
+            .map(|l| super::locale::direction_of(&l))
+            .unwrap_or(crate::config::Direction::Ltr)
+    });
+    dir == crate::config::Direction::Rtl
+}
+
+/// A message wrapped in Unicode directional isolates.
+fn isolated(message: &Message) -> Message {
+    let wrap = |t: &String| format!("\u{2068}{t}\u{2069}");
+    match message {
+        Message::Text(t) => Message::Text(wrap(t)),
+        Message::Plural(forms) => {
+            Message::Plural(forms.iter().map(|(k, v)| (k.clone(), wrap(v))).collect())
+        }
     }
 }
 
