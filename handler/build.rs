@@ -10,7 +10,7 @@ use std::path::Path;
 use helpsite_form::definition::{self, FormDefinition, LanguageTexts};
 use icu::decimal::input::Decimal;
 use icu::decimal::DecimalFormatter;
-use icu::locale::{Locale, LocaleDirectionality};
+use icu::locale::{LanguageIdentifier, Locale, LocaleDirectionality, LocaleExpander};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default/i18n");
@@ -67,6 +67,41 @@ fn main() {
             .collect(),
         texts,
     };
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("shipped-texts.json");
+    let likely = likely_scripts(def.texts.keys());
+    let out_dir = std::env::var("OUT_DIR").unwrap();
+    let out = Path::new(&out_dir).join("shipped-texts.json");
     std::fs::write(&out, serde_json::to_vec(&def).unwrap()).expect("writable OUT_DIR");
+    let out = Path::new(&out_dir).join("likely-scripts.json");
+    std::fs::write(&out, serde_json::to_vec(&likely).unwrap()).expect("writable OUT_DIR");
+}
+
+/// CLDR likely scripts for the catalogs' languages, so the handler can pick
+/// the closest catalog without CLDR data: `zh` → Hans, and every
+/// `language-REGION` whose script differs from the language's (`zh-TW` →
+/// Hant, `sr-ME` → Latn).
+fn likely_scripts<'a>(catalogs: impl Iterator<Item = &'a String>) -> BTreeMap<String, String> {
+    let expander = LocaleExpander::new_common();
+    let script_of = |tag: &str| {
+        let mut id: LanguageIdentifier = tag.parse().ok()?;
+        expander.maximize(&mut id);
+        id.script.map(|s| s.as_str().to_string())
+    };
+    let mut languages: Vec<&str> = catalogs.map(|c| c.split('-').next().unwrap()).collect();
+    languages.dedup();
+    let mut likely = BTreeMap::new();
+    for language in languages {
+        let Some(default) = script_of(language) else {
+            continue;
+        };
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let tag = format!("{language}-{}{}", a as char, b as char);
+                if let Some(script) = script_of(&tag).filter(|s| *s != default) {
+                    likely.insert(tag, script);
+                }
+            }
+        }
+        likely.insert(language.to_string(), default);
+    }
+    likely
 }

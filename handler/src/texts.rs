@@ -3,12 +3,14 @@
 //! definition (written by `helpsite build`) comes first; the shipped theme's
 //! catalogs, embedded at compile time, fill in for languages it lacks.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use helpsite_form::definition::{self, FormDefinition, LanguageTexts, Subtags};
 
 static SHIPPED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/shipped-texts.json"));
+static LIKELY_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/likely-scripts.json"));
 
 /// The texts of one site (or of the shipped catalogs alone).
 #[derive(Debug, Clone)]
@@ -47,6 +49,22 @@ impl<'a> Chosen<'a> {
 fn shipped() -> &'static FormDefinition {
     static SHIPPED: OnceLock<FormDefinition> = OnceLock::new();
     SHIPPED.get_or_init(|| serde_json::from_str(SHIPPED_JSON).expect("embedded catalogs"))
+}
+
+/// A tag's subtags with the script CLDR finds likely (from build.rs):
+/// `zh-TW` → `zh-Hant-TW`, `sr-ME` → `sr-Latn-ME`.
+fn likely(tag: &str) -> Subtags {
+    static LIKELY: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    let table = LIKELY.get_or_init(|| serde_json::from_str(LIKELY_JSON).expect("embedded scripts"));
+    let mut s = Subtags::written(tag);
+    if s.script.is_none() {
+        let with_region = s.region.as_ref().map(|r| format!("{}-{r}", s.language));
+        s.script = with_region
+            .and_then(|t| table.get(&t))
+            .or_else(|| table.get(&s.language))
+            .cloned();
+    }
+    s
 }
 
 impl Texts {
@@ -107,7 +125,7 @@ impl Texts {
         }
         let all = shipped();
         let codes: Vec<&str> = all.texts.keys().map(String::as_str).collect();
-        let code = definition::closest(lang, &codes, &Subtags::written).unwrap_or("en");
+        let code = definition::closest(lang, &codes, &likely).unwrap_or("en");
         let (code, entry) = all.texts.get_key_value(code).expect("shipped English");
         Chosen {
             lang: code,
@@ -156,6 +174,14 @@ mod tests {
         assert_eq!(texts.for_lang("de-AT").lang, "de");
         assert_eq!(texts.for_lang("pt").lang, "pt-PT");
         assert_eq!(texts.for_lang("xx").lang, "en");
+        // Scripts from CLDR likely subtags, embedded at build time.
+        assert_eq!(texts.for_lang("zh-TW").lang, "zh-Hant");
+        assert_eq!(texts.for_lang("zh-HK").lang, "zh-Hant");
+        assert_eq!(texts.for_lang("zh-CN").lang, "zh-Hans");
+        assert_eq!(texts.for_lang("zh").lang, "zh-Hans");
+        assert_eq!(texts.for_lang("sr-ME").lang, "sr-Latn");
+        assert_eq!(texts.for_lang("sr").lang, "sr");
+        assert_eq!(texts.for_lang("pt-AO").lang, "pt-PT");
     }
 
     #[test]
