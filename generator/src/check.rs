@@ -62,7 +62,10 @@ impl CheckReport {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::error::Severity::Warning)
+            .count()
     }
 
     /// Languages beyond which the page × language matrix no longer fits a
@@ -138,7 +141,7 @@ impl CheckReport {
 pub fn check(root: &Path) -> Result<CheckReport, Error> {
     let config = SiteConfig::load(root)?;
     let mut diagnostics = match site::render_site(root, &BuildOptions::default()) {
-        Ok(built) => built.warnings,
+        Ok(built) => built.warnings.into_iter().chain(built.notes).collect(),
         Err(Error::Site(d)) => d,
         Err(e) => return Err(e),
     };
@@ -378,6 +381,8 @@ const CODE_KEYS: &[&str] = &[
     "faq_question_link",
     "footnote_back",
     "task_done",
+    "thanks_title",
+    "form_error_title",
 ];
 
 /// Catalog keys nothing uses: a warning, so catalogs do not fill with dead text.

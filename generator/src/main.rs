@@ -46,6 +46,12 @@ enum Command {
         /// Stop after this many seconds (for tests and scripts).
         #[arg(long, hide = true)]
         exit_after: Option<u64>,
+        /// Header-read, idle and body timeouts, in milliseconds (for tests).
+        #[arg(long, hide = true)]
+        timeout_ms: Option<u64>,
+        /// Connections served at once (for tests).
+        #[arg(long, hide = true)]
+        max_connections: Option<usize>,
     },
     /// Run every check of a build, writing nothing.
     Check {
@@ -95,6 +101,7 @@ fn main() -> ExitCode {
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let started = Instant::now();
+            let had_output = out.exists();
             match site::build(
                 &root,
                 &out,
@@ -138,10 +145,17 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     print_error(&e, &root);
-                    eprintln!(
-                        "nothing was written: the previous output in {} was left as it was",
-                        out.display()
-                    );
+                    if had_output {
+                        eprintln!(
+                            "nothing was written: the previous output in {} was left as it was",
+                            out.display()
+                        );
+                    } else {
+                        eprintln!(
+                            "nothing was written: {} was not created (there was no previous output)",
+                            out.display()
+                        );
+                    }
                     ExitCode::FAILURE
                 }
             }
@@ -150,11 +164,22 @@ fn main() -> ExitCode {
             root,
             port,
             exit_after,
+            timeout_ms,
+            max_connections,
         } => {
+            let mut limits = generator::serve::Limits::default();
+            if let Some(ms) = timeout_ms {
+                let d = std::time::Duration::from_millis(ms);
+                (limits.header, limits.idle, limits.body) = (d, d, d);
+            }
+            if let Some(n) = max_connections {
+                limits.max_connections = n.max(1);
+            }
             let opts = generator::serve::ServeOptions {
                 root,
                 port,
                 exit_after: exit_after.map(std::time::Duration::from_secs),
+                limits,
             };
             match generator::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,

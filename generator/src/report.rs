@@ -25,6 +25,7 @@ pub fn human(d: &Diagnostic, root: &Path) -> String {
     let report = match d.severity {
         Severity::Error => Report::error(),
         Severity::Warning => Report::warning(),
+        Severity::Note => Report::note(),
     }
     .with_message(&d.message)
     .with_labels(vec![Label::primary((), range)])

@@ -15,13 +15,23 @@ pub fn load(theme_dir: &Path, shown: &Path) -> Result<Tera, Diagnostic> {
     // Templates produce HTML and XML; escape everything that is not marked safe.
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
+    // JSON for `<script type="application/ld+json">` or a data attribute:
+    // `{{ value | json_in_html | safe }}`.
+    tera.register_filter("json_in_html", json_in_html_filter);
     Ok(tera)
 }
 
 /// Escapes what HTML and XML need, no more: Tera's default also turns every
 /// `/` into `&#x2F;`, which bloats every URL in a page.
 fn escape(input: &str) -> String {
-    crate::markdown::attr(input)
+    crate::escape::html(input)
+}
+
+fn json_in_html_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(crate::escape::json_in_html(value)))
 }
 
 /// Tera nests the useful part of its errors; print the whole chain on one line.

@@ -202,3 +202,39 @@ fn search_indexes_each_page_in_its_own_language_only() {
     assert!(!docs("fa").contains("/fa/refunds/"));
     assert!(docs("fa").contains("/fa/billing/"));
 }
+
+/// A build killed mid-way leaves `.public.staging-<pid>` / `.public.old-<pid>`:
+/// the next build removes those whose process is gone, and only those.
+#[test]
+fn leftovers_of_killed_builds_are_removed_at_the_next_build() {
+    let site = copy_site(&fixture("minimal"));
+    let out = site.path().join("public");
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    let dead = ended.id();
+    ended.wait().unwrap();
+    let mut running = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let alive = running.id();
+    let dir = |n: String| {
+        let p = site.path().join(n);
+        std::fs::create_dir_all(p.join("en")).unwrap();
+        p
+    };
+    let stale = [
+        dir(format!(".public.staging-{dead}")),
+        dir(format!(".public.old-{dead}")),
+    ];
+    let live = dir(format!(".public.staging-{alive}"));
+    let other = dir(format!(".other.staging-{dead}"));
+    let result = site::build(site.path(), &out, &BuildOptions::default());
+    let _ = running.kill();
+    let _ = running.wait();
+    result.unwrap();
+    for s in &stale {
+        assert!(!s.exists(), "{} left", s.display());
+    }
+    assert!(live.exists(), "a running build's folder is kept");
+    assert!(other.exists(), "another output's folder is not touched");
+}

@@ -211,3 +211,98 @@ fn warnings_are_listed_with_lines_and_do_not_fail_the_build() {
     assert!(fi.contains("<div class=\"content\" lang=\"en\" dir=\"ltr\">"));
     assert!(!fi.contains("notice-untranslated"));
 }
+
+#[test]
+fn a_failed_build_says_whether_there_was_previous_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let run = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+            .args(["build", "--root"])
+            .arg(fixture("invalid/broken-link"))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let first = run();
+    assert!(
+        first.contains("was not created (there was no previous output)"),
+        "{first}"
+    );
+    assert!(!first.contains("left as it was"), "{first}");
+    assert!(!out.exists());
+
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("index.html"), "kept").unwrap();
+    let again = run();
+    assert!(again.contains("the previous output in"), "{again}");
+    assert!(again.contains("left as it was"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "kept"
+    );
+}
+
+/// Names that would make an unreachable or misleading URL are refused,
+/// naming the file and the character, by `build` and by `check`.
+#[test]
+fn names_that_break_urls_are_refused_with_the_character_named() {
+    for (name, says) in [
+        ("#hash?.md", "\"#\" (U+0023)"),
+        ("what?.md", "\"?\" (U+003F)"),
+        ("100%.md", "\"%\" (U+0025)"),
+        ("two words.md", "a space (U+0020)"),
+        ("invoice\u{202E}fdp.md", "the invisible character U+202E"),
+        ("zero\u{200B}width.md", "the invisible character U+200B"),
+    ] {
+        let site = copy_site(&fixture("minimal"));
+        std::fs::write(
+            site.path().join("content/en").join(name),
+            "+++\ntitle = \"T\"\n+++\nBody.\n",
+        )
+        .unwrap();
+        let text = diagnostics_of(site.path());
+        let shown = format!("content/en/{name}: error: the name");
+        assert!(text.contains(&shown), "{name:?}: {text}");
+        assert!(text.contains(says), "{name:?}: {text}");
+
+        let check = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+            .args(["check", "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert!(!check.status.success());
+        let out = String::from_utf8_lossy(&check.stderr).into_owned()
+            + &String::from_utf8_lossy(&check.stdout);
+        assert!(out.contains(says), "check, {name:?}: {out}");
+    }
+    // A folder's name is part of the URL too; a slug replaces only the file's.
+    let site = copy_site(&fixture("minimal"));
+    std::fs::create_dir_all(site.path().join("content/en/a b")).unwrap();
+    std::fs::write(
+        site.path().join("content/en/a b/c.md"),
+        "+++\ntitle = \"T\"\n+++\n",
+    )
+    .unwrap();
+    assert!(diagnostics_of(site.path()).contains("the name \"a b\""));
+    let site = copy_site(&fixture("minimal"));
+    std::fs::write(
+        site.path().join("content/en/odd name!.md"),
+        "+++\ntitle = \"T\"\nslug = \"odd-name\"\n+++\n",
+    )
+    .unwrap();
+    site::render_site(site.path(), &BuildOptions::default()).unwrap();
+    std::fs::write(
+        site.path().join("content/en/odd name!.md"),
+        "+++\ntitle = \"T\"\nslug = \"x#y\"\n+++\n",
+    )
+    .unwrap();
+    let text = diagnostics_of(site.path());
+    assert!(
+        text.contains("content/en/odd name!.md:3: error: front matter: slug"),
+        "{text}"
+    );
+}

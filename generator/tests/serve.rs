@@ -26,9 +26,19 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_helpsite"))
+    start_with(root, &[], None)
+}
+
+/// `serve` with extra arguments and, if given, its own temporary folder.
+fn start_with(root: &std::path::Path, args: &[&str], tmpdir: Option<&std::path::Path>) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpsite"));
+    if let Some(t) = tmpdir {
+        cmd.env("TMPDIR", t);
+    }
+    let mut child = cmd
         .args(["serve", "--port", "0", "--exit-after", "120", "--root"])
         .arg(root)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -236,4 +246,140 @@ fn files_outside_the_site_inputs_do_not_rebuild_or_reload() {
         "Minimal Help 2",
     );
     events.wait_for("reload");
+}
+
+/// Reads until the server closes the connection; how long that took.
+fn closed_after(mut s: TcpStream, started: Instant) -> Duration {
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return started.elapsed(),
+            Ok(_) => {}
+        }
+    }
+}
+
+#[test]
+fn slow_and_silent_clients_are_dropped_while_others_are_served() {
+    let site = copy_site(&fixture("minimal"));
+    let server = start_with(
+        site.path(),
+        &["--timeout-ms", "1500", "--max-connections", "5"],
+        None,
+    );
+    let port = server.port;
+    let started = Instant::now();
+    let connect = || TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Silent; a request head never finished; a body that stops coming.
+    let silent = connect();
+    let mut partial_head = connect();
+    write!(partial_head, "GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    let mut partial_body = connect();
+    write!(partial_body, "POST /api/contact HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nname=a").unwrap();
+    // A head sent one byte at a time: the deadline is for the whole head.
+    let drip = connect();
+    let mut writer = drip.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for b in b"GET /en/ HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".iter() {
+            if writer.write_all(&[*b]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    // The fifth and last slot: normal requests are served meanwhile.
+    for _ in 0..5 {
+        let t = Instant::now();
+        assert_eq!(get(port, "/en/").0, 200);
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    }
+    let waits: Vec<Duration> = [silent, partial_head, partial_body, drip]
+        .into_iter()
+        .map(|s| std::thread::spawn(move || closed_after(s, started)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    for w in &waits {
+        assert!(
+            *w >= Duration::from_millis(1000) && *w < Duration::from_secs(6),
+            "{waits:?}"
+        );
+    }
+
+    // With every slot held by a silent client, a request waits for one to
+    // be dropped, then is served.
+    let held: Vec<TcpStream> = (0..5).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let t = Instant::now();
+    assert_eq!(get(port, "/en/").0, 200);
+    assert!(t.elapsed() < Duration::from_secs(6), "{:?}", t.elapsed());
+    drop(held);
+}
+
+fn signal(child: &Child, sig: libc::c_int) {
+    // SAFETY: sends a signal to our own child process.
+    let r = unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+    assert_eq!(r, 0);
+}
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The pid of a process that has ended.
+fn dead_pid() -> u32 {
+    let mut c = Command::new("true").spawn().unwrap();
+    let pid = c.id();
+    c.wait().unwrap();
+    pid
+}
+
+#[test]
+fn sigterm_removes_the_work_folder_and_a_killed_servers_folder_is_removed_next_time() {
+    stops_cleanly_on(libc::SIGTERM);
+}
+
+#[test]
+fn ctrl_c_removes_the_work_folder() {
+    stops_cleanly_on(libc::SIGINT);
+}
+
+fn stops_cleanly_on(sig: libc::c_int) {
+    let site = copy_site(&fixture("minimal"));
+    let tmp = tempfile::tempdir().unwrap();
+    let stale = tmp
+        .path()
+        .join(format!("helpsite-serve-{}-abc123", dead_pid()));
+    std::fs::create_dir_all(stale.join("site")).unwrap();
+    let unrelated = tmp.path().join("helpsite-serve-notapid");
+    std::fs::create_dir_all(&unrelated).unwrap();
+
+    let mut server = start_with(site.path(), &[], Some(tmp.path()));
+    assert_eq!(get(server.port, "/en/").0, 200);
+    let own = format!("helpsite-serve-{}-", server.child.id());
+    let listed = entries(tmp.path());
+    assert!(!stale.exists(), "{listed:?}");
+    assert!(unrelated.exists());
+    assert!(listed.iter().any(|n| n.starts_with(&own)), "{listed:?}");
+
+    signal(&server.child, sig);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop on signal {sig}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        entries(tmp.path()),
+        vec!["helpsite-serve-notapid".to_string()]
+    );
 }

@@ -219,21 +219,28 @@ fn client_key(cfg: &Config, req: &Request) -> String {
         }
     }
     if cfg.trust_forwarded_for {
-        if let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return first.to_string();
+        if let Some(ip) = forwarded_client(req.headers(), cfg.trusted_proxy_hops) {
+            return ip.to_string();
         }
     }
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() {
         return addr.ip().to_string();
     }
     "unknown".into()
+}
+
+/// The client address your proxies recorded: `hops` entries from the right
+/// of `X-Forwarded-For` (all its headers, in order). The entries further
+/// left come from the client and are never used. `None` when there are
+/// fewer entries than proxies or the entry is not an IP address: then the
+/// peer address is used.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<std::net::IpAddr> {
+    let mut entries = Vec::new();
+    for v in headers.get_all("x-forwarded-for") {
+        entries.extend(v.to_str().ok()?.split(',').map(str::trim));
+    }
+    let i = entries.len().checked_sub(hops.max(1))?;
+    entries[i].parse().ok()
 }
 
 /// The first configured language named by `Accept-Language`, else the default.

@@ -10,7 +10,9 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 
-use crate::archive::{is_safe_key, parse_record, ArchiveError, Created, PendingEntry, Record};
+use crate::archive::{
+    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry, Record,
+};
 use crate::config::AwsSettings;
 use crate::email::Outgoing;
 use crate::mailer::MailError;
@@ -91,6 +93,24 @@ pub struct S3Archive {
     prefix: String,
 }
 
+fn held(key: &str, etag: String) -> Claim {
+    Claim::Held(Lease {
+        key: key.to_string(),
+        token: etag,
+    })
+}
+
+type S3Error<E> = aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>;
+
+fn status_of<E>(e: &S3Error<E>) -> Option<u16> {
+    e.raw_response().map(|r| r.status().as_u16())
+}
+
+/// 412: a condition failed; 409: a concurrent conditional write of the same key.
+fn is_condition_failure<E>(e: &S3Error<E>) -> bool {
+    matches!(status_of(e), Some(412 | 409))
+}
+
 fn s3_error<E: std::error::Error + 'static, R: std::fmt::Debug>(
     what: &str,
     e: &aws_sdk_s3::error::SdkError<E, R>,
@@ -125,6 +145,139 @@ impl S3Archive {
 
     fn pending_key(&self, key: &str) -> String {
         format!("{}pending/{key}", self.prefix)
+    }
+
+    fn lease_key(&self, key: &str) -> String {
+        format!("{}leases/{key}", self.prefix)
+    }
+
+    /// Writes the lease object: `If-None-Match: *` when `if_match` is
+    /// `None`, else only over that ETag. `Ok(None)`: the condition failed.
+    async fn put_lease(
+        &self,
+        key: &str,
+        body: &LeaseBody,
+        if_match: Option<&str>,
+    ) -> Result<Option<String>, ArchiveError> {
+        let mut put = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.lease_key(key))
+            .content_type("application/json")
+            .body(ByteStream::from(body.to_vec()));
+        put = match if_match {
+            Some(etag) => put.if_match(etag),
+            None => put.if_none_match("*"),
+        };
+        match put.send().await {
+            Ok(out) => Ok(Some(out.e_tag().unwrap_or_default().to_string())),
+            Err(e) if is_condition_failure(&e) => Ok(None),
+            Err(e) => Err(s3_error("PutObject (lease)", &e)),
+        }
+    }
+
+    /// The lease object and its ETag, if there is one.
+    async fn get_lease(&self, key: &str) -> Result<Option<(LeaseBody, String)>, ArchiveError> {
+        let got = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.lease_key(key))
+            .send()
+            .await;
+        match got {
+            Ok(out) => {
+                let etag = out.e_tag().unwrap_or_default().to_string();
+                let bytes = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| ArchiveError(format!("S3 GetObject body: {e}")))?;
+                // An unreadable lease is treated as expired.
+                let body = serde_json::from_slice(&bytes.into_bytes()).unwrap_or(LeaseBody {
+                    owner: String::new(),
+                    expires_at_ms: 0,
+                    sent: false,
+                });
+                Ok(Some((body, etag)))
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
+            Err(e) => Err(s3_error("GetObject (lease)", &e)),
+        }
+    }
+
+    /// Creates the lease if absent, or replaces an expired one by its ETag:
+    /// either way only one claimant's write succeeds.
+    pub(crate) async fn claim(&self, key: &str, body: &LeaseBody) -> Result<Claim, ArchiveError> {
+        for _ in 0..3 {
+            if let Some(etag) = self.put_lease(key, body, None).await? {
+                return Ok(held(key, etag));
+            }
+            let Some((current, etag)) = self.get_lease(key).await? else {
+                continue; // released meanwhile
+            };
+            if current.sent {
+                return Ok(Claim::Sent);
+            }
+            if current.expires_at_ms > crate::time::now_ms() {
+                return Ok(Claim::Busy);
+            }
+            return Ok(match self.put_lease(key, body, Some(&etag)).await? {
+                Some(etag) => held(key, etag),
+                None => Claim::Busy,
+            });
+        }
+        Ok(Claim::Busy)
+    }
+
+    /// Deletes the lease only if it is still this one.
+    pub(crate) async fn release(&self, lease: &Lease) -> Result<(), ArchiveError> {
+        let deleted = self
+            .client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(self.lease_key(&lease.key))
+            .if_match(&lease.token)
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(()),
+            // Taken over after it expired, or gone: not ours to delete.
+            Err(e) if is_condition_failure(&e) || status_of(&e) == Some(404) => Ok(()),
+            Err(e) => Err(s3_error("DeleteObject (lease)", &e)),
+        }
+    }
+
+    pub(crate) async fn keep_as_sent(&self, lease: &Lease) -> Result<(), ArchiveError> {
+        let body = LeaseBody {
+            sent: true,
+            expires_at_ms: u64::MAX,
+            ..LeaseBody::new(std::time::Duration::ZERO)
+        };
+        match self
+            .put_lease(&lease.key, &body, Some(&lease.token))
+            .await?
+        {
+            Some(_) => Ok(()),
+            None => Err(ArchiveError(format!(
+                "S3 lease of {} was taken over before it could be kept",
+                lease.key
+            ))),
+        }
+    }
+
+    pub(crate) async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
+        match self.get_lease(key).await? {
+            Some((body, etag)) if body.sent => {
+                self.release(&Lease {
+                    key: key.to_string(),
+                    token: etag,
+                })
+                .await
+            }
+            _ => Ok(()),
+        }
     }
 
     pub(crate) async fn create(&self, key: &str, body: &[u8]) -> Result<Created, ArchiveError> {

@@ -100,13 +100,24 @@ pub struct Config {
     /// Take the client address for rate limiting from `X-Forwarded-For`
     /// (only behind a proxy you run; Lambda events carry it already).
     pub trust_forwarded_for: bool,
+    /// How many proxies of yours append to `X-Forwarded-For`: the client is
+    /// the entry that many from the right (the entries to its left are
+    /// whatever the client sent).
+    pub trusted_proxy_hops: usize,
     /// Redeliver only pending submissions at least this old, so that a
     /// request still sending is not doubled.
     pub redeliver_min_age: Duration,
+    /// How long a claim to send a submission holds before another run may
+    /// take it over (longer than one delivery can take).
+    pub claim_ttl: Duration,
     pub aws: AwsSettings,
     /// Error messages and acknowledgement texts per language.
     pub texts: Texts,
 }
+
+/// Default of `CONTACT_CLAIM_SECONDS`: well over two SES calls at their
+/// timeout and an archive write.
+pub const DEFAULT_CLAIM_SECONDS: u64 = 600;
 
 /// The thank-you page of the local configuration and the default.
 pub const DEFAULT_THANKS_URL: &str = "/{lang}/contact/thanks/?ref={ref}";
@@ -160,7 +171,9 @@ impl Config {
             }),
             reference_prefix: "HS".into(),
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
             redeliver_min_age: Duration::ZERO,
+            claim_ttl: Duration::from_secs(DEFAULT_CLAIM_SECONDS),
             aws: AwsSettings::default(),
             texts: Texts::shipped(),
         }
@@ -406,10 +419,25 @@ impl Config {
             rate_limit,
             reference_prefix,
             trust_forwarded_for: parse_bool(&get, "CONTACT_TRUST_FORWARDED_FOR", false)?,
+            trusted_proxy_hops: match parse_num(&get, "CONTACT_TRUSTED_PROXY_HOPS", 1)? {
+                0 => {
+                    return Err(ConfigError::invalid(
+                        "CONTACT_TRUSTED_PROXY_HOPS",
+                        "0",
+                        "expected 1 or more (the proxies that append to X-Forwarded-For)",
+                    ))
+                }
+                n => n as usize,
+            },
             redeliver_min_age: Duration::from_secs(parse_num(
                 &get,
                 "CONTACT_REDELIVER_MIN_AGE_SECONDS",
                 120,
+            )?),
+            claim_ttl: Duration::from_secs(parse_num(
+                &get,
+                "CONTACT_CLAIM_SECONDS",
+                DEFAULT_CLAIM_SECONDS,
             )?),
             aws,
             texts,
@@ -654,6 +682,28 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(e.to_string().contains("CONTACT_THANKS_URL"), "{e}");
+        for (var, value) in [
+            ("CONTACT_TRUSTED_PROXY_HOPS", "0"),
+            ("CONTACT_TRUSTED_PROXY_HOPS", "one"),
+            ("CONTACT_CLAIM_SECONDS", "10m"),
+        ] {
+            let e = Config::from_lookup(env(&[
+                ("CONTACT_SENDER", "h@example.com"),
+                ("CONTACT_RECIPIENTS", "a@example.com"),
+                (var, value),
+            ]))
+            .unwrap_err();
+            assert!(e.to_string().contains(var), "{e}");
+        }
+        let c = Config::from_lookup(env(&[
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_TRUSTED_PROXY_HOPS", "2"),
+            ("CONTACT_CLAIM_SECONDS", "90"),
+        ]))
+        .unwrap();
+        assert_eq!(c.trusted_proxy_hops, 2);
+        assert_eq!(c.claim_ttl, Duration::from_secs(90));
     }
 
     #[test]

@@ -78,9 +78,11 @@ impl std::fmt::Display for Mailbox {
 /// brackets...); a domain of letters, digits, hyphens and dots; local part at
 /// most 63 characters, the whole at most 254. Only ASCII (an internationalized
 /// domain has to be given in its `xn--` form), so the address is safe in a
-/// `Reply-To` header as it is.
+/// `Reply-To` header as it is. `=?` and `?=` are refused too: mail readers
+/// take them for an RFC 2047 encoded-word and show another address than the
+/// one we would write.
 pub fn is_valid_email(s: &str) -> bool {
-    if s.len() > helpsite_form::EMAIL_MAX || !s.is_ascii() {
+    if s.len() > helpsite_form::EMAIL_MAX || !s.is_ascii() || s.contains("=?") || s.contains("?=") {
         return false;
     }
     let Some((local, domain)) = s.split_once('@') else {
@@ -337,6 +339,10 @@ mod tests {
             "a@example.com\r\nBcc: x@example.com",
             "имя@example.com",
             "a@пример.рф",
+            "=?utf-8?b?YUBiLmM=?=@example.com",
+            "=?utf-8?q?a?=@example.com",
+            "a=?b@example.com",
+            "a?=b@example.com",
         ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }

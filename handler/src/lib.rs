@@ -16,6 +16,7 @@ pub mod archive;
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod config;
+pub mod durable;
 pub mod email;
 pub mod input;
 pub mod mailer;
@@ -47,12 +48,16 @@ pub fn lambda_router(config: Config) -> axum::Router {
 pub const LAMBDA_PATHS: &[&str] = &["/", "/contact", "/api/contact"];
 
 /// Logs for the binaries: JSON lines in Lambda (`json = true`), readable
-/// text otherwise; `RUST_LOG` filters (default `info`).
+/// text otherwise; `RUST_LOG` filters (default `info`). Always on stderr:
+/// stdout is left to results (`redeliver` prints its JSON report there), and
+/// Lambda collects both streams.
 #[cfg(feature = "aws")]
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder
             .json()

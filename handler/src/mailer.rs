@@ -29,21 +29,16 @@ impl Mailer {
     }
 }
 
+/// Complete or absent, like the archive: a failed write (a full disk) is an
+/// error, never an empty `.eml` reported as sent.
 async fn write_eml(dir: &std::path::Path, msg: &Outgoing) -> Result<String, MailError> {
-    let fail = |what: &str, p: &std::path::Path, e: std::io::Error| {
-        MailError(format!("{what} {}: {e}", p.display()))
-    };
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| fail("creating", dir, e))?;
     let name = format!("{}-{}.eml", crate::time::now_ms(), msg.file_stem);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let path = dir.join(&name);
-    tokio::fs::write(&tmp, &msg.raw)
-        .await
-        .map_err(|e| fail("writing", &tmp, e))?;
-    tokio::fs::rename(&tmp, &path)
-        .await
-        .map_err(|e| fail("renaming", &path, e))?;
+    crate::durable::write(
+        dir.join(&name),
+        msg.raw.clone(),
+        crate::durable::Place::CreateNew,
+    )
+    .await
+    .map_err(|e| MailError(e.to_string()))?;
     Ok(name)
 }

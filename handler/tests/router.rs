@@ -687,6 +687,62 @@ async fn rate_limit_per_client() {
     );
 }
 
+/// The client controls everything left of what its proxies append to
+/// `X-Forwarded-For`: changing it must not buy more posts.
+#[tokio::test]
+async fn spoofed_forwarded_for_entries_do_not_bypass_the_rate_limit() {
+    for (hops, proxies) in [(1, ""), (2, ", 10.0.0.7"), (3, ", 10.0.0.7, 10.0.0.8")] {
+        let site = Site::with(|c| {
+            c.rate_limit = Some(handler::RateLimit {
+                burst: 3,
+                per: Duration::from_secs(3600),
+            });
+            c.trust_forwarded_for = true;
+            c.trusted_proxy_hops = hops;
+            c.acknowledge = false;
+        });
+        let app = site.app();
+        let mut passed = 0;
+        for i in 0..12 {
+            // The client's own header, then what the proxies appended.
+            let spoof = match i % 3 {
+                0 => format!("198.51.100.{i}"),
+                1 => format!("203.0.113.{i}, 192.0.2.{i}"),
+                _ => "not an address".to_string(),
+            };
+            let xff = format!("{spoof}, 192.0.2.1{proxies}");
+            let h = [
+                ("x-forwarded-for", xff.as_str()),
+                ("content-type", JSON),
+                ("accept", JSON),
+            ];
+            if send(&app, "POST", &h, valid_json("")).await.status == StatusCode::OK {
+                passed += 1;
+            }
+        }
+        assert_eq!(passed, 3, "{hops} proxies: the limit holds");
+        // A separate header line from the client counts as client text too.
+        let h = [
+            ("x-forwarded-for", "198.51.100.200"),
+            ("x-forwarded-for", &*format!("192.0.2.1{proxies}")),
+            ("content-type", JSON),
+            ("accept", JSON),
+        ];
+        let a = send(&app, "POST", &h, valid_json("")).await;
+        assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{hops} proxies");
+        let h = [
+            (
+                "x-forwarded-for",
+                &*format!("192.0.2.1, 192.0.2.2{proxies}"),
+            ),
+            ("content-type", JSON),
+            ("accept", JSON),
+        ];
+        let a = send(&app, "POST", &h, valid_json("")).await;
+        assert_eq!(a.status, StatusCode::OK, "another client, {hops} proxies");
+    }
+}
+
 #[tokio::test]
 async fn error_language_follows_accept_language_before_the_body_is_read() {
     let site = Site::new();

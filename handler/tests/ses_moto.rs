@@ -473,3 +473,154 @@ async fn acknowledgement_through_ses_is_in_the_submissions_language_and_directio
         );
     }
 }
+
+/// Waits for a child at most `limit`, killing it (by its own handle) if it
+/// overruns.
+fn wait_for(mut child: Child, limit: Duration) -> std::process::Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("redeliver ran over {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = config(&moto.url(), &moto.url());
+    let services = handler::Services::from_config(&cfg).await.unwrap();
+    let mut refs = Vec::new();
+    for i in 0..20 {
+        let sub = handler::input::Submission {
+            name: format!("Visitor {i}"),
+            email: format!("visitor{i}@example.org"),
+            topic: "billing".into(),
+            message: format!("Message number {i}"),
+            order: None,
+            lang: "en".into(),
+            submission_id: None,
+        };
+        let reference = handler::reference::new_reference("HS");
+        let rec = handler::archive::Record::new(
+            sub,
+            reference.clone(),
+            handler::time::now_ms() - 1000,
+            false,
+        );
+        services.archive.create(&rec).await.unwrap();
+        refs.push(reference);
+    }
+    assert_eq!(s3_objects(&moto, "pending/").await.len(), 20);
+
+    let runs: Vec<Child> = (0..10)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_redeliver"))
+                .args(["--min-age", "0"])
+                .env("CONTACT_SENDER", "Example Help <help@example.com>")
+                .env("CONTACT_RECIPIENTS", "support@example.com")
+                .env("CONTACT_ARCHIVE", format!("s3://{BUCKET}/{PREFIX}"))
+                .env("CONTACT_MAILER", "ses")
+                .env("CONTACT_SES_ENDPOINT", moto.url())
+                .env("CONTACT_S3_ENDPOINT", moto.url())
+                .env("CONTACT_S3_PATH_STYLE", "true")
+                .env("CONTACT_AWS_REGION", "us-east-1")
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .env_remove("AWS_PROFILE")
+                .env_remove("AWS_ENDPOINT_URL")
+                .env_remove("AWS_LAMBDA_RUNTIME_API")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut sent = 0;
+    for run in runs {
+        let out = wait_for(run, Duration::from_secs(120));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let j: Value = serde_json::from_str(stdout.trim_end())
+            .unwrap_or_else(|e| panic!("stdout is one JSON report ({e}):\n{stdout}"));
+        assert_eq!(j["failed"], 0, "{j}\n{stderr}");
+        sent += j["sent"].as_u64().unwrap();
+    }
+    assert_eq!(sent, 20, "the reports add up to twenty sent");
+
+    let messages = moto.sent();
+    assert_eq!(messages.len(), 20, "twenty emails in SES");
+    let subjects: std::collections::HashSet<String> = messages
+        .iter()
+        .map(|(_, raw)| {
+            let msg = mail_parser::MessageParser::default().parse(raw).unwrap();
+            let subject = msg.subject().unwrap().to_string();
+            assert!(
+                refs.iter().any(|r| subject.contains(r.as_str())),
+                "{subject}"
+            );
+            subject
+        })
+        .collect();
+    assert_eq!(subjects.len(), 20, "one email per submission");
+    assert!(s3_objects(&moto, "pending/").await.is_empty());
+    assert!(
+        s3_objects(&moto, "leases/").await.is_empty(),
+        "every claim released"
+    );
+    for key in s3_objects(&moto, "submissions/").await {
+        assert_eq!(s3_record(&moto, &key).await["status"], "sent");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_s3_claim_is_taken_over_a_live_or_sent_one_is_not() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = config(&moto.url(), &moto.url());
+    let services = handler::Services::from_config(&cfg).await.unwrap();
+    let claim = |ttl| services.archive.claim("HS-0000-0001", ttl);
+    let first = match claim(Duration::from_secs(600)).await.unwrap() {
+        handler::archive::Claim::Held(l) => l,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        claim(Duration::from_secs(600)).await.unwrap(),
+        handler::archive::Claim::Busy
+    ));
+    services.archive.release(&first).await.unwrap();
+    // A claimant that crashed: its lease expired at once.
+    let crashed = match claim(Duration::ZERO).await.unwrap() {
+        handler::archive::Claim::Held(l) => l,
+        other => panic!("{other:?}"),
+    };
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let taker = match claim(Duration::from_secs(600)).await.unwrap() {
+        handler::archive::Claim::Held(l) => l,
+        other => panic!("expired claim not taken over: {other:?}"),
+    };
+    // The crashed claimant's late release does not remove the new claim.
+    services.archive.release(&crashed).await.unwrap();
+    assert!(matches!(
+        claim(Duration::from_secs(600)).await.unwrap(),
+        handler::archive::Claim::Busy
+    ));
+    services.archive.keep_as_sent(&taker).await.unwrap();
+    assert!(matches!(
+        claim(Duration::ZERO).await.unwrap(),
+        handler::archive::Claim::Sent
+    ));
+    services
+        .archive
+        .clear_sent_claim("HS-0000-0001")
+        .await
+        .unwrap();
+    assert!(s3_objects(&moto, "leases/").await.is_empty());
+}

@@ -152,12 +152,14 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
         }
     }
     if let Some(slug) = &fm.slug {
-        if slug.is_empty() || slug.contains('/') || slug.chars().any(char::is_whitespace) {
+        let problem = super::url_name::problem(slug);
+        if slug.is_empty() || slug.contains('/') || problem.is_some() {
+            let why = problem.map(|p| format!(": {p}")).unwrap_or_default();
             diags.push(
                 Diagnostic::error(
                     shown,
                     key_line("slug"),
-                    format!("front matter: slug \"{slug}\" cannot be used in a URL"),
+                    format!("front matter: slug \"{slug}\" cannot be used in a URL{why}"),
                 )
                 .with_help(
                     "use one URL segment without spaces or slashes, like slug = \"refunds\"",

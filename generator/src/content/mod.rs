@@ -2,6 +2,7 @@
 
 pub mod front_matter;
 pub mod page;
+pub mod url_name;
 
 pub use front_matter::{FrontMatter, Kind};
 pub use page::SourcePage;

@@ -19,6 +19,9 @@ pub struct SourcePage {
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
+    /// Made by the generator for a page the site lacks (a landing page, the
+    /// contact form's thank-you or error page); there is no file.
+    pub generated: bool,
 }
 
 impl SourcePage {
@@ -33,6 +36,11 @@ impl SourcePage {
                 .with_help("start the file with +++, then title = \"…\", then +++")]
         })?;
         let front = front_matter::parse(&split, &shown_path)?;
+        if let Some(problem) = name_problem(rel_path, front.slug.is_some()) {
+            return Err(vec![
+                Diagnostic::error(&shown_path, None, problem).with_help(super::url_name::HELP)
+            ]);
+        }
         Ok(SourcePage {
             lang: lang.to_string(),
             rel_path: rel_path.to_path_buf(),
@@ -41,6 +49,7 @@ impl SourcePage {
             front,
             body: split.body.to_string(),
             body_line: split.body_line,
+            generated: false,
         })
     }
 
@@ -62,6 +71,19 @@ impl SourcePage {
         }
         format!("{}/", parts.join("/"))
     }
+}
+
+/// Why a folder or file name on the way to the page cannot be in its URL
+/// (the file's own name does not matter when a slug replaces it).
+fn name_problem(rel_path: &Path, has_slug: bool) -> Option<String> {
+    let key = key_of(rel_path);
+    let mut segments: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
+    if has_slug {
+        segments.pop();
+    }
+    segments
+        .iter()
+        .find_map(|s| super::url_name::problem(s).map(|p| format!("the name \"{s}\": {p}")))
 }
 
 /// `billing.md` → `billing`, `guides/_index.md` → `guides`, `_index.md` → ``.

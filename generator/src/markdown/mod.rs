@@ -3,7 +3,9 @@
 //! FAQ questions as `<details>`, links between pages checked and resolved.
 
 pub mod anchor;
+pub mod autolink;
 pub mod bidi;
+pub mod summary;
 
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -88,6 +90,8 @@ pub struct Rendered {
     pub findings: Vec<Finding>,
     /// Every id the page's content defines (headings, questions, footnotes).
     pub ids: Vec<String>,
+    /// The first paragraph as plain text, cut to a meta description's length.
+    pub summary: String,
 }
 
 /// Options every page is parsed with (CONTRACT.md §1).
@@ -138,15 +142,72 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut footnotes: Vec<String> = Vec::new();
     // Inside a link that is already isolated left-to-right.
     let mut in_ltr_link = false;
+    // Inside any link: its text is not searched for addresses to link.
+    let mut in_link = false;
+    // The first paragraph's text, while it is being read (then `Some("")` no more).
+    let mut first_paragraph: Option<String> = None;
+    let mut summary_done = false;
 
-    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+    // A link or image whose URL could run script is dropped; its text stays.
+    let mut dropped_link = false;
+    let mut dropped_image = false;
+
+    // Without raw HTML, markup the author typed is text wherever it appears
+    // (headings, questions, table cells, alt text, …): converted before
+    // anything is collected or buffered, and before text runs are merged so
+    // an address is never split.
+    let events = Parser::new_ext(body, parser_options())
+        .into_offset_iter()
+        .map(|(event, range)| match event {
+            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => (Event::Text(h), range),
+            other => (other, range),
+        });
+    for (event, range) in pulldown_cmark::TextMergeWithOffset::new(events) {
         let line = line_at(range.start);
+        let event = match neutralize_script_urls(event, line, opts, &mut out) {
+            Neutralized::Keep(e) => e,
+            Neutralized::DropLink => {
+                dropped_link = true;
+                continue;
+            }
+            Neutralized::DropImage => {
+                dropped_image = true;
+                continue;
+            }
+        };
+        match &event {
+            Event::End(TagEnd::Link) if dropped_link => {
+                dropped_link = false;
+                continue;
+            }
+            Event::End(TagEnd::Image) if dropped_image => {
+                dropped_image = false;
+                continue;
+            }
+            _ => {}
+        }
         // Headings are buffered whole: their id comes from their text.
         if let Some((_, _, _, buf)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let (level, explicit, hline, buf) = heading.take().expect("open heading");
                 let text = plain_text(&buf);
                 let inner = html_of(buf);
+                // An id ends up in `href="#…"` links: only what needs no escaping there.
+                let explicit = explicit.filter(|id| match crate::content::url_name::problem(id) {
+                    None if !id.is_empty() => true,
+                    problem => {
+                        out.findings.push(Finding {
+                            line: hline,
+                            message: format!(
+                                "heading id \"{id}\": {}",
+                                problem.unwrap_or_else(|| "is empty".into())
+                            ),
+                            help: "use letters, digits, '-', '_' or '.', like {#refunds}".into(),
+                            error: true,
+                        });
+                        false
+                    }
+                });
                 let id = ids.unique(explicit.unwrap_or_else(|| slugify(&text)));
                 out.ids.push(id.clone());
                 out.headings.push(Heading {
@@ -205,13 +266,35 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 s.push(Event::End(TagEnd::Table));
                 Event::Html("</div>\n".into())
             }
+            // A long line scrolls inside the block, which keyboard users
+            // then need to reach: the block takes focus.
             Event::Start(Tag::CodeBlock(k)) => {
                 in_code = true;
-                Event::Start(Tag::CodeBlock(k))
+                let lang = match &k {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", attr(&lang))
+                };
+                Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                Event::End(TagEnd::CodeBlock)
+                Event::Html("</code></pre>\n".into())
+            }
+            Event::Start(Tag::Paragraph) if !summary_done && first_paragraph.is_none() => {
+                first_paragraph = Some(String::new());
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::Paragraph) if first_paragraph.is_some() => {
+                out.summary = summary::describe(&first_paragraph.take().unwrap_or_default());
+                summary_done = !out.summary.is_empty();
+                Event::End(TagEnd::Paragraph)
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -219,6 +302,7 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
                 title,
                 id,
             }) => {
+                in_link = true;
                 let email = link_type == pulldown_cmark::LinkType::Email;
                 match link(&dest_url, line, opts, &mut out) {
                     _ if email => {
@@ -278,20 +362,38 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
             }
             Event::End(TagEnd::Link) => {
                 in_ltr_link = false;
+                in_link = false;
                 Event::End(TagEnd::Link)
             }
-            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => Event::Text(h),
             Event::Text(t) => {
                 if let Some((_, alt)) = image_alt.as_mut() {
                     alt.push_str(&t);
                 }
-                match (opts.rtl && !in_code && !in_ltr_link)
-                    .then(|| bidi::isolate_ltr_runs(&t))
-                    .flatten()
-                {
+                if let (Some(p), None) = (first_paragraph.as_mut(), &image_alt) {
+                    p.push_str(&t);
+                }
+                let rtl = opts.rtl && !in_code && !in_ltr_link;
+                let html = if in_code || in_link || image_alt.is_some() {
+                    rtl.then(|| bidi::isolate_ltr_runs(&t)).flatten()
+                } else {
+                    autolink::text_html(&t, rtl)
+                };
+                match html {
                     Some(html) => Event::InlineHtml(html.into()),
                     None => Event::Text(t),
                 }
+            }
+            Event::Code(c) => {
+                if let Some(p) = first_paragraph.as_mut() {
+                    p.push_str(&c);
+                }
+                Event::Code(c)
+            }
+            e @ (Event::SoftBreak | Event::HardBreak) => {
+                if let Some(p) = first_paragraph.as_mut() {
+                    p.push(' ');
+                }
+                e
             }
             // Footnotes: numbered in order of first reference, with links both ways.
             Event::FootnoteReference(name) => {
@@ -361,6 +463,65 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     html.shrink_to_fit();
     out.html = html;
     out
+}
+
+enum Neutralized<'a> {
+    Keep(Event<'a>),
+    DropLink,
+    DropImage,
+}
+
+/// Without raw HTML, a link or image to a `javascript:`, `vbscript:` or
+/// (for links) `data:` URL is written as its text, with a warning.
+fn neutralize_script_urls<'a>(
+    event: Event<'a>,
+    line: usize,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> Neutralized<'a> {
+    if opts.raw_html {
+        return Neutralized::Keep(event);
+    }
+    let (dest, image) = match &event {
+        Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+        Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+        _ => return Neutralized::Keep(event),
+    };
+    let Some(scheme) = script_scheme(dest, image) else {
+        return Neutralized::Keep(event);
+    };
+    out.findings.push(Finding {
+        line,
+        message: format!("a {scheme}: URL is not allowed; it was written as plain text"),
+        help: "link to a page or an http(s), mailto: or tel: address".into(),
+        error: false,
+    });
+    if image {
+        Neutralized::DropImage
+    } else {
+        Neutralized::DropLink
+    }
+}
+
+/// The scheme of `url` if a browser would run it as script (`data:` only in
+/// links: an image cannot run a data URL's script). Browsers ignore tabs and
+/// newlines anywhere in a URL and leading spaces and controls; so does this.
+fn script_scheme(url: &str, image: bool) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .filter(|s| !(image && *s == "data"))
+        .find(|s| {
+            cleaned
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
 }
 
 fn sink<'s, 'a>(
@@ -496,10 +657,7 @@ fn html_of<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
 
 /// Text escaped for an HTML attribute or element.
 pub fn attr(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    let _ = escape_html(&mut s, text);
-    // escape_html leaves `'` alone; templates may quote attributes with it.
-    s.replace('\'', "&#39;")
+    crate::escape::html(text)
 }
 
 fn attr_escaped(href: &str) -> String {

@@ -2,7 +2,10 @@
 //! open tabs, show build errors in the browser, and answer the contact form
 //! locally (mail as `.eml` files in `<root>/.outbox/`).
 
+mod conn;
 mod live;
+
+pub use conn::Limits;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ use notify::Watcher;
 use tokio::sync::{broadcast, mpsc};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::config::SiteConfig;
 use crate::site::incremental::{Incremental, Update};
@@ -29,6 +33,7 @@ pub struct ServeOptions {
     pub port: u16,
     /// Stop after this long (tests use it so a forgotten server cannot linger).
     pub exit_after: Option<Duration>,
+    pub limits: Limits,
 }
 
 /// What open tabs are told.
@@ -60,8 +65,11 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         .root
         .canonicalize()
         .map_err(|e| anyhow::anyhow!("{}: {e}", opts.root.display()))?;
+    // Named after this process, so the next `serve` can tell a killed one's
+    // folder from a running one's and remove it.
+    crate::leftovers::remove_stale(&std::env::temp_dir(), &["helpsite-serve-"]);
     let work = tempfile::Builder::new()
-        .prefix("helpsite-serve-")
+        .prefix(&format!("helpsite-serve-{}-", std::process::id()))
         .tempdir()?;
     let out = work.path().join("site");
     let (events, _) = broadcast::channel(16);
@@ -108,9 +116,14 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         .route("/__helpsite/events", get(live::events))
         .fallback(static_files)
         .with_state(state.clone());
+    let api = handler::router(handler_config).layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        opts.limits.body,
+    ));
     let app = Router::new()
-        .nest("/api", handler::router(handler_config))
-        .merge(site_routes);
+        .nest("/api", api)
+        .merge(site_routes)
+        .layer(RequestBodyTimeoutLayer::new(opts.limits.body));
 
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], opts.port))).await?;
@@ -127,22 +140,38 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     // this line is seen.
     let _watcher = watch(&root, state.clone())?;
     println!("watching content/, themes/ and site.toml; Ctrl+C stops");
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    );
+    let server = conn::serve(listener, app, opts.limits.clone());
     let stop = async {
         match opts.exit_after {
             Some(d) => tokio::time::sleep(d).await,
             None => std::future::pending().await,
         }
     };
+    // Returning drops `work`, which removes the built site: on Ctrl+C and on
+    // SIGTERM (what `kill`, systemd and containers send) alike.
     tokio::select! {
         r = server => r?,
         _ = tokio::signal::ctrl_c() => {},
+        _ = terminated() => {},
         _ = stop => {},
     }
+    drop(work);
     Ok(())
+}
+
+#[cfg(unix)]
+async fn terminated() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending::<()>().await
 }
 
 /// Rebuilds what `changed` affects (everything when nothing was built yet)

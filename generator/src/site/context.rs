@@ -26,10 +26,15 @@ struct Alternate {
     href: String,
 }
 
+/// A link to a page of the visitor's language. A page not yet translated is
+/// titled in its source language: `lang` and `dir` mark it (and isolate it
+/// from the surrounding text) when that differs from the visitor's.
 #[derive(Serialize)]
 struct NavItem {
     title: String,
     url: String,
+    lang: Option<String>,
+    dir: Option<&'static str>,
 }
 
 fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
@@ -109,10 +114,23 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
 /// Deeper pages are reached from their section, so every page's sidebar stays
 /// short however large the site grows.
 fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
+    children(site, lang, "")
+}
+
+/// The pages directly inside `folder` (`""`: the language's top level) that
+/// visitors browse, by weight then title.
+fn children(site: &Site<'_>, lang: &str, folder: &str) -> Vec<NavItem> {
+    let inside = |key: &str| match folder {
+        "" => !key.is_empty() && !key.contains('/'),
+        f => key
+            .strip_prefix(f)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| !rest.contains('/')),
+    };
     let mut items: Vec<&Instance> = site
         .instances
         .iter()
-        .filter(|i| i.lang == lang && !i.src.key.is_empty() && !i.src.key.contains('/'))
+        .filter(|i| i.lang == lang && inside(&i.src.key))
         .filter(|i| !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError))
         .collect();
     items.sort_by(|a, b| {
@@ -120,9 +138,14 @@ fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
     });
     items
         .into_iter()
-        .map(|i| NavItem {
-            title: i.src.title().to_string(),
-            url: i.url.clone(),
+        .map(|i| {
+            let foreign = i.src.lang != lang;
+            NavItem {
+                title: i.src.title().to_string(),
+                url: i.url.clone(),
+                lang: foreign.then(|| i.src.lang.clone()),
+                dir: foreign.then(|| dir_of(site, &i.src.lang)),
+            }
         })
         .collect()
 }
@@ -175,17 +198,26 @@ pub(super) fn render_page(
     let updated = src.front.updated.as_ref().and_then(|d| d.date);
     let fmt = &site.formats[lang];
     let updated_display = updated.and_then(|d| fmt.date(i32::from(d.year), d.month, d.day));
-    let toc: Vec<_> = r
-        .headings
-        .iter()
-        .filter(|h| h.level == 2 || h.level == 3)
-        .collect();
+    let toc = super::toc::toc(&r.headings);
+    let children = if src.generated {
+        children(site, lang, &src.key)
+    } else {
+        Vec::new()
+    };
+    let description = match &src.front.description {
+        Some(d) => d.clone(),
+        None if !children.is_empty() => {
+            let titles: Vec<&str> = children.iter().map(|c| c.title.as_str()).collect();
+            crate::markdown::summary::describe(&titles.join(" · "))
+        }
+        None => r.summary.clone(),
+    };
 
     ctx.insert(
         "page",
         &json!({
             "title": src.title(),
-            "description": src.front.description.clone().unwrap_or_default(),
+            "description": description,
             "kind": src.front.kind.as_str(),
             "key": src.key,
             "url": inst.url,
@@ -199,6 +231,8 @@ pub(super) fn render_page(
             "updated_iso": updated.map(|d| d.to_string()),
             "updated_display": updated_display,
             "toc": toc,
+            "generated": src.generated,
+            "children": children,
             "questions": r.questions,
             "question_count": fmt.number(r.questions.len() as i64),
             "question_total": r.questions.len(),
@@ -279,8 +313,7 @@ fn faq_jsonld(questions: &[crate::markdown::Question], lang: &str) -> String {
         })
         .collect();
     let doc = json!({ "@context": "https://schema.org", "@type": "FAQPage", "inLanguage": lang, "mainEntity": entities });
-    // `</script>` inside a string must not end the data block.
-    doc.to_string().replace("</", "<\\/")
+    crate::escape::json_in_html(&doc)
 }
 
 fn render(
@@ -327,6 +360,13 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
 
     for code in &site.languages {
         let mut ctx = site.base[code.as_str()].clone();
+        let languages: Vec<LanguageLink> = languages
+            .iter()
+            .map(|l| LanguageLink {
+                current: l.code == *code,
+                ..l.clone()
+            })
+            .collect();
         ctx.insert("languages", &languages);
         if config.search.enabled {
             let mut search_ctx = ctx.clone();

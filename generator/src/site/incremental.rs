@@ -96,7 +96,13 @@ impl Incremental {
                 return Ok(None);
             }
             let shown = Path::new("content").join(rel);
-            let Some(i) = self.loaded.pages.iter().position(|p| p.shown_path == shown) else {
+            // A file where a generated page stood is new: the whole site is rebuilt.
+            let Some(i) = self
+                .loaded
+                .pages
+                .iter()
+                .position(|p| p.shown_path == shown && !p.generated)
+            else {
                 return Ok(None);
             };
             let old = &self.loaded.pages[i];

@@ -5,9 +5,11 @@
 
 pub mod assets;
 mod context;
+mod generated;
 pub mod incremental;
 pub mod output;
 mod sitemap;
+mod toc;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -37,6 +39,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Warnings: reported, not fatal.
     pub warnings: Vec<Diagnostic>,
+    /// Notes: what the build did for the site (`check` shows them).
+    pub notes: Vec<Diagnostic>,
     /// Pages written per language code (including untranslated fallbacks).
     pub pages_per_lang: BTreeMap<String, usize>,
     pub untranslated: usize,
@@ -236,6 +240,9 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     if !opts.drafts {
         pages.retain(|p| !p.front.draft);
     }
+    let (made, notes) = generated::missing_pages(&config, &catalogs, &pages);
+    pages.extend(made);
+    diags.extend(notes);
     diags.extend(duplicate_urls(&pages));
     let languages = config.ordered_languages();
     let loaded = Loaded {
@@ -325,10 +332,13 @@ fn write_site(
     loaded: &Loaded,
     site: &Site<'_>,
     rendered: &[Rendered],
-    mut diags: Vec<Diagnostic>,
+    diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
 ) -> Result<Built> {
     let mut timings = Vec::new();
+    let (notes, mut diags): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .partition(|d| d.severity == crate::error::Severity::Note);
     let checked = timed(&mut timings, "check links and anchors", || {
         check_pages(site, rendered)
     });
@@ -394,6 +404,7 @@ fn write_site(
     Ok(Built {
         files,
         warnings: sort(diags),
+        notes: sort(notes),
         pages_per_lang,
         untranslated: instances.iter().filter(|i| !i.translated).count(),
         timings,
@@ -420,10 +431,12 @@ pub(crate) fn search_index(
                 .instances
                 .par_iter()
                 .zip(rendered)
-                // An untranslated copy is found in its own language's index.
+                // An untranslated copy is found in its own language's index;
+                // a generated page has nothing of its own to find.
                 .filter(|(i, _)| {
                     i.lang == *lang
                         && i.translated
+                        && !i.src.generated
                         && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
                 })
                 .map(|(i, r)| {

@@ -37,6 +37,10 @@ impl Staging {
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        crate::leftovers::remove_stale(
+            parent,
+            &[&format!(".{name}.staging-"), &format!(".{name}.old-")],
+        );
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             out: out.to_path_buf(),

@@ -2,7 +2,12 @@
 
 use super::Site;
 use crate::config::SiteConfig;
-use crate::markdown::attr;
+use crate::escape;
+
+/// An absolute URL as the sitemap protocol wants it: percent-encoded, then escaped for XML.
+fn loc(url: &str) -> String {
+    escape::html(&escape::url(url))
+}
 
 pub(super) fn sitemap(site: &Site<'_>) -> String {
     let base = site.config.base_url();
@@ -12,7 +17,7 @@ pub(super) fn sitemap(site: &Site<'_>) -> String {
     for inst in site.instances {
         xml.push_str(&format!(
             "  <url>\n    <loc>{}</loc>\n",
-            attr(&format!("{base}{}", inst.url))
+            loc(&format!("{base}{}", inst.url))
         ));
         if let Some(date) = inst.src.front.updated.as_ref().and_then(|d| d.date) {
             xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
@@ -25,7 +30,7 @@ pub(super) fn sitemap(site: &Site<'_>) -> String {
                 else {
                     continue;
                 };
-                let href = attr(&format!("{base}{}", other.url));
+                let href = loc(&format!("{base}{}", other.url));
                 xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{href}\"/>\n"
                 ));

@@ -6,7 +6,9 @@
 //!   keeps in `<root>/.archive` (mail goes to `<root>/.outbox`), or plain
 //!   `redeliver` with the `CONTACT_*` environment.
 //!
-//! Exit status 1 when some submission could still not be sent.
+//! Prints its report as one JSON line on stdout (logs go to stderr). Exit
+//! status 1 when some submission could still not be sent, or was sent but
+//! could not be recorded as sent.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,7 +68,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         .unwrap_or(cfg.redeliver_min_age);
     let report = run_once(&cfg, min_age).await?;
     println!("{}", serde_json::to_string(&report)?);
-    if report.failed > 0 {
+    if report.failed > 0 || report.unrecorded > 0 {
         std::process::exit(1);
     }
     Ok(())

@@ -115,3 +115,14 @@ export function hasCommand(cmd) {
     return false;
   }
 }
+
+/** Builds the fixture site tests/fixtures/<name> into a new temp folder (removed on exit). */
+export function buildFixture(name) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `helpsite-${name}-`));
+  const r = runHelpsite(['build', '--root', path.join(REPO, 'tests', 'fixtures', name), '--out', out]);
+  if (r.status !== 0) {
+    throw new Error(`helpsite build of ${name} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  return out;
+}

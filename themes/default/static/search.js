@@ -430,7 +430,7 @@
     var base = d.searchIndex || "/search/";
     var names = {};
     document.querySelectorAll(".lang-switcher a[hreflang]").forEach(function (a) {
-      names[a.getAttribute("hreflang")] = a.textContent.trim();
+      names[a.getAttribute("hreflang")] = (a.querySelector(".lang-name") || a).textContent.trim();
     });
     var langs = (d.languages || "").split(/\s+/).filter(Boolean);
     if (!langs.length) langs = Object.keys(names);
@@ -491,6 +491,14 @@
       input.setAttribute("aria-controls", "search-listbox");
       // Keep focus in the box while a result is clicked.
       popup.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      // "Search all languages" goes at the top of the popup, which floats
+      // over the page: showing it moves nothing. It still belongs to the form.
+      var allLabel = all && all.closest(".search-all");
+      if (allLabel) {
+        if (!form.id) form.id = "search-form";
+        all.setAttribute("form", form.id);
+        popup.insertBefore(allLabel, popup.firstChild);
+      }
     }
 
     function open(show) {

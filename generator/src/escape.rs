@@ -1,0 +1,73 @@
+//! The one way text from content reaches a page: as HTML text or attribute,
+//! as JSON inside HTML, or as a URL.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use pulldown_cmark_escape::escape_html;
+use serde::Serialize;
+
+/// Text escaped for an HTML (or XML) element or attribute, quoted either way.
+pub fn html(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    let _ = escape_html(&mut s, text);
+    // escape_html leaves `'` alone; templates may quote attributes with it.
+    s.replace('\'', "&#39;")
+}
+
+/// JSON that can sit inside `<script>` or an attribute: no `<`, `>` or `&`
+/// (so no `</script>`, no `<!--` that makes the parser swallow the page) and
+/// no U+2028/U+2029, written as `\uXXXX` escapes the JSON reader undoes.
+pub fn json_in_html<T: Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_string(value).expect("serializable");
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Non-ASCII and control characters of a URL percent-encoded, as the sitemap
+/// protocol asks; page names cannot hold the ASCII characters that would
+/// also need it (see `content::url_name`).
+pub fn url(url: &str) -> String {
+    const SET: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
+    utf8_percent_encode(url, SET).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_html_has_no_markup_characters_and_round_trips() {
+        let v = serde_json::json!({ "q": "<!--<script></script> & \u{2028}\u{2029} >" });
+        let s = json_in_html(&v);
+        for bad in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!s.contains(bad), "{bad:?} in {s}");
+        }
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn html_escapes_both_quotes() {
+        assert_eq!(
+            html("<a href='x' \"y\">&"),
+            "&lt;a href=&#39;x&#39; &quot;y&quot;&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn url_encodes_non_ascii() {
+        assert_eq!(
+            url("https://x.org/fa/سوال/"),
+            "https://x.org/fa/%D8%B3%D9%88%D8%A7%D9%84/"
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! Files that are either complete on disk or absent: the local archive and
+//! the outbox write through here.
+//!
+//! The bytes go to a temporary file in the target's folder (`write_all`,
+//! `flush`, `sync_all`, every result checked), which is then moved into
+//! place and the folder synced. A failure (a full disk) removes the
+//! temporary file and leaves the target as it was. The work is done with
+//! `std::fs` on the blocking pool: tokio's `File` reports a failed write
+//! only on an explicit flush, and silently drops it otherwise.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// How the finished file takes its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Replace whatever is there (a rename).
+    Replace,
+    /// Only if the name is free (a hard link): `AlreadyExists` otherwise.
+    CreateNew,
+}
+
+/// An I/O error with what was being done and to which path.
+#[derive(Debug)]
+pub struct WriteError {
+    pub what: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl WriteError {
+    pub fn kind(&self) -> io::ErrorKind {
+        self.source.kind()
+    }
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.what, self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn err<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> WriteError + 'a {
+    move |source| WriteError {
+        what,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `body` to `path` (see the module documentation).
+pub async fn write(path: PathBuf, body: Vec<u8>, place: Place) -> Result<(), WriteError> {
+    tokio::task::spawn_blocking(move || write_blocking(&path, &body, place))
+        .await
+        .unwrap_or_else(|e| {
+            Err(WriteError {
+                what: "writing",
+                path: PathBuf::new(),
+                source: io::Error::other(e),
+            })
+        })
+}
+
+/// The blocking body of [`write`].
+pub fn write_blocking(path: &Path, body: &[u8], place: Place) -> Result<(), WriteError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(err("creating", dir))?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(
+        ".{name}.{}.tmp",
+        crate::reference::new_reference("T")
+    ));
+    let placed = fill(&tmp, body).and_then(|()| match place {
+        Place::Replace => fs::rename(&tmp, path).map_err(err("replacing", path)),
+        Place::CreateNew => fs::hard_link(&tmp, path).map_err(err("creating", path)),
+    });
+    // After a rename the temporary name is gone already; after a hard link
+    // or a failure it must go. Once the file is in place, a leftover
+    // temporary name is only untidy, not a failed write.
+    if let Err(e) = fs::remove_file(&tmp) {
+        if e.kind() != io::ErrorKind::NotFound {
+            tracing::warn!(path = %tmp.display(), error = %e, "temporary file not removed");
+        }
+    }
+    placed?;
+    sync_dir(dir)
+}
+
+fn fill(tmp: &Path, body: &[u8]) -> Result<(), WriteError> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .map_err(err("creating", tmp))?;
+    f.write_all(body).map_err(err("writing", tmp))?;
+    f.flush().map_err(err("writing", tmp))?;
+    f.sync_all().map_err(err("syncing", tmp))
+}
+
+/// Makes a rename, link or removal in `dir` durable.
+pub fn sync_dir(dir: &Path) -> Result<(), WriteError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(err("syncing", dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_new_refuses_an_existing_name_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/a.json");
+        write_blocking(&p, b"first", Place::CreateNew).unwrap();
+        let e = write_blocking(&p, b"second", Place::CreateNew).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
+        write_blocking(&p, b"third", Place::Replace).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"third");
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+    }
+}
