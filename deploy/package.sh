@@ -4,7 +4,11 @@
 #   deploy/build/redeliver.zip   the scheduled resend (bin `redeliver`)
 # each holding one x86_64 `bootstrap` for the provided.al2023 runtime, built by
 # `cargo lambda build --release` (cargo-lambda and zig come from the repo's
-# Python venv, .venv, which tests/setup/python.sh creates).
+# Python venv, .venv, which tests/setup/python.sh creates), and `form.json`:
+# the site's form definition and texts (`helpsite build --form-definition`,
+# from site.toml and the catalogs, the site's own i18n/ included), which both
+# functions read as CONTACT_FORM_DEFINITION=/var/task/form.json. The site is
+# the repository's unless HELPSITE_SITE_ROOT names another.
 #
 # Takes long: a release build of the AWS SDK with LTO; see
 # README.md (Deploy) for measured times. Respects CARGO_TARGET_DIR.
@@ -24,6 +28,13 @@ out="$repo/deploy/build"
 start=$(date +%s)
 cargo lambda build --release --locked -p handler --bin handler --bin redeliver \
     --x86-64 --output-format zip
+# The site's texts for the functions; a site that does not build stops here.
+site_root="${HELPSITE_SITE_ROOT:-$repo}"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+cargo run --release --locked --bin helpsite -- build --root "$site_root" \
+    --out "$scratch/public" --form-definition "$scratch/form.json"
+
 mkdir -p "$out"
 for bin in handler redeliver; do
     zip="$target/lambda/$bin/bootstrap.zip"
@@ -47,6 +58,19 @@ EOF
         exit 1
     fi
     cp "$zip" "$out/$bin.zip"
+    if ! .venv/bin/python - "$out/$bin.zip" "$scratch/form.json" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "a", zipfile.ZIP_DEFLATED) as z:
+    info = zipfile.ZipInfo("form.json", date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with open(sys.argv[2], "rb") as f:
+        z.writestr(info, f.read())
+EOF
+    then
+        echo "package.sh: could not add form.json to $out/$bin.zip" >&2
+        exit 1
+    fi
 done
 end=$(date +%s)
 

@@ -448,6 +448,8 @@ def t_functions(env: Env):
     envvars = env.custom.resolve(glob["Environment"]["Variables"])
     assert envvars["CONTACT_ARCHIVE"] == "s3://helpsite-archivebucket-abc/"
     assert envvars["CONTACT_MAILER"] == "ses"
+    # the site's texts, which deploy/package.sh puts into both zips
+    assert envvars["CONTACT_FORM_DEFINITION"] == "/var/task/form.json"
     assert envvars["CONTACT_THANKS_URL"] == env.origin + "/{lang}/contact/thanks/?ref={ref}", envvars["CONTACT_THANKS_URL"]
     assert envvars["CONTACT_ERROR_URL"] == env.origin + "/{lang}/contact/error/?code={code}"
     # the redirect targets exist in the built site, for every language
@@ -759,6 +761,8 @@ def run_bootstrap(env: Env, moto: Moto, zip_path: str, function: str, runtime: F
     os.makedirs(workdir)
     with zipfile.ZipFile(zip_path) as z:
         z.extract("bootstrap", workdir)
+        # the site's form definition, beside the bootstrap as in /var/task
+        z.extract("form.json", workdir)
     exe = os.path.join(workdir, "bootstrap")
     os.chmod(exe, 0o755)
     variables = env.custom.resolve(env.template["Globals"]["Function"]["Environment"]["Variables"])
@@ -773,6 +777,8 @@ def run_bootstrap(env: Env, moto: Moto, zip_path: str, function: str, runtime: F
         AWS_EC2_METADATA_DISABLED="true",
         # the only change from the deployed configuration: AWS is moto on loopback
         CONTACT_SES_ENDPOINT=moto.url, CONTACT_S3_ENDPOINT=moto.url, CONTACT_S3_PATH_STYLE="true",
+        # and the task root is this folder, not /var/task
+        CONTACT_FORM_DEFINITION=os.path.join(workdir, "form.json"),
     )
     log = open(os.path.join(workdir, f"{function}.log"), "w+")
     proc = subprocess.Popen([exe], env=proc_env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+pub mod definition;
+
 /// How a field is presented and validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -115,9 +117,6 @@ pub fn field(name: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.name == name)
 }
 
-/// Languages every built-in message below is translated into.
-pub const MESSAGE_LANGUAGES: &[&str] = &["en", "fi", "ru", "bn", "fa"];
-
 /// Why a submission was refused: the machine-readable `code` of the handler's
 /// JSON answers and of the error page's `?code=` parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -207,151 +206,16 @@ impl ErrorCode {
         ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code)
     }
 
-    /// The message shown to a visitor, in `lang` when translated (see
-    /// [`MESSAGE_LANGUAGES`]), else in English. `{max}` in [`ErrorCode::TooLong`]'s
-    /// text stands for the field's limit.
-    pub fn message(self, lang: &str) -> &'static str {
-        let i = MESSAGE_LANGUAGES
-            .iter()
-            .position(|l| *l == primary_subtag(lang))
-            .unwrap_or(0);
-        messages(self)[i]
+    /// The catalog key of the message shown to a visitor (`error_required`).
+    /// `{max}` in [`ErrorCode::TooLong`]'s text stands for the field's limit.
+    pub fn message_key(self) -> String {
+        format!("error_{}", self.as_str())
     }
 }
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// `pt-BR` → `pt`: messages are chosen by the language's primary subtag.
-fn primary_subtag(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
-}
-
-/// Messages in the order of [`MESSAGE_LANGUAGES`]: en, fi, ru, bn, fa.
-fn messages(code: ErrorCode) -> [&'static str; 5] {
-    match code {
-        ErrorCode::Required => [
-            "This field is required.",
-            "Tämä kenttä on pakollinen.",
-            "Это поле обязательно.",
-            "এই ঘরটি পূরণ করা আবশ্যক।",
-            "پر کردن این فیلد الزامی است.",
-        ],
-        ErrorCode::TooLong => [
-            "This field is too long (at most {max} characters).",
-            "Tämä kenttä on liian pitkä (enintään {max} merkkiä).",
-            "Слишком длинное значение (не более {max} символов).",
-            "এই ঘরের লেখা খুব দীর্ঘ (সর্বোচ্চ {max} অক্ষর)।",
-            "متن این فیلد بیش از حد طولانی است (حداکثر {max} نویسه).",
-        ],
-        ErrorCode::InvalidEmail => [
-            "Enter an email address we can reply to, like name@example.com.",
-            "Anna sähköpostiosoite, johon voimme vastata, esimerkiksi nimi@example.com.",
-            "Укажите адрес электронной почты для ответа, например name@example.com.",
-            "উত্তর পাঠানোর জন্য একটি সঠিক ইমেইল ঠিকানা দিন, যেমন name@example.com।",
-            "یک نشانی ایمیل معتبر برای پاسخ وارد کنید، مانند name@example.com.",
-        ],
-        ErrorCode::InvalidTopic => [
-            "Choose one of the listed topics.",
-            "Valitse jokin luettelon aiheista.",
-            "Выберите одну из предложенных тем.",
-            "তালিকা থেকে একটি বিষয় বেছে নিন।",
-            "یکی از موضوع‌های فهرست را انتخاب کنید.",
-        ],
-        ErrorCode::InvalidLanguage => [
-            "This language is not available on this site.",
-            "Tämä kieli ei ole käytettävissä tällä sivustolla.",
-            "Этот язык недоступен на сайте.",
-            "এই ভাষাটি এই সাইটে উপলব্ধ নয়।",
-            "این زبان در این سایت در دسترس نیست.",
-        ],
-        ErrorCode::HeaderInjection => [
-            "Line breaks are not allowed in this field.",
-            "Tähän kenttään ei voi kirjoittaa rivinvaihtoja.",
-            "В этом поле нельзя использовать переносы строк.",
-            "এই ঘরে লাইন ব্রেক ব্যবহার করা যাবে না।",
-            "در این فیلد نمی‌توانید از خط جدید استفاده کنید.",
-        ],
-        ErrorCode::InvalidCharacters => [
-            "This field contains characters that are not allowed.",
-            "Kentässä on merkkejä, joita ei sallita.",
-            "Поле содержит недопустимые символы.",
-            "এই ঘরে অননুমোদিত অক্ষর রয়েছে।",
-            "این فیلد نویسه‌های غیرمجاز دارد.",
-        ],
-        ErrorCode::InvalidValue => [
-            "This value is not valid. Please reload the page and try again.",
-            "Arvo ei kelpaa. Lataa sivu uudelleen ja yritä uudestaan.",
-            "Недопустимое значение. Обновите страницу и попробуйте ещё раз.",
-            "মানটি সঠিক নয়। পাতাটি আবার লোড করে চেষ্টা করুন।",
-            "این مقدار معتبر نیست. صفحه را دوباره بارگذاری کنید و دوباره تلاش کنید.",
-        ],
-        ErrorCode::DuplicateField => [
-            "This field was sent more than once.",
-            "Tämä kenttä lähetettiin useammin kuin kerran.",
-            "Это поле отправлено несколько раз.",
-            "এই ঘরটি একাধিকবার পাঠানো হয়েছে।",
-            "این فیلد بیش از یک بار ارسال شده است.",
-        ],
-        ErrorCode::BodyTooLarge => [
-            "The submission is too large. Please shorten your message.",
-            "Lähetys on liian suuri. Lyhennä viestiäsi.",
-            "Слишком большой объём данных. Сократите сообщение.",
-            "জমা দেওয়া লেখা খুব বড়। অনুগ্রহ করে বার্তাটি ছোট করুন।",
-            "حجم ارسال بیش از حد است. لطفاً پیام خود را کوتاه‌تر کنید.",
-        ],
-        ErrorCode::UnsupportedMediaType => [
-            "The form was sent in a format we do not accept.",
-            "Lomake lähetettiin muodossa, jota emme hyväksy.",
-            "Форма отправлена в неподдерживаемом формате.",
-            "ফর্মটি এমন একটি ফরম্যাটে পাঠানো হয়েছে যা আমরা গ্রহণ করি না।",
-            "فرم با قالبی ارسال شده که پذیرفته نمی‌شود.",
-        ],
-        ErrorCode::MalformedJson => [
-            "The submission could not be read (malformed JSON).",
-            "Lähetystä ei voitu lukea (virheellinen JSON).",
-            "Не удалось прочитать данные (некорректный JSON).",
-            "জমা দেওয়া তথ্য পড়া যায়নি (ত্রুটিপূর্ণ JSON)।",
-            "اطلاعات ارسال‌شده خوانده نشد (JSON نامعتبر).",
-        ],
-        ErrorCode::InvalidUtf8 => [
-            "The submission could not be read (invalid text encoding).",
-            "Lähetystä ei voitu lukea (virheellinen merkistökoodaus).",
-            "Не удалось прочитать данные (неверная кодировка текста).",
-            "জমা দেওয়া তথ্য পড়া যায়নি (লেখার এনকোডিং সঠিক নয়)।",
-            "اطلاعات ارسال‌شده خوانده نشد (رمزگذاری متن نامعتبر).",
-        ],
-        ErrorCode::OriginNotAllowed => [
-            "This form cannot be sent from this website.",
-            "Tätä lomaketta ei voi lähettää tältä sivustolta.",
-            "Эту форму нельзя отправить с этого сайта.",
-            "এই ওয়েবসাইট থেকে এই ফর্মটি পাঠানো যাবে না।",
-            "این فرم را نمی‌توان از این وب‌سایت ارسال کرد.",
-        ],
-        ErrorCode::RateLimited => [
-            "Too many messages in a short time. Please wait a few minutes and try again.",
-            "Liian monta viestiä lyhyessä ajassa. Odota muutama minuutti ja yritä uudelleen.",
-            "Слишком много сообщений за короткое время. Подождите несколько минут и попробуйте снова.",
-            "অল্প সময়ে অনেক বেশি বার্তা পাঠানো হয়েছে। কয়েক মিনিট অপেক্ষা করে আবার চেষ্টা করুন।",
-            "در زمان کوتاهی پیام‌های زیادی ارسال شده است. چند دقیقه صبر کنید و دوباره تلاش کنید.",
-        ],
-        ErrorCode::ArchiveUnavailable => [
-            "We could not save your message. Nothing was sent; please try again in a moment.",
-            "Viestiäsi ei voitu tallentaa, eikä mitään lähetetty. Yritä hetken kuluttua uudelleen.",
-            "Не удалось сохранить сообщение, оно не отправлено. Попробуйте ещё раз чуть позже.",
-            "আপনার বার্তা সংরক্ষণ করা যায়নি, কিছুই পাঠানো হয়নি। একটু পরে আবার চেষ্টা করুন।",
-            "پیام شما ذخیره نشد و چیزی ارسال نشد. لطفاً کمی بعد دوباره تلاش کنید.",
-        ],
-        ErrorCode::Internal => [
-            "Something went wrong on our side. Please try again later.",
-            "Jokin meni vikaan meidän päässämme. Yritä myöhemmin uudelleen.",
-            "На нашей стороне произошла ошибка. Попробуйте позже.",
-            "আমাদের দিকে একটি সমস্যা হয়েছে। অনুগ্রহ করে পরে আবার চেষ্টা করুন।",
-            "مشکلی در سمت ما رخ داد. لطفاً بعداً دوباره تلاش کنید.",
-        ],
     }
 }
 
@@ -366,30 +230,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_round_trips_and_is_translated() {
+    fn every_code_round_trips_and_has_a_key() {
         for code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
-            let texts = messages(*code);
-            for (i, t) in texts.iter().enumerate() {
-                assert!(
-                    !t.trim().is_empty(),
-                    "{code} has no {} text",
-                    MESSAGE_LANGUAGES[i]
-                );
-            }
-            // Each translation differs from English.
-            for t in &texts[1..] {
-                assert_ne!(*t, texts[0], "{code} is untranslated");
-            }
-            if *code == ErrorCode::TooLong {
-                assert!(texts.iter().all(|t| t.contains("{max}")));
-            }
+            assert!(definition::handler_keys().contains(&code.message_key()));
         }
-        assert_eq!(
-            ErrorCode::Required.message("fi-FI"),
-            "Tämä kenttä on pakollinen."
-        );
-        assert_eq!(ErrorCode::Required.message("xx"), "This field is required.");
+        assert_eq!(ErrorCode::TooLong.message_key(), "error_too_long");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! template uses — without writing anything.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::config::SiteConfig;
 use crate::content::{self, SourcePage};
 use crate::error::{Diagnostic, Error};
+use crate::i18n::Catalogs;
 use crate::site::{self, BuildOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,10 +32,26 @@ pub struct TranslationRow {
     pub languages: BTreeMap<String, Status>,
 }
 
+/// One language at a glance: its pages and its UI strings.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LanguageSummary {
+    pub language: String,
+    pub pages: usize,
+    pub translated: usize,
+    pub stale: usize,
+    pub missing: usize,
+    pub ui_strings: usize,
+    /// UI strings shown from the `[i18n] fallback` language.
+    pub ui_from_fallback: usize,
+    /// The catalog files the UI strings come from, shipped first.
+    pub catalogs: Vec<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     pub translations: Vec<TranslationRow>,
+    pub languages_summary: Vec<LanguageSummary>,
     /// Languages in site order, for printing the table.
     #[serde(skip)]
     pub languages: Vec<String>,
@@ -49,6 +66,45 @@ impl CheckReport {
             .iter()
             .filter(|d| d.severity == crate::error::Severity::Warning)
             .count()
+    }
+
+    /// Languages beyond which the page × language matrix no longer fits a
+    /// terminal: the summary is shown instead (the matrix on request).
+    pub const MATRIX_MAX_LANGUAGES: usize = 8;
+
+    /// What `check` prints: the matrix when it fits (or `matrix`), and the
+    /// summary per language.
+    pub fn tables(&self, matrix: bool) -> String {
+        let mut out = String::new();
+        if matrix || self.languages.len() <= Self::MATRIX_MAX_LANGUAGES {
+            out.push_str(&self.table());
+            out.push('\n');
+        }
+        out.push_str(&self.summary());
+        if !matrix && self.languages.len() > Self::MATRIX_MAX_LANGUAGES {
+            out.push_str("(every page in every language: --matrix, or --format json)\n");
+        }
+        out
+    }
+
+    /// One line per language: pages translated, stale, missing, and UI
+    /// strings from the fallback language.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{:10}  {:>10}  {:>5}  {:>7}  {:>11}\n",
+            "language", "translated", "stale", "missing", "UI fallback"
+        );
+        for s in &self.languages_summary {
+            out.push_str(&format!(
+                "{:10}  {:>10}  {:>5}  {:>7}  {:>11}\n",
+                s.language,
+                format!("{}/{}", s.translated, s.pages),
+                s.stale,
+                s.missing,
+                format!("{}/{}", s.ui_from_fallback, s.ui_strings),
+            ));
+        }
+        out
     }
 
     /// The page × language table, for a terminal.
@@ -93,13 +149,81 @@ pub fn check(root: &Path) -> Result<CheckReport, Error> {
     let (translations, diags) = translations(root, &config, &pages);
     diagnostics.extend(diags);
     diagnostics.extend(unused_ui_strings(root, &config));
+    let (languages_summary, diags) = summaries(root, &config, &translations);
+    diagnostics.extend(diags);
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     diagnostics.dedup();
     Ok(CheckReport {
         diagnostics,
         translations,
+        languages_summary,
         languages: config.ordered_languages(),
     })
+}
+
+/// Per language: page counts from the translation rows, UI-string counts
+/// from the catalogs; a warning for each language showing UI strings from
+/// the fallback language.
+fn summaries(
+    root: &Path,
+    config: &SiteConfig,
+    rows: &[TranslationRow],
+) -> (Vec<LanguageSummary>, Vec<Diagnostic>) {
+    let catalogs = crate::theme::Theme::load(root, config)
+        .ok()
+        .and_then(|theme| Catalogs::load(config, root, &theme).ok());
+    let mut diags = Vec::new();
+    let out = config
+        .ordered_languages()
+        .into_iter()
+        .map(|lang| {
+            let mut s = LanguageSummary {
+                language: lang.clone(),
+                pages: rows.len(),
+                ..Default::default()
+            };
+            for row in rows {
+                match row.languages.get(&lang) {
+                    Some(Status::Source | Status::Ok) => s.translated += 1,
+                    Some(Status::Stale) => {
+                        s.translated += 1;
+                        s.stale += 1
+                    }
+                    Some(Status::Missing) | None => s.missing += 1,
+                }
+            }
+            if let Some(c) = &catalogs {
+                s.ui_strings = c.get(&lang).len();
+                s.ui_from_fallback = c.from_fallback.get(&lang).map_or(0, |k| k.len());
+                s.catalogs = c.sources.get(&lang).cloned().unwrap_or_default();
+                if s.ui_from_fallback > 0 {
+                    let fallback = config.i18n.fallback.as_deref().unwrap_or("?");
+                    diags.push(
+                        Diagnostic::warning(
+                            Path::new("i18n").join(format!("{lang}.toml")),
+                            None,
+                            format!(
+                                "language \"{lang}\": {} of {} UI strings are shown in \"{fallback}\", the fallback language",
+                                s.ui_from_fallback, s.ui_strings
+                            ),
+                        )
+                        .with_help(format!("translate them in i18n/{lang}.toml (keys: {})", preview(c.from_fallback.get(&lang)))),
+                    );
+                }
+            }
+            s
+        })
+        .collect();
+    (out, diags)
+}
+
+/// A few keys, for a message.
+fn preview(keys: Option<&BTreeSet<String>>) -> String {
+    let keys: Vec<&str> = keys.into_iter().flatten().map(String::as_str).collect();
+    match keys.len() {
+        0..=5 => keys.join(", "),
+        n => format!("{}, … {} more", keys[..5].join(", "), n - 5),
+    }
 }
 
 fn translations(
@@ -262,21 +386,28 @@ const CODE_KEYS: &[&str] = &[
     "form_error_title",
 ];
 
-/// Keys of the site's own default-language catalog that nothing uses: a
-/// warning, so catalogs do not fill with dead text. The built-in catalogs are
-/// the binary's business, not the site's.
+/// Keys of the site's own default-language catalogs (its theme's and its
+/// `i18n/` folder's) that nothing uses: a warning, so catalogs do not fill
+/// with dead text. The built-in catalogs are the binary's business, not the
+/// site's.
 fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     let Ok(theme) = crate::theme::Theme::load(root, config) else {
         return Vec::new();
     };
     let rel = format!("i18n/{}.toml", config.default_language);
-    let Some(text) = theme.site_file(&rel) else {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    if let Some(text) = theme.site_file(&rel) {
+        files.push((
+            theme.site_path(&rel),
+            String::from_utf8_lossy(text).into_owned(),
+        ));
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join(&rel)) {
+        files.push((PathBuf::from(&rel), text));
+    }
+    if files.is_empty() {
         return Vec::new();
-    };
-    let text = String::from_utf8_lossy(text);
-    let Ok(catalog) = toml::from_str::<BTreeMap<String, String>>(&text) else {
-        return Vec::new();
-    };
+    }
     let mut used: BTreeSet<String> = CODE_KEYS.iter().map(|k| k.to_string()).collect();
     for f in helpsite_form::FIELDS {
         used.insert(format!("form_{}_label", f.name));
@@ -285,33 +416,43 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
     }
+    // The handler's answers and emails.
+    used.extend(helpsite_form::definition::handler_keys());
     let sources: String = theme
         .files_under("templates")
         .into_iter()
         .chain(theme.files_under("static"))
         .map(|f| String::from_utf8_lossy(f.bytes).into_owned())
         .collect();
-    catalog
-        .keys()
-        .filter(|k| {
-            !used.contains(*k)
-                && !sources.contains(&format!("ui.{k}"))
-                && !sources.contains(&format!("\"{k}\""))
-        })
-        .map(|k| {
-            let line = text
-                .lines()
-                .position(|l| l.starts_with(k.as_str()))
-                .map(|i| i + 1);
-            Diagnostic::warning(
-                theme.site_path(&rel),
-                line,
-                format!("UI string \"{k}\" is not used by any template"),
-            )
-            .with_help(
-                "remove it from every language's catalog, or use it in a template as {{ ui.KEY }}"
-                    .replace("KEY", k),
-            )
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (shown, text) in files {
+        let Ok(catalog) = toml::from_str::<toml::Table>(&text) else {
+            continue;
+        };
+        out.extend(
+            catalog
+                .keys()
+                .filter(|k| {
+                    !used.contains(*k)
+                        && !sources.contains(&format!("ui.{k}"))
+                        && !sources.contains(&format!("\"{k}\""))
+                })
+                .map(|k| {
+                    let line = text
+                        .lines()
+                        .position(|l| l.starts_with(k.as_str()))
+                        .map(|i| i + 1);
+                    Diagnostic::warning(
+                        &shown,
+                        line,
+                        format!("UI string \"{k}\" is not used by any template"),
+                    )
+                    .with_help(
+                        "remove it from every language's catalog, or use it in a template as {{ ui.KEY }}"
+                            .replace("KEY", k),
+                    )
+                }),
+        );
+    }
+    out
 }

@@ -201,6 +201,9 @@ impl SiteConfig {
                 );
             }
         }
+        for (code, lc) in &self.languages {
+            diags.extend(locale_diagnostics(code, lc, path, text));
+        }
         if let Some(fallback) = &self.i18n.fallback {
             if !self.languages.contains_key(fallback) {
                 diags.push(Diagnostic::error(
@@ -294,6 +297,59 @@ fn shell_word(s: &str) -> String {
     }
 }
 
+/// The line of `key` inside the `[languages.<code>]` table of site.toml.
+fn line_in_language(text: &str, code: &str, key: &str) -> Option<usize> {
+    let header = format!("[languages.{code}]");
+    let start = text.lines().position(|l| l.trim() == header)?;
+    text.lines()
+        .enumerate()
+        .skip(start + 1)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// `locale`, `calendar` and `numbering` of one language, checked against
+/// what CLDR (ICU4X) knows; each error names the line and the valid values.
+fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) -> Vec<Diagnostic> {
+    use crate::i18n::locale;
+    let mut diags = Vec::new();
+    let at = |key: &str| line_in_language(text, code, key);
+    if let Some(tag) = &lc.locale {
+        if tag.parse::<icu::locale::Locale>().is_err() || tag.contains('_') {
+            diags.push(
+                Diagnostic::error(path, at("locale"), format!("[languages.{code}] locale \"{tag}\" is not a BCP 47 locale"))
+                    .with_help("write a language tag such as fa-IR, pt-BR or sr-Latn-RS (hyphens, no underscores)"),
+            );
+        }
+    }
+    if let Some(calendar) = &lc.calendar {
+        if !locale::is_calendar(calendar) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    at("calendar"),
+                    format!("[languages.{code}] calendar \"{calendar}\" is not a CLDR calendar"),
+                )
+                .with_help(format!("use one of: {}", locale::CALENDARS.join(", "))),
+            );
+        }
+    }
+    if let Some(numbering) = &lc.numbering {
+        if !locale::is_numbering(numbering) {
+            diags.push(
+                Diagnostic::error(path, at("numbering"), format!("[languages.{code}] numbering \"{numbering}\" is not a numbering system with CLDR digits"))
+                    .with_help(format!("use one of: {}", locale::numbering_systems().join(", "))),
+            );
+        }
+    }
+    diags
+}
+
 /// toml's message turned into ours (we print file:line ourselves), with a hint.
 fn toml_diagnostic(e: &toml::de::Error, text: &str, shown_path: &Path) -> Diagnostic {
     let line = e.span().map(|s| line_of(text, s.start));
@@ -355,6 +411,26 @@ mod tests {
             let err = SiteConfig::parse(&text, Path::new("site.toml")).unwrap_err();
             assert_eq!(err.diagnostics()[0].line, Some(1), "{bad}");
         }
+    }
+
+    #[test]
+    fn calendar_numbering_and_locale_errors_name_the_line_and_the_valid_values() {
+        let text = "default_language = \"fa\"\n[languages.fa]\nname = \"فارسی\"\ncalendar = \"julian\"\nnumbering = \"roman\"\nlocale = \"fa_IR\"\n";
+        let err = SiteConfig::parse(text, Path::new("site.toml")).unwrap_err();
+        let find = |what: &str| {
+            err.diagnostics()
+                .iter()
+                .find(|d| d.message.contains(what))
+                .unwrap_or_else(|| panic!("no {what} error: {err}"))
+                .clone()
+        };
+        let calendar = find("calendar \"julian\"");
+        assert_eq!(calendar.line, Some(4));
+        assert!(calendar.help.as_deref().unwrap().contains("persian"));
+        let numbering = find("numbering \"roman\"");
+        assert_eq!(numbering.line, Some(5));
+        assert!(numbering.help.as_deref().unwrap().contains("arabext"));
+        assert_eq!(find("locale \"fa_IR\"").line, Some(6));
     }
 
     #[test]

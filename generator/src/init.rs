@@ -200,10 +200,15 @@ fn site_files(codes: &[String]) -> Result<Vec<Planned>> {
         .and_then(|i| i.get("title").cloned())
         .unwrap_or_default();
     let builtin = crate::theme::builtin_languages();
+    // A language is covered by its closest built-in catalog (de-AT by de),
+    // as the build picks it.
     let uncovered: Vec<&str> = codes
         .iter()
         .map(String::as_str)
-        .filter(|c| !builtin.contains(c))
+        .filter(|c| {
+            helpsite_form::definition::closest(c, &builtin, &crate::i18n::catalog::likely_subtags)
+                .is_none()
+        })
         .collect();
     // Languages without built-in UI strings show English ones: through the
     // fallback when the site has English, else from a copy of the English

@@ -33,6 +33,10 @@ enum Command {
         /// Print how long each phase of the build took.
         #[arg(long)]
         timings: bool,
+        /// Also write the contact form's definition and texts for the
+        /// handler (its CONTACT_FORM_DEFINITION) to this file.
+        #[arg(long, value_name = "FILE")]
+        form_definition: Option<PathBuf>,
     },
     /// Build, serve on 127.0.0.1, rebuild on change, and answer the contact form.
     Serve {
@@ -60,6 +64,9 @@ enum Command {
         /// `human` (default) or `json` (for CI bots).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Print every page in every language, however many languages.
+        #[arg(long)]
+        matrix: bool,
     },
     /// Write a starter site (pages in every language, a contact form) that builds at once.
     /// Existing files are never overwritten.
@@ -194,6 +201,7 @@ fn main() -> ExitCode {
             out,
             drafts,
             timings,
+            form_definition,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let started = Instant::now();
@@ -229,6 +237,13 @@ fn main() -> ExitCode {
                         for (phase, took) in &built.timings {
                             println!("{:>9.1} ms  {phase}", took.as_secs_f64() * 1000.0);
                         }
+                    }
+                    if let Some(file) = form_definition {
+                        if let Err(e) = site::write_form_definition(&root, &file) {
+                            print_error(&e, &root);
+                            return ExitCode::FAILURE;
+                        }
+                        println!("wrote the form definition to {}", file.display());
                     }
                     ExitCode::SUCCESS
                 }
@@ -282,6 +297,7 @@ fn main() -> ExitCode {
             root,
             strict,
             format,
+            matrix,
         } => match generator::check::check(&root) {
             Ok(report) => {
                 match format {
@@ -292,6 +308,7 @@ fn main() -> ExitCode {
                             "warnings": report.warnings(),
                             "diagnostics": report.diagnostics,
                             "translations": report.translations,
+                            "languages": report.languages_summary,
                         });
                         println!(
                             "{}",
@@ -302,7 +319,7 @@ fn main() -> ExitCode {
                         for d in &report.diagnostics {
                             eprint!("{}", generator::report::human(d, &root));
                         }
-                        println!("translations:\n{}", report.table());
+                        println!("translations:\n{}", report.tables(matrix));
                         println!(
                             "{} error(s), {} warning(s)",
                             report.errors(),

@@ -2,7 +2,8 @@
 //! outside the repository and run in a mount namespace where the whole
 //! repository is hidden under an empty tmpfs. From another folder it starts
 //! a site with `init`, builds it, checks it, serves it, answers a page and
-//! takes a contact-form post. Needs `unshare` (util-linux) and the right to
+//! takes a contact-form post. The UI strings of its languages (`zh-TW` by
+//! the closest catalog, `zh-Hant`) come from the catalogs in the binary. Needs `unshare` (util-linux) and the right to
 //! make a mount namespace (root, as in CI).
 
 mod common;
@@ -26,7 +27,10 @@ if [ -e "$REPO/themes/default/templates/base.html" ]; then
   echo "the repository is still visible" >&2; exit 1
 fi
 cd "$WORK"
-"$BIN" init site --languages en,fa,de
+"$BIN" init site --languages en,fa,de,zh-TW
+if [ -e site/i18n ] || [ -e site/themes ]; then
+  echo "init wrote catalogs: the built-in ones must serve every language" >&2; exit 1
+fi
 "$BIN" build --root site
 "$BIN" check --root site --strict
 cd site
@@ -141,7 +145,7 @@ fn the_installed_binary_starts_builds_checks_and_serves_a_site_without_the_sourc
         said.contains("wrote site/content/fa/contact/thanks.md"),
         "{said}"
     );
-    assert!(said.contains("built 18 pages"), "{said}");
+    assert!(said.contains("built 24 pages"), "{said}");
     assert!(said.contains("0 error(s), 0 warning(s)"), "{said}");
     check_served(port, &work_path.join("site"));
 }
@@ -161,6 +165,13 @@ fn check_served(port: u16, site: &Path) {
     let (status, _, faq) = request(port, "GET", "/de/faq/", "");
     assert_eq!(status, 200);
     assert!(faq.contains("<html lang=\"de\""), "{faq}");
+    // German chrome from the built-in German catalog, not English.
+    assert!(faq.contains("Zum Inhalt springen"), "{faq}");
+    assert!(!faq.contains("Skip to content"), "{faq}");
+    let (status, _, zh) = request(port, "GET", "/zh-TW/faq/", "");
+    assert_eq!(status, 200);
+    assert!(zh.contains("<html lang=\"zh-TW\""), "{zh}");
+    assert!(zh.contains("跳至內容"), "{zh}");
 
     let form = "name=Sara&email=sara%40example.com&topic=billing&message=Hello+from+outside&lang=fa&website=";
     let (status, head, _) = request(port, "POST", "/api/contact", form);

@@ -54,28 +54,52 @@ fn a_file_that_is_not_utf8_is_named() {
 
 #[test]
 fn a_missing_ui_string_names_key_and_language() {
-    // A language the built-in theme has no strings for, given a catalog
-    // that lacks one key.
+    // Yoruba has no built-in catalog: the site brings one, short of a key.
     let site = copy_site(&fixture("minimal"));
     let text =
         String::from_utf8(generator::theme::builtin("i18n/en.toml").unwrap().to_vec()).unwrap();
-    let de: String = text
+    let yo: String = text
         .lines()
         .filter(|l| !l.starts_with("toc_title"))
         .collect::<Vec<_>>()
         .join("\n");
-    std::fs::create_dir_all(site.path().join("themes/default/i18n")).unwrap();
-    std::fs::write(site.path().join("themes/default/i18n/de.toml"), de).unwrap();
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(site.path().join("i18n/yo.toml"), yo).unwrap();
     let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
     std::fs::write(
         site.path().join("site.toml"),
-        format!("{toml}\n[languages.de]\nname = \"Deutsch\"\n"),
+        format!("{toml}\n[languages.yo]\nname = \"Yorùbá\"\n"),
     )
     .unwrap();
     let out = diagnostics_of(site.path());
-    assert!(out.contains("themes/default/i18n/de.toml: error: UI string \"toc_title\" is missing in language \"de\""), "{out}");
+    assert!(
+        out.contains("i18n/yo.toml: error: UI string \"toc_title\" is missing in language \"yo\""),
+        "{out}"
+    );
 
-    // With a fallback configured, the key is filled from it and the build passes.
+    // The same catalog in the site theme's folder: the error names that file.
+    std::fs::create_dir_all(site.path().join("themes/default/i18n")).unwrap();
+    std::fs::rename(
+        site.path().join("i18n/yo.toml"),
+        site.path().join("themes/default/i18n/yo.toml"),
+    )
+    .unwrap();
+    let out = diagnostics_of(site.path());
+    assert!(
+        out.contains("themes/default/i18n/yo.toml: error: UI string \"toc_title\" is missing in language \"yo\""),
+        "{out}"
+    );
+    std::fs::remove_file(site.path().join("themes/default/i18n/yo.toml")).unwrap();
+
+    // Without any catalog the language is named too, with the ways out.
+    let out = diagnostics_of(site.path());
+    assert!(
+        out.contains("i18n/yo.toml: error: no UI strings for language \"yo\""),
+        "{out}"
+    );
+    assert!(out.contains("helpsite theme eject i18n/en.toml"), "{out}");
+
+    // With a fallback configured, the keys come from it and the build passes.
     let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
     std::fs::write(
         site.path().join("site.toml"),

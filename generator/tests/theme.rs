@@ -148,16 +148,25 @@ fn a_language_without_builtin_strings_gets_a_helpful_error() {
     edit(
         &site.path().join("site.toml"),
         "[languages.en]",
-        "[languages.de]\nname = \"Deutsch\"\n\n[languages.en]",
+        "[languages.yo]\nname = \"Yorùbá\"\n\n[languages.en]",
     );
     let out = helpsite(&["build"], site.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("themes/default/i18n/de.toml: error: no UI strings for language \"de\""),
+        stderr.contains("i18n/yo.toml: error: no UI strings for language \"yo\""),
         "{stderr}"
     );
     assert!(stderr.contains("fallback"), "{stderr}");
+    assert!(
+        stderr.contains("helpsite theme eject i18n/en.toml"),
+        "{stderr}"
+    );
+    // Built-in catalogs are named as such, never by the source tree's path.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    assert!(!stderr.contains(&*repo.to_string_lossy()), "{stderr}");
 }
 
 #[test]

@@ -301,11 +301,15 @@ fn rejected(
 ) -> Response {
     let mut resp = match mode {
         Mode::Json => {
+            let texts = cfg.texts.for_lang(lang);
             let list: Vec<_> = errors
                 .iter()
-                .map(|e| json!({ "field": e.field, "code": e.code, "message": e.message(lang) }))
+                .map(|e| json!({ "field": e.field, "code": e.code, "message": e.message(&texts) }))
                 .collect();
-            (status, axum::Json(json!({ "ok": false, "errors": list }))).into_response()
+            // `lang` and `dir` of the messages, for a page that shows them.
+            let answer =
+                json!({ "ok": false, "errors": list, "lang": texts.lang, "dir": texts.dir });
+            (status, axum::Json(answer)).into_response()
         }
         Mode::Redirect => {
             let code = errors

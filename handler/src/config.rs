@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::email::Mailbox;
+use crate::texts::Texts;
 
 /// Where accepted submissions are stored before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,8 @@ pub struct Config {
     /// take it over (longer than one delivery can take).
     pub claim_ttl: Duration,
     pub aws: AwsSettings,
+    /// Error messages and acknowledgement texts per language.
+    pub texts: Texts,
 }
 
 /// Default of `CONTACT_CLAIM_SECONDS`: well over two SES calls at their
@@ -172,7 +175,24 @@ impl Config {
             redeliver_min_age: Duration::ZERO,
             claim_ttl: Duration::from_secs(DEFAULT_CLAIM_SECONDS),
             aws: AwsSettings::default(),
+            texts: Texts::shipped(),
         }
+    }
+
+    /// Takes the texts, languages and topics of the form definition
+    /// `helpsite build` writes.
+    pub fn with_texts(mut self, texts: Texts) -> Config {
+        if let Some(def) = texts.definition() {
+            if !def.languages.is_empty() {
+                self.languages = def.languages.clone();
+                self.default_language = def.default_language.clone();
+            }
+            if !def.topics.is_empty() {
+                self.topics = def.topics.clone();
+            }
+        }
+        self.texts = texts;
+        self
     }
 
     /// Lambda / `handler-local` configuration from `CONTACT_*` environment
@@ -229,14 +249,24 @@ impl Config {
             }
         }
 
+        let texts = match get("CONTACT_FORM_DEFINITION") {
+            Some(path) => Texts::load(Path::new(&path)).map_err(ConfigError::Definition)?,
+            None => Texts::shipped(),
+        };
+        let site = texts.definition();
         let languages = get("CONTACT_LANGUAGES")
             .map(|v| split_list(&v))
+            .or_else(|| site.map(|d| d.languages.clone()).filter(|l| !l.is_empty()))
             .unwrap_or_else(|| vec!["en".into()]);
         if languages.is_empty() {
             return Err(ConfigError::Missing("CONTACT_LANGUAGES"));
         }
-        let default_language =
-            get("CONTACT_DEFAULT_LANGUAGE").unwrap_or_else(|| languages[0].clone());
+        let default_language = get("CONTACT_DEFAULT_LANGUAGE")
+            .or_else(|| {
+                site.map(|d| d.default_language.clone())
+                    .filter(|d| languages.contains(d))
+            })
+            .unwrap_or_else(|| languages[0].clone());
         if !languages.contains(&default_language) {
             return Err(ConfigError::invalid(
                 "CONTACT_DEFAULT_LANGUAGE",
@@ -246,6 +276,7 @@ impl Config {
         }
         let topics = get("CONTACT_TOPICS")
             .map(|v| split_list(&v))
+            .or_else(|| site.map(|d| d.topics.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(|| {
                 helpsite_form::DEFAULT_TOPICS
                     .iter()
@@ -409,6 +440,7 @@ impl Config {
                 DEFAULT_CLAIM_SECONDS,
             )?),
             aws,
+            texts,
         })
     }
 
@@ -524,6 +556,8 @@ pub enum ConfigError {
         value: String,
         reason: &'static str,
     },
+    #[error("environment variable CONTACT_FORM_DEFINITION: {0}")]
+    Definition(String),
 }
 
 impl ConfigError {

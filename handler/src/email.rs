@@ -7,6 +7,8 @@ use mail_builder::headers::address::Address;
 use mail_builder::headers::raw::Raw;
 use mail_builder::MessageBuilder;
 
+use helpsite_form::definition::{ACK_BODY, ACK_SUBJECT};
+
 use crate::archive::Record;
 use crate::config::Config;
 
@@ -251,25 +253,20 @@ pub fn support_message(cfg: &Config, rec: &Record) -> Outgoing {
 /// what they typed (not even the name), so it cannot carry someone else's
 /// text to an address they entered.
 pub fn acknowledgement(cfg: &Config, rec: &Record) -> Outgoing {
-    let t = ack_texts(&rec.lang);
-    let subject = header_text(
-        &t.subject
-            .replace("{site}", &cfg.site_name)
-            .replace("{ref}", &rec.reference),
-    );
-    let visitor_addr = header_text(&rec.email);
-    let body = t
-        .body
-        .replace("{site}", &cfg.site_name)
-        .replace("{ref}", &rec.reference);
-    let dir = if matches!(primary(&rec.lang), "fa" | "ar" | "he" | "ur") {
-        "rtl"
-    } else {
-        "ltr"
+    let t = cfg.texts.for_lang(&rec.lang);
+    let fill = |text: &str| {
+        text.replace("{site}", &cfg.site_name)
+            .replace("{ref}", &rec.reference)
     };
+    let subject = header_text(&fill(t.message(ACK_SUBJECT)));
+    let visitor_addr = header_text(&rec.email);
+    let body = fill(t.message(ACK_BODY).trim());
+    // The language the text is written in (a fallback's, if the site's
+    // language had none) and its direction from CLDR.
+    let (lang, dir) = (t.lang, t.dir);
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n{paras}</body></html>\n",
-        lang = escape_html(&rec.lang),
+        lang = escape_html(lang),
         title = escape_html(&subject),
         paras = body.split("\n\n").map(|p| format!("<p>{}</p>\n", escape_html(p))).collect::<String>(),
     );
@@ -281,7 +278,7 @@ pub fn acknowledgement(cfg: &Config, rec: &Record) -> Outgoing {
         .date((rec.received_at_ms / 1000) as i64)
         .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
         .header("Auto-Submitted", Raw::new("auto-replied"))
-        .header("Content-Language", Raw::new(header_text(&rec.lang)))
+        .header("Content-Language", Raw::new(header_text(lang)))
         .text_body(format!("{body}\n"))
         .html_body(html)
         .write_to_vec()
@@ -302,50 +299,6 @@ fn message_id(reference: &str, kind: &str, cfg: &Config) -> String {
         reference.to_ascii_lowercase(),
         cfg.sender.domain()
     )
-}
-
-fn primary(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
-}
-
-struct AckTexts {
-    subject: &'static str,
-    body: &'static str,
-}
-
-fn ack_texts(lang: &str) -> AckTexts {
-    match primary(lang) {
-        "fi" => AckTexts {
-            subject: "Saimme viestisi [{ref}]",
-            body: "Kiitos yhteydenotostasi. Viestisi on vastaanotettu, ja vastaamme mahdollisimman pian.\n\n\
-                   Viitenumerosi on {ref}. Mainitsethan sen, jos otat meihin uudelleen yhteyttä.\n\n\
-                   {site}",
-        },
-        "ru" => AckTexts {
-            subject: "Мы получили ваше сообщение [{ref}]",
-            body: "Спасибо, что написали нам. Ваше сообщение получено, мы ответим как можно скорее.\n\n\
-                   Номер обращения: {ref}. Укажите его, если будете писать нам снова.\n\n\
-                   {site}",
-        },
-        "bn" => AckTexts {
-            subject: "আমরা আপনার বার্তা পেয়েছি [{ref}]",
-            body: "যোগাযোগ করার জন্য ধন্যবাদ। আপনার বার্তা আমরা পেয়েছি এবং যত দ্রুত সম্ভব উত্তর দেব।\n\n\
-                   আপনার রেফারেন্স নম্বর {ref}। আবার যোগাযোগ করলে এটি উল্লেখ করুন।\n\n\
-                   {site}",
-        },
-        "fa" => AckTexts {
-            subject: "پیام شما را دریافت کردیم [{ref}]",
-            body: "از تماس شما سپاسگزاریم. پیام شما دریافت شد و در اسرع وقت پاسخ می‌دهیم.\n\n\
-                   شمارهٔ پیگیری شما {ref} است. اگر دوباره با ما تماس گرفتید، لطفاً آن را ذکر کنید.\n\n\
-                   {site}",
-        },
-        _ => AckTexts {
-            subject: "We received your message [{ref}]",
-            body: "Thank you for contacting us. We have received your message and will answer as soon as we can.\n\n\
-                   Your reference is {ref}. Please mention it if you write to us again.\n\n\
-                   {site}",
-        },
-    }
 }
 
 #[cfg(test)]

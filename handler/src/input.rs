@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::email::is_valid_email;
+use crate::texts::Chosen;
 
 /// Largest body accepted (HTTP 413 above it).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -57,11 +58,12 @@ impl InputError {
             max: None,
         }
     }
-    /// The visitor-facing text in `lang`.
-    pub fn message(&self, lang: &str) -> String {
-        let text = self.code.message(lang);
+    /// The visitor-facing text, from the texts chosen for the answer.
+    pub fn message(&self, texts: &Chosen<'_>) -> String {
+        let key = self.code.message_key();
+        let text = texts.message(&key);
         match self.max {
-            Some(max) => text.replace("{max}", &max.to_string()),
+            Some(max) => text.replace("{max}", &texts.number(max)),
             None => text.to_string(),
         }
     }
@@ -414,7 +416,7 @@ mod tests {
         assert_eq!(errs.len(), 2);
         assert!(errs.iter().all(|e| e.code == ErrorCode::TooLong));
         assert_eq!(
-            errs[0].message("en"),
+            errs[0].message(&crate::Texts::shipped().for_lang("en")),
             "This field is too long (at most 200 characters)."
         );
         // 2,500 CRLF line breaks count as 2,500 characters, like the browser's maxlength.

@@ -23,6 +23,7 @@ pub mod input;
 pub mod mailer;
 pub mod reference;
 pub mod service;
+pub mod texts;
 pub mod time;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 pub use app::AppState;
 pub use config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
 pub use service::{redeliver, RedeliverReport, Services};
+pub use texts::Texts;
 
 /// `POST /contact` and `OPTIONS /contact`; nest it where the site posts
 /// (`helpsite serve`: under `/api`).

@@ -442,6 +442,38 @@ async fn archive_unreachable_sends_nothing_and_asks_to_retry() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledgement_through_ses_is_in_the_submissions_language_and_direction() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let mut cfg = config(&moto.url(), &moto.url());
+    cfg.acknowledge = true;
+    cfg.languages.extend(["ar".to_string(), "ja".to_string()]);
+    for (lang, subject_start, dir) in [
+        ("ar", "تلقّينا رسالتك", "rtl"),
+        ("ja", "お問い合わせを受け付けました", "ltr"),
+    ] {
+        let body = VISITOR.replace("\"lang\":\"fi\"", &format!("\"lang\":\"{lang}\""));
+        let (status, j) = post(&app(&cfg), &body).await;
+        assert_eq!(status, 200, "{j}");
+        let reference = j["reference"].as_str().unwrap().to_string();
+        let sent = moto.sent();
+        let ack = sent
+            .iter()
+            .filter(|(to, _)| to.contains(&"zoe@visitor.example.org".to_string()))
+            .map(|(_, raw)| mail_parser::MessageParser::default().parse(raw).unwrap())
+            .find(|m| m.subject().is_some_and(|s| s.contains(&reference)))
+            .unwrap_or_else(|| panic!("{lang}: no acknowledgement"));
+        let subject = ack.subject().unwrap();
+        assert!(subject.starts_with(subject_start), "{lang}: {subject}");
+        let html = ack.body_html(0).unwrap();
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")),
+            "{html}"
+        );
+    }
+}
+
 /// Waits for a child at most `limit`, killing it (by its own handle) if it
 /// overruns.
 fn wait_for(mut child: Child, limit: Duration) -> std::process::Output {

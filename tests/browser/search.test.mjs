@@ -114,6 +114,19 @@ for (const [lang, query, expected] of MUST_HIT) {
     const status = await page.locator('.search-status').textContent();
     const template = await page.locator('form.search-form').getAttribute('data-results');
     assert.ok(status.length > 0 && status !== template, status);
+    // The count in the catalog's plural form for it (CLDR rules, the language's digits).
+    const counted = await page.evaluate(([l, text, forms]) => {
+      const parsed = JSON.parse(forms);
+      const byCategory = typeof parsed === 'string' ? { other: parsed } : parsed;
+      const rules = new Intl.PluralRules(l);
+      const digits = new Intl.NumberFormat(l);
+      for (let n = 1; n <= 1000; n++) {
+        const form = byCategory[rules.select(n)] || byCategory.other;
+        if (form.replace('{count}', digits.format(n)) === text) return true;
+      }
+      return false;
+    }, [lang, status, template]);
+    assert.ok(counted, `"${status}" is not the plural form of its count in ${template}`);
     // The match is highlighted in the results.
     assert.ok((await page.locator('.search-results mark').count()) > 0, 'no <mark> in results');
     noProblems(watcher);

@@ -2,7 +2,9 @@
 //! formatting of dates and numbers, and the theme's UI-string catalog.
 
 pub mod catalog;
+pub mod form_texts;
 pub mod locale;
+pub mod plural;
 
 pub use catalog::Catalogs;
 pub use locale::LocaleFormat;

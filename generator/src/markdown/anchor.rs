@@ -23,7 +23,13 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            // `İ` lowercases to `i` plus a combining dot above (U+0307),
+            // which shows as a stray dot in Turkish ids: a plain `i` it is.
+            if c == '\u{130}' {
+                out.push('i');
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
@@ -57,6 +63,13 @@ impl Ids {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turkish_dotted_capital_i_leaves_no_stray_dot() {
+        assert_eq!(slugify("İade politikası"), "iade-politikası");
+        assert_eq!(slugify("İŞ"), "iş");
+        assert!(!slugify("İstanbul").contains('\u{307}'));
+    }
 
     #[test]
     fn bengali_keeps_vowel_signs_and_virama() {

@@ -100,7 +100,15 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         ),
     };
     let outbox = root.join(".outbox");
-    let handler_config = handler::Config::local(&root, languages.clone(), default_language, topics);
+    let mut handler_config =
+        handler::Config::local(&root, languages.clone(), default_language, topics);
+    // The site's own texts (catalog overrides included), as the deployed
+    // handler gets them through form.json.
+    match crate::site::form_definition(&root).map(handler::Texts::from_definition) {
+        Ok(Ok(texts)) => handler_config = handler_config.with_texts(texts),
+        Ok(Err(e)) => eprintln!("contact form: {e}; answering with the shipped texts"),
+        Err(_) => {} // reported by the build above
+    }
 
     let site_routes = Router::new()
         .route("/__helpsite/livereload.js", get(live::script))

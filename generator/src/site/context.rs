@@ -67,6 +67,22 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         }),
     );
     ctx.insert("ui", site.catalogs.get(lang));
+    // `lang`/`dir` of UI strings shown from the fallback language.
+    let fallback_lang = config.i18n.fallback.as_deref().unwrap_or(lang);
+    let marks: serde_json::Map<String, Value> = site
+        .catalogs
+        .from_fallback
+        .get(lang)
+        .into_iter()
+        .flatten()
+        .map(|k| {
+            (
+                k.clone(),
+                json!({ "lang": fallback_lang, "dir": dir_of(site, fallback_lang) }),
+            )
+        })
+        .collect();
+    ctx.insert("ui_fallback", &marks);
     ctx.insert("assets", site.assets);
     ctx.insert("live_reload", &site.opts.live_reload);
     let rtl: Vec<&str> = site
@@ -219,6 +235,7 @@ pub(super) fn render_page(
             "children": children,
             "questions": r.questions,
             "question_count": fmt.number(r.questions.len() as i64),
+            "question_total": r.questions.len(),
             "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
         }),
     );
@@ -234,9 +251,13 @@ pub(super) fn render_page(
         // script shows the one named by ?code=.
         let reasons: Vec<Value> = helpsite_form::ErrorCode::ALL
             .iter()
-            .map(
-                |c| json!({ "code": c.as_str(), "message": c.message(lang).replace("{max}", "…") }),
-            )
+            .map(|c| {
+                let text = site
+                    .catalogs
+                    .text(lang, &c.message_key())
+                    .replace("{max}", "…");
+                json!({ "code": c.as_str(), "message": text })
+            })
             .collect();
         ctx.insert("form_errors", &reasons);
     }
@@ -254,7 +275,7 @@ pub(super) fn render_page(
 /// The contact form, from the one definition the handler validates against.
 fn form_context(site: &Site<'_>, lang: &str) -> Value {
     let ui = site.catalogs.get(lang);
-    let text = |k: String| ui.get(&k).cloned();
+    let text = |k: String| ui.get(&k).map(|m| m.text().to_string());
     let fields: Vec<Value> = helpsite_form::FIELDS
         .iter()
         .map(|f| {

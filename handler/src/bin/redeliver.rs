@@ -56,10 +56,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let cfg = match &args.local {
         Some(root) => Config::local(
             root,
-            helpsite_form::MESSAGE_LANGUAGES
-                .iter()
-                .map(|l| l.to_string())
-                .collect(),
+            handler::Texts::shipped_languages(),
             "en".into(),
             Vec::new(),
         ),

@@ -436,8 +436,20 @@
     if (!langs.length) langs = Object.keys(names);
     if (langs.indexOf(lang) < 0) langs.unshift(lang);
     var rtl = (d.rtlLanguages || "").split(/\s+/).filter(Boolean);
+    // The catalog's plural forms by CLDR category (or one text for every
+    // count), chosen with the browser's CLDR rules for the page's language.
+    var forms = { other: "{count}" };
+    try {
+      var parsed = JSON.parse(d.results || "null");
+      if (typeof parsed === "string") forms = { other: parsed };
+      else if (parsed && typeof parsed.other === "string") forms = parsed;
+    } catch (e) { /* keep the bare count */ }
+    var plurals = new Intl.PluralRules(lang);
     var text = {
-      results: d.results || "{count} results",
+      results: function (n) {
+        var form = forms[plurals.select(n)] || forms.other;
+        return form.replace("{count}", numbers.format(n));
+      },
       none: d.noResults || "No results.",
       loading: d.loading || "Searching…",
       error: d.error || "Search is not available right now.",
@@ -572,7 +584,7 @@
           if (mine !== seq) return;
           render(docs, result, page ? pageList : listbox, !!page);
           var n = result.hits.length;
-          say(n ? text.results.replace("{count}", numbers.format(n)) : text.none);
+          say(n ? text.results(n) : text.none);
           setActive(-1);
           open(true);
         });

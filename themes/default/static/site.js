@@ -78,11 +78,21 @@
     form.elements.started_at.value = String(Date.now());
     form.elements.submission_id.value = uuid();
 
-    function fieldError(name, message) {
+    // Messages the handler wrote in another language (a fallback) carry
+    // that language and its direction.
+    function mark(el, lang, dir) {
+      if (lang && lang !== document.documentElement.lang) {
+        el.setAttribute("lang", lang);
+        if (dir) el.setAttribute("dir", dir);
+      }
+    }
+
+    function fieldError(name, message, lang, dir) {
       var input = form.elements[name];
       var slot = document.getElementById("f-" + name + "-error");
       if (input && slot && input.type !== "hidden") {
         slot.textContent = message;
+        mark(slot, lang, dir);
         input.setAttribute("aria-invalid", "true");
         return input;
       }
@@ -90,7 +100,13 @@
     }
 
     function clearErrors() {
-      form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+      form.querySelectorAll(".field-error").forEach(function (p) {
+        p.textContent = "";
+        p.removeAttribute("lang");
+        p.removeAttribute("dir");
+      });
+      alertBox.removeAttribute("lang");
+      alertBox.removeAttribute("dir");
       form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
       alertBox.hidden = true;
       alertBox.textContent = "";
@@ -161,7 +177,7 @@
         var general = [];
         if (r.status < 500 && r.body && r.body.errors) {
           r.body.errors.forEach(function (e) {
-            var input = e.field ? fieldError(e.field, e.message) : null;
+            var input = e.field ? fieldError(e.field, e.message, r.body.lang, r.body.dir) : null;
             if (input) first = first || input;
             else general.push(e.message);
           });
@@ -169,6 +185,7 @@
         if (general.length || !first) {
           // A server or network failure: keep everything, ask to retry.
           showAlert(general.length ? general.join(" ") : d.retry);
+          if (general.length) mark(alertBox, r.body.lang, r.body.dir);
         } else {
           first.focus();
         }
