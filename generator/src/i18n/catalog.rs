@@ -323,8 +323,9 @@ fn no_catalog(config: &SiteConfig, code: &str, file: &Path) -> Diagnostic {
         ),
     )
     .with_help(format!(
-        "translate the built-in strings into {}: `helpsite theme eject i18n/{model}.toml` copies them out, to rename {code}.toml and move to i18n/; or set [i18n] fallback = \"{model}\" in site.toml",
+        "translate the built-in strings into {}: `helpsite theme eject i18n/{model}.toml` copies them out, to rename {code}.toml and move to i18n/; or set [i18n] fallback = \"{}\" in site.toml",
         file.display(),
+        config.default_language,
     ))
 }
 
