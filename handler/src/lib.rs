@@ -17,6 +17,8 @@ pub mod archive;
 pub mod aws;
 pub mod config;
 pub mod email;
+pub mod events;
+pub mod feedback;
 pub mod input;
 pub mod mailer;
 pub mod reference;
@@ -29,16 +31,26 @@ pub use app::AppState;
 pub use config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
 pub use service::{redeliver, RedeliverReport, Services};
 
-/// `POST /contact` and `OPTIONS /contact`; nest it where the site posts
+/// `POST /contact`, `/feedback`, `/insights` (and `OPTIONS`); nest it where the site posts
 /// (`helpsite serve`: under `/api`).
 pub fn router(config: Config) -> axum::Router {
-    app::routes(Arc::new(AppState::new(config)), &["/contact"])
+    let state = Arc::new(AppState::new(config));
+    app::routes(state.clone(), &["/contact"]).merge(feedback::routes(
+        state,
+        &["/feedback"],
+        &["/insights"],
+    ))
 }
 
 /// The router of the Lambda function: answers at `/contact`, `/api/contact`
 /// and `/` (a Function URL's root), whichever the deployment routes.
 pub fn lambda_router(config: Config) -> axum::Router {
-    app::routes(Arc::new(AppState::new(config)), LAMBDA_PATHS)
+    let state = Arc::new(AppState::new(config));
+    app::routes(state.clone(), LAMBDA_PATHS).merge(feedback::routes(
+        state,
+        &["/feedback", "/api/feedback"],
+        &["/insights", "/api/insights"],
+    ))
 }
 
 /// The paths [`lambda_router`] answers at.
