@@ -482,6 +482,11 @@ fn site_origin(cfg: &Config) -> &str {
     &url[..url.len() - rest.len() + host_end]
 }
 
+/// A path as a `Location` header can carry it: non-ASCII percent-encoded.
+fn header_safe(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS).to_string()
+}
+
 fn answer_ok(cfg: &Config, mode: Mode, origin: &Origin, location: &str, view: &str) -> Response {
     let mut resp = match mode {
         Mode::Json => (
@@ -489,7 +494,7 @@ fn answer_ok(cfg: &Config, mode: Mode, origin: &Origin, location: &str, view: &s
             axum::Json(json!({ "ok": true, "view": view })),
         )
             .into_response(),
-        Mode::Redirect => app::redirect(&format!("{}{location}", site_origin(cfg))),
+        Mode::Redirect => app::redirect(&format!("{}{}", site_origin(cfg), header_safe(location))),
     };
     app::add_cors(&mut resp, origin);
     app::no_store(resp)
@@ -522,8 +527,9 @@ fn answer_error(
             (status, axum::Json(json!({ "ok": false, "errors": list }))).into_response()
         }
         (Mode::Redirect, Some(page)) => app::redirect(&format!(
-            "{}{page}?feedback_error={}#feedback-error",
+            "{}{}?feedback_error={}#feedback-error",
             site_origin(cfg),
+            header_safe(page),
             code.as_str()
         )),
         (Mode::Redirect, None) => app::redirect(&cfg.error_location(lang, code.as_str())),

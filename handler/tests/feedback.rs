@@ -134,6 +134,19 @@ async fn a_plain_no_asks_why_and_the_reason_is_stored() {
     let reason = ev.iter().find(|e| e["k"] == "reason").unwrap();
     assert_eq!(reason["r"], "outdated");
     assert_eq!(reason["x"], "قیمت");
+    // A page whose path is not ASCII comes back percent-encoded.
+    let c = send(
+        &app,
+        "/api/feedback",
+        &[FORM],
+        "lang=fa&page=%2Ffa%2F%D9%82%DB%8C%D9%85%D8%AA%2F&vote=yes",
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.location(),
+        "/fa/%D9%82%DB%8C%D9%85%D8%AA/#feedback-thanks"
+    );
 }
 
 #[tokio::test]
