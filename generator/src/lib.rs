@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod i18n;
+pub mod insights;
 pub mod markdown;
 pub mod report;
 pub mod search;
