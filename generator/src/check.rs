@@ -268,6 +268,9 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
     }
+    for r in helpsite_form::FEEDBACK_REASONS {
+        used.insert(format!("feedback_reason_{r}"));
+    }
     let mut sources = String::new();
     for entry in walkdir::WalkDir::new(theme.join("templates"))
         .into_iter()
