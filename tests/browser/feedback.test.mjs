@@ -25,8 +25,12 @@ before(async () => {
   rootOff = await copySiteRoot();
   const toml = path.join(rootOn, 'site.toml');
   const text = fs.readFileSync(toml, 'utf8');
-  assert.match(text, /^\[search\]$/m, 'site.toml has a [search] table');
-  fs.writeFileSync(toml, text.replace(/^\[search\]$/m, '[search]\ninsights = true'));
+  fs.writeFileSync(
+    toml,
+    /^\[search\][ \t]*$/m.test(text)
+      ? text.replace(/^\[search\][ \t]*$/m, '[search]\ninsights = true')
+      : `${text}\n[search]\ninsights = true\n`,
+  );
   [on, off] = await Promise.all([helpsiteServe(rootOn), helpsiteServe(rootOff)]);
 });
 
