@@ -157,9 +157,15 @@ def t_policy_is_strict(env: Env):
     assert d["frame-ancestors"] == ["'none'"], d["frame-ancestors"]
     # form-action and connect-src: the handler's URL, and the site itself
     # (the 303 to the thank-you page; the search index).
-    for name in ("form-action", "connect-src"):
-        assert sorted(d[name]) == sorted(["'self'", env.endpoint]), \
-            f"{name} is {d[name]}, expected 'self' and {env.endpoint}"
+    # The handler's siblings: votes are posted (form-action, connect-src),
+    # insights only sent by script (connect-src).
+    base = env.endpoint[: -len("/contact")] if env.endpoint.endswith("/contact") else env.endpoint
+    expected = {
+        "form-action": ["'self'", env.endpoint, base + "/feedback"],
+        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights"],
+    }
+    for name, want in expected.items():
+        assert sorted(d[name]) == sorted(want), f"{name} is {d[name]}, expected {want}"
     assert not env.policy.allows_inline("script-src-elem") and not env.policy.allows_inline("style-src-attr")
 
 
@@ -379,6 +385,11 @@ def t_archive_bucket(env: Env):
     rules = props["LifecycleConfiguration"]["Rules"]
     expiring = [r for r in rules if r["Status"] == "Enabled" and "ExpirationInDays" in r]
     assert expiring and expiring[0]["Prefix"] == "submissions/", rules
+    # Votes and insights expire on their own schedule.
+    signal_days = str(env.template["Parameters"]["SignalRetentionDays"]["Default"])
+    for prefix in ("feedback/", "insights/"):
+        rule = [r for r in expiring if r["Prefix"] == prefix]
+        assert rule and str(rule[0]["ExpirationInDays"]) == signal_days, (prefix, rules)
     assert env.resources["ArchiveBucket"].get("DeletionPolicy") == "Retain"
 
 
@@ -413,6 +424,11 @@ def t_least_privilege(env: Env):
                 assert r == bucket or r.startswith(bucket + "/"), r
             if "s3:DeleteObject" in actions:
                 assert resources == [bucket + "/pending/*"], resources
+            signals = [r for r in resources if r.startswith((bucket + "/feedback/", bucket + "/insights/"))]
+            if signals:
+                # Anonymous signals: written once, never read or deleted by the functions.
+                assert actions == ["s3:PutObject"], actions
+                assert sorted(resources) == [bucket + "/feedback/*", bucket + "/insights/*"], resources
             if "s3:ListBucket" in actions:
                 assert resources == [bucket], resources
         elif any(a.startswith("logs:") for a in actions):
@@ -463,11 +479,19 @@ def t_functions(env: Env):
 
 def t_api_and_cors(env: Env):
     routes = sorted(r["Properties"]["RouteKey"] for r in env.resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
-    assert routes == ["OPTIONS /contact", "POST /contact"], routes
+    assert routes == ["OPTIONS /contact", "OPTIONS /feedback", "OPTIONS /insights",
+                      "POST /contact", "POST /feedback", "POST /insights"], routes
     stage = env.resource("ContactApiStage")["Properties"]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
     assert int(stage["DefaultRouteSettings"]["ThrottlingRateLimit"]) > 0
     assert int(stage["DefaultRouteSettings"]["ThrottlingBurstLimit"]) > 0
+    for route in ("POST /feedback", "POST /insights"):
+        limits = stage["RouteSettings"][route]
+        assert int(limits["ThrottlingRateLimit"]) > 0 and int(limits["ThrottlingBurstLimit"]) > 0, limits
+    arns = sorted(r["Properties"]["SourceArn"]["Fn::Sub"].rsplit("/", 1)[1]
+                  for r in env.resources.values() if r["Type"] == "AWS::Lambda::Permission"
+                  and "execute-api" in str(r["Properties"]["SourceArn"]))
+    assert arns == ["contact", "feedback", "insights"], arns
     glob = env.template["Globals"]["Function"]["Environment"]["Variables"]
     origins = env.custom.resolve(glob["CONTACT_ALLOWED_ORIGINS"]).split(",")
     assert env.origin in origins and "*" not in origins, origins
