@@ -802,15 +802,15 @@ def run_bootstrap(env: Env, moto: Moto, zip_path: str, function: str, runtime: F
     return proc, log
 
 
-def apigw_event(method: str, headers: dict, body: str = "") -> dict:
+def apigw_event(method: str, headers: dict, body: str = "", path: str = "/contact") -> dict:
     return {
-        "version": "2.0", "routeKey": f"{method} /contact", "rawPath": "/contact", "rawQueryString": "",
+        "version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
         "headers": {**headers, "host": "abc123defg.execute-api.us-east-1.amazonaws.com"},
         "requestContext": {
             "accountId": "123456789012", "apiId": "abc123defg", "stage": "$default", "requestId": f"r{time.time_ns()}",
             "domainName": "abc123defg.execute-api.us-east-1.amazonaws.com", "domainPrefix": "abc123defg",
-            "routeKey": f"{method} /contact", "time": "23/Nov/2026:17:00:00 +0000", "timeEpoch": int(time.time() * 1000),
-            "http": {"method": method, "path": "/contact", "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
+            "routeKey": f"{method} {path}", "time": "23/Nov/2026:17:00:00 +0000", "timeEpoch": int(time.time() * 1000),
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
                      "userAgent": "deploy-smoke"},
         },
         "body": body, "isBase64Encoded": False,
@@ -869,6 +869,18 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         assert {f"submissions/{ref1}.json", f"submissions/{ref2}.json"} <= keys, keys
         assert not [k for k in keys if k.startswith("pending/")], keys
 
+        # A vote, posted twice from one page view without JavaScript: back to the page, stored once, never mailed.
+        vote = urllib.parse.urlencode({"lang": "fi", "page": "/fi/billing/", "vote": "no", "view": "smokeview01"})
+        for _ in range(2):
+            status, h, _ = call(apigw_event("POST", {"origin": site, "content-type": "application/x-www-form-urlencoded",
+                                                     "accept": "text/html"}, vote, path="/feedback"))
+            assert status == 303 and h["location"] == f"{site}/fi/billing/#feedback-more", (status, h)
+        keys = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])}
+        votes = [k for k in keys if k.startswith("feedback/")]
+        assert len(votes) == 1, votes
+        with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=30) as r:
+            assert len(json.load(r)["ses"]["RawMessage"]) == 2, "a vote sent mail"
+
         # redeliver: the scheduled function boots with the same settings and finds nothing pending
         proc.terminate()
         proc.wait(timeout=10)
@@ -883,7 +895,7 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         assert kind == "response", body
         report = json.loads(body)
         assert report.get("failed") == 0 and report.get("sent") == 0, report
-        print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, "
+        print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, a vote stored once, "
               f"records {ref1} {ref2} archived; redeliver: {body}")
     finally:
         for p, log in procs:
