@@ -229,7 +229,8 @@ async fn honeypot_and_time_trap_are_answered_like_success_and_store_nothing() {
 #[tokio::test]
 async fn bad_input_is_a_localized_4xx_never_a_5xx() {
     let (dir, app) = site();
-    let cases: &[(&[(&str, &str)], &str, u16, &str)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, u16, &'a str);
+    let cases: &[Case] = &[
         (
             &[JSON, ACCEPT_JSON],
             r#"{"lang":"fa","page":"/fa/","vote":"maybe"}"#,
