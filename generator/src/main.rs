@@ -69,6 +69,9 @@ struct InsightsArgs {
     /// `text` (default), `json` or `html` (a self-contained page with SVG charts).
     #[arg(long, value_enum, default_value_t = InsightsFormat::Text)]
     format: InsightsFormat,
+    /// First merge each day older than two days into one `<day>.jsonl` per kind (much faster to read).
+    #[arg(long)]
+    compact: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -99,6 +102,16 @@ fn insights(args: InsightsArgs) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: --archive {}: no such folder", root.display());
         return ExitCode::FAILURE;
+    }
+    if args.compact {
+        let today = &handler::time::rfc3339(handler::time::now_ms())[..10];
+        match insights::compact::compact(&root, today) {
+            Ok(c) => eprintln!("compacted {} event(s) of {} day(s)", c.events, c.days),
+            Err(e) => {
+                eprintln!("error: compacting {}: {e}", root.display());
+                return ExitCode::FAILURE;
+            }
+        }
     }
     let format = match args.format {
         InsightsFormat::Text => F::Text,

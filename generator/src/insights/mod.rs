@@ -1,6 +1,7 @@
 //! `helpsite insights`: what visitors found unhelpful and could not find,
 //! from the events the handler stored (see README, "Feedback and insights").
 
+pub mod compact;
 mod html;
 pub mod read;
 pub mod summary;
@@ -8,7 +9,7 @@ pub mod summary;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub use read::{read_archive, ReadError};
+pub use read::{load, ReadError};
 pub use summary::{summarize, Summary};
 
 /// The report's formats.
@@ -21,8 +22,9 @@ pub enum Format {
 
 /// Reads the local archive at `root` and renders the report.
 pub fn run(root: &Path, since: Option<&str>, format: Format) -> (String, Vec<ReadError>) {
-    let (events, errors) = read_archive(root, since);
-    let summary = summarize(events);
+    let mut loaded = load(root, since);
+    let summary = summarize(&loaded.events(since));
+    let errors = std::mem::take(&mut loaded.errors);
     let out = match format {
         Format::Text => text(&summary, since),
         Format::Json => serde_json::to_string_pretty(&summary).expect("serializable") + "\n",

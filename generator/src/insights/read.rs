@@ -3,10 +3,105 @@
 //! per file, plus `<day>.jsonl` files of many events (a compacted day or an
 //! `aws s3` download merged by hand) — all read in parallel.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use handler::events::Event;
+use handler::events::Kind;
 use rayon::prelude::*;
+use serde::Deserialize;
+
+/// One stored event (`handler::events::Event`), borrowing from the file's
+/// bytes: a million of them are read at once, so no string is copied unless
+/// JSON escapes force it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ev<'a> {
+    pub t: u64,
+    pub k: Kind,
+    #[serde(borrow)]
+    pub l: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub v: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub p: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub q: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub y: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub r: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub x: Cow<'a, str>,
+}
+
+/// The archive's files, read into memory (in parallel).
+pub struct Loaded {
+    files: Vec<(PathBuf, Vec<u8>)>,
+    pub errors: Vec<ReadError>,
+}
+
+/// Reads every event file under `root` for days on or after `since`.
+pub fn load(root: &Path, since: Option<&str>) -> Loaded {
+    let paths = event_files(root, since);
+    let read: Vec<Result<(PathBuf, Vec<u8>), ReadError>> = paths
+        .into_par_iter()
+        .map(|p| match std::fs::read(&p) {
+            Ok(b) => Ok((p, b)),
+            Err(e) => Err(ReadError {
+                path: p,
+                line: 0,
+                reason: e.to_string(),
+            }),
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    let mut errors = Vec::new();
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    Loaded { files, errors }
+}
+
+impl Loaded {
+    /// The events on or after `since`, parsed in parallel; unparsable lines
+    /// are added to [`Loaded::errors`] (a bad line never hides the rest).
+    pub fn events(&mut self, since: Option<&str>) -> Vec<Ev<'_>> {
+        let since_ms = since.and_then(day_start_ms);
+        let parsed: Vec<(Vec<Ev<'_>>, Vec<ReadError>)> = self
+            .files
+            .par_iter()
+            .map(|(path, bytes)| parse(path, bytes, since_ms))
+            .collect();
+        let mut events = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
+        for (e, errs) in parsed {
+            events.extend(e);
+            self.errors.extend(errs);
+        }
+        events
+    }
+}
+
+fn parse<'a>(path: &Path, bytes: &'a [u8], since_ms: Option<u64>) -> (Vec<Ev<'a>>, Vec<ReadError>) {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Ev<'a>>(line) {
+            Ok(ev) if since_ms.is_none_or(|s| ev.t >= s) => events.push(ev),
+            Ok(_) => {}
+            Err(e) => errors.push(ReadError {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (events, errors)
+}
 
 /// A file that could not be read or an event that could not be parsed.
 #[derive(Debug, thiserror::Error)]
@@ -17,23 +112,8 @@ pub struct ReadError {
     pub reason: String,
 }
 
-/// Every event under `root` on or after `since` (`YYYY-MM-DD`), with the
-/// unreadable ones listed apart (a bad file never hides the rest).
-pub fn read_archive(root: &Path, since: Option<&str>) -> (Vec<Event>, Vec<ReadError>) {
-    let files = event_files(root, since);
-    let results: Vec<(Vec<Event>, Vec<ReadError>)> =
-        files.par_iter().map(|p| read_file(p, since)).collect();
-    let mut events = Vec::new();
-    let mut errors = Vec::new();
-    for (e, r) in results {
-        events.extend(e);
-        errors.extend(r);
-    }
-    (events, errors)
-}
-
 /// The day folders' files, and the `.jsonl` files, of both kinds.
-fn event_files(root: &Path, since: Option<&str>) -> Vec<PathBuf> {
+pub(crate) fn event_files(root: &Path, since: Option<&str>) -> Vec<PathBuf> {
     let days: Vec<PathBuf> = ["feedback", "insights"]
         .iter()
         .flat_map(|kind| entries(&root.join(kind)))
@@ -70,32 +150,6 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
         Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(_) => Vec::new(),
     }
-}
-
-fn read_file(path: &Path, since: Option<&str>) -> (Vec<Event>, Vec<ReadError>) {
-    let err = |line: usize, reason: String| ReadError {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return (Vec::new(), vec![err(0, e.to_string())]),
-    };
-    let since_ms = since.and_then(day_start_ms);
-    let mut events = Vec::new();
-    let mut errors = Vec::new();
-    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match serde_json::from_slice::<Event>(line) {
-            Ok(ev) if since_ms.is_none_or(|s| ev.t >= s) => events.push(ev),
-            Ok(_) => {}
-            Err(e) => errors.push(err(i + 1, e.to_string())),
-        }
-    }
-    (events, errors)
 }
 
 /// Milliseconds at the start of a `YYYY-MM-DD` day, UTC.
