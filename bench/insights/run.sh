@@ -37,7 +37,7 @@ done
 
 echo "== --compact on a hard-linked copy of the one-file-per-event archive, then reading it"
 copy="$WORK/archive-compacted-$VOTES"
-rm -rf "$copy" && cp -al "$WORK/archive-files-$VOTES" "$copy"
+rm -rf "$copy" && mkdir -p "$copy" && cp -al "$WORK/archive-files-$VOTES/." "$copy"
 start=$(date +%s.%N)
 "$WORK/helpsite" insights --archive "$copy" --compact --format json > "$WORK/report-compacted.json"
 end=$(date +%s.%N)
