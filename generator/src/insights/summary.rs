@@ -149,7 +149,7 @@ impl<'a> Acc<'a> {
             .filter(|(_, t)| t.no > 0 || !t.reasons.is_empty() || !t.comments.is_empty())
             .map(|((page, question), mut t)| {
                 // Newest first.
-                t.comments.sort_by(|a, b| b.0.cmp(&a.0));
+                t.comments.sort_by_key(|c| std::cmp::Reverse(c.0));
                 Target {
                     page: page.to_string(),
                     question: question.to_string(),
