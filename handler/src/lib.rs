@@ -42,6 +42,24 @@ pub fn router(config: Config) -> axum::Router {
     ))
 }
 
+/// `contact`, `feedback` and `insights` under each of `prefixes` (`""`,
+/// `"/api"`), sharing one state (one rate limiter, one set of clients).
+pub fn router_at(config: Config, prefixes: &[&str]) -> axum::Router {
+    let state = Arc::new(AppState::new(config));
+    let at =
+        |name: &str| -> Vec<String> { prefixes.iter().map(|p| format!("{p}/{name}")).collect() };
+    let (contact, feedback, insights) = (at("contact"), at("feedback"), at("insights"));
+    app::routes(state.clone(), &as_strs(&contact)).merge(feedback::routes(
+        state,
+        &as_strs(&feedback),
+        &as_strs(&insights),
+    ))
+}
+
+fn as_strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 /// The router of the Lambda function: answers at `/contact`, `/api/contact`
 /// and `/` (a Function URL's root), whichever the deployment routes.
 pub fn lambda_router(config: Config) -> axum::Router {
