@@ -157,9 +157,15 @@ def t_policy_is_strict(env: Env):
     assert d["frame-ancestors"] == ["'none'"], d["frame-ancestors"]
     # form-action and connect-src: the handler's URL, and the site itself
     # (the 303 to the thank-you page; the search index).
-    for name in ("form-action", "connect-src"):
-        assert sorted(d[name]) == sorted(["'self'", env.endpoint]), \
-            f"{name} is {d[name]}, expected 'self' and {env.endpoint}"
+    # The handler's siblings: votes are posted (form-action, connect-src),
+    # insights only sent by script (connect-src).
+    base = env.endpoint[: -len("/contact")] if env.endpoint.endswith("/contact") else env.endpoint
+    expected = {
+        "form-action": ["'self'", env.endpoint, base + "/feedback"],
+        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights"],
+    }
+    for name, want in expected.items():
+        assert sorted(d[name]) == sorted(want), f"{name} is {d[name]}, expected {want}"
     assert not env.policy.allows_inline("script-src-elem") and not env.policy.allows_inline("style-src-attr")
 
 
@@ -379,6 +385,11 @@ def t_archive_bucket(env: Env):
     rules = props["LifecycleConfiguration"]["Rules"]
     expiring = [r for r in rules if r["Status"] == "Enabled" and "ExpirationInDays" in r]
     assert expiring and expiring[0]["Prefix"] == "submissions/", rules
+    # Votes and insights expire on their own schedule.
+    signal_days = str(env.template["Parameters"]["SignalRetentionDays"]["Default"])
+    for prefix in ("feedback/", "insights/"):
+        rule = [r for r in expiring if r["Prefix"] == prefix]
+        assert rule and str(rule[0]["ExpirationInDays"]) == signal_days, (prefix, rules)
     assert env.resources["ArchiveBucket"].get("DeletionPolicy") == "Retain"
 
 
@@ -414,6 +425,11 @@ def t_least_privilege(env: Env):
             if "s3:DeleteObject" in actions:
                 # Markers and claims only: a record is never deleted.
                 assert sorted(resources) == [bucket + "/leases/*", bucket + "/pending/*"], resources
+            signals = [r for r in resources if r.startswith((bucket + "/feedback/", bucket + "/insights/"))]
+            if signals:
+                # Anonymous signals: written once, never read or deleted by the functions.
+                assert actions == ["s3:PutObject"], actions
+                assert sorted(resources) == [bucket + "/feedback/*", bucket + "/insights/*"], resources
             if "s3:ListBucket" in actions:
                 assert resources == [bucket], resources
         elif any(a.startswith("logs:") for a in actions):
@@ -466,11 +482,19 @@ def t_functions(env: Env):
 
 def t_api_and_cors(env: Env):
     routes = sorted(r["Properties"]["RouteKey"] for r in env.resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
-    assert routes == ["OPTIONS /contact", "POST /contact"], routes
+    assert routes == ["OPTIONS /contact", "OPTIONS /feedback", "OPTIONS /insights",
+                      "POST /contact", "POST /feedback", "POST /insights"], routes
     stage = env.resource("ContactApiStage")["Properties"]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
     assert int(stage["DefaultRouteSettings"]["ThrottlingRateLimit"]) > 0
     assert int(stage["DefaultRouteSettings"]["ThrottlingBurstLimit"]) > 0
+    for route in ("POST /feedback", "POST /insights"):
+        limits = stage["RouteSettings"][route]
+        assert int(limits["ThrottlingRateLimit"]) > 0 and int(limits["ThrottlingBurstLimit"]) > 0, limits
+    arns = sorted(r["Properties"]["SourceArn"]["Fn::Sub"].rsplit("/", 1)[1]
+                  for r in env.resources.values() if r["Type"] == "AWS::Lambda::Permission"
+                  and "execute-api" in str(r["Properties"]["SourceArn"]))
+    assert arns == ["contact", "feedback", "insights"], arns
     glob = env.template["Globals"]["Function"]["Environment"]["Variables"]
     origins = env.custom.resolve(glob["CONTACT_ALLOWED_ORIGINS"]).split(",")
     assert env.origin in origins and "*" not in origins, origins
@@ -785,15 +809,15 @@ def run_bootstrap(env: Env, moto: Moto, zip_path: str, function: str, runtime: F
     return proc, log
 
 
-def apigw_event(method: str, headers: dict, body: str = "") -> dict:
+def apigw_event(method: str, headers: dict, body: str = "", path: str = "/contact") -> dict:
     return {
-        "version": "2.0", "routeKey": f"{method} /contact", "rawPath": "/contact", "rawQueryString": "",
+        "version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
         "headers": {**headers, "host": "abc123defg.execute-api.us-east-1.amazonaws.com"},
         "requestContext": {
             "accountId": "123456789012", "apiId": "abc123defg", "stage": "$default", "requestId": f"r{time.time_ns()}",
             "domainName": "abc123defg.execute-api.us-east-1.amazonaws.com", "domainPrefix": "abc123defg",
-            "routeKey": f"{method} /contact", "time": "23/Nov/2026:17:00:00 +0000", "timeEpoch": int(time.time() * 1000),
-            "http": {"method": method, "path": "/contact", "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
+            "routeKey": f"{method} {path}", "time": "23/Nov/2026:17:00:00 +0000", "timeEpoch": int(time.time() * 1000),
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
                      "userAgent": "deploy-smoke"},
         },
         "body": body, "isBase64Encoded": False,
@@ -852,6 +876,18 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         assert {f"submissions/{ref1}.json", f"submissions/{ref2}.json"} <= keys, keys
         assert not [k for k in keys if k.startswith("pending/")], keys
 
+        # A vote, posted twice from one page view without JavaScript: back to the page, stored once, never mailed.
+        vote = urllib.parse.urlencode({"lang": "fi", "page": "/fi/billing/", "vote": "no", "view": "smokeview01"})
+        for _ in range(2):
+            status, h, _ = call(apigw_event("POST", {"origin": site, "content-type": "application/x-www-form-urlencoded",
+                                                     "accept": "text/html"}, vote, path="/feedback"))
+            assert status == 303 and h["location"] == f"{site}/fi/billing/#feedback-more", (status, h)
+        keys = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])}
+        votes = [k for k in keys if k.startswith("feedback/")]
+        assert len(votes) == 1, votes
+        with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=30) as r:
+            assert len(json.load(r)["ses"]["RawMessage"]) == 2, "a vote sent mail"
+
         # redeliver: the scheduled function boots with the same settings and finds nothing pending
         proc.terminate()
         proc.wait(timeout=10)
@@ -866,7 +902,7 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         assert kind == "response", body
         report = json.loads(body)
         assert report.get("failed") == 0 and report.get("sent") == 0, report
-        print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, "
+        print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, a vote stored once, "
               f"records {ref1} {ref2} archived; redeliver: {body}")
     finally:
         for p, log in procs:

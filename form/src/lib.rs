@@ -112,6 +112,22 @@ pub const FIELDS: &[Field] = &[
 /// environment names any.
 pub const DEFAULT_TOPICS: &[&str] = &["billing", "refund", "technical", "licence", "other"];
 
+/// Reasons a visitor may pick after answering "No" to "Was this helpful?";
+/// labels are `feedback_reason_<id>` in the UI catalogs.
+pub const FEEDBACK_REASONS: &[&str] = &[
+    "unclear",
+    "incomplete",
+    "outdated",
+    "not_my_question",
+    "other",
+];
+
+/// Longest free-text reason after a "No", in characters.
+pub const FEEDBACK_TEXT_MAX: usize = 500;
+
+/// Longest search query kept by the insights endpoint, in characters.
+pub const INSIGHTS_QUERY_MAX: usize = 200;
+
 /// Looks a field up by its posted name.
 pub fn field(name: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.name == name)

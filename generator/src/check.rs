@@ -416,6 +416,9 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
     }
+    for r in helpsite_form::FEEDBACK_REASONS {
+        used.insert(format!("feedback_reason_{r}"));
+    }
     // The handler's answers and emails.
     used.extend(helpsite_form::definition::handler_keys());
     let sources: String = theme

@@ -125,11 +125,18 @@ impl Default for FormConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
     pub enabled: bool,
+    /// Report searches that found nothing and suggested answers opened on
+    /// the contact form to the handler's `/insights` (language and
+    /// normalized query only). Off unless the site asks for it.
+    pub insights: bool,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true }
+        SearchConfig {
+            enabled: true,
+            insights: false,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod escape;
 pub mod i18n;
 pub mod init;
+pub mod insights;
 pub mod leftovers;
 pub mod markdown;
 pub mod report;

@@ -80,6 +80,7 @@ fn every_internal_link_and_anchor_resolves() {
             || target.starts_with("mailto:")
             || target.starts_with("tel:")
             || target == "/api/contact"
+            || target == "/api/feedback"
         {
             continue;
         }

@@ -48,7 +48,7 @@ impl AppState {
         state
     }
 
-    async fn services(&self) -> Result<&Services, crate::config::ConfigError> {
+    pub(crate) async fn services(&self) -> Result<&Services, crate::config::ConfigError> {
         self.services
             .get_or_try_init(|| Services::from_config(&self.config))
             .await
@@ -65,13 +65,13 @@ pub fn routes(state: Arc<AppState>, paths: &[&str]) -> Router {
 }
 
 /// Token buckets per client address.
-struct RateLimiter {
+pub(crate) struct RateLimiter {
     limit: Option<RateLimit>,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
 impl RateLimiter {
-    fn new(limit: Option<RateLimit>) -> RateLimiter {
+    pub(crate) fn new(limit: Option<RateLimit>) -> RateLimiter {
         RateLimiter {
             limit,
             buckets: Mutex::new(HashMap::new()),
@@ -79,7 +79,7 @@ impl RateLimiter {
     }
 
     /// `Err(retry_after)` when the client has no token left.
-    fn check(&self, key: &str) -> Result<(), Duration> {
+    pub(crate) fn check(&self, key: &str) -> Result<(), Duration> {
         let Some(limit) = self.limit else {
             return Ok(());
         };
@@ -108,12 +108,12 @@ impl RateLimiter {
 
 /// How the client wants its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Json,
     Redirect,
 }
 
-fn mode(headers: &HeaderMap) -> Mode {
+pub(crate) fn mode(headers: &HeaderMap) -> Mode {
     let get = |h| {
         headers
             .get(h)
@@ -134,7 +134,7 @@ fn mode(headers: &HeaderMap) -> Mode {
 }
 
 /// The `Origin` verdict.
-enum Origin {
+pub(crate) enum Origin {
     /// No `Origin` header (not a browser, or an old one).
     Absent,
     /// Same origin as the request's host, where configured.
@@ -144,7 +144,7 @@ enum Origin {
     Denied,
 }
 
-fn check_origin(cfg: &Config, headers: &HeaderMap) -> Origin {
+pub(crate) fn check_origin(cfg: &Config, headers: &HeaderMap) -> Origin {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Origin::Absent;
     };
@@ -169,7 +169,7 @@ fn check_origin(cfg: &Config, headers: &HeaderMap) -> Origin {
     Origin::Denied
 }
 
-fn add_cors(resp: &mut Response, origin: &Origin) {
+pub(crate) fn add_cors(resp: &mut Response, origin: &Origin) {
     let h = resp.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Origin"));
     if let Origin::Cross(o) = origin {
@@ -177,7 +177,7 @@ fn add_cors(resp: &mut Response, origin: &Origin) {
     }
 }
 
-async fn preflight(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub(crate) async fn preflight(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let origin = check_origin(&st.config, &headers);
     if matches!(origin, Origin::Denied) {
         return (StatusCode::FORBIDDEN, [(header::VARY, "Origin")]).into_response();
@@ -202,7 +202,7 @@ async fn preflight(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Respo
 
 /// The client address for rate limiting: the Lambda event's source IP, the
 /// socket's peer, or (only when trusted) `X-Forwarded-For`.
-fn client_key(cfg: &Config, req: &Request) -> String {
+pub(crate) fn client_key(cfg: &Config, req: &Request) -> String {
     #[cfg(feature = "aws")]
     if let Some(ctx) = req
         .extensions()
@@ -244,7 +244,7 @@ fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<std::net::IpAddr
 }
 
 /// The first configured language named by `Accept-Language`, else the default.
-fn hinted_language(cfg: &Config, headers: &HeaderMap) -> String {
+pub(crate) fn hinted_language(cfg: &Config, headers: &HeaderMap) -> String {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -268,7 +268,7 @@ fn hinted_language(cfg: &Config, headers: &HeaderMap) -> String {
     cfg.default_language.clone()
 }
 
-fn no_store(mut resp: Response) -> Response {
+pub(crate) fn no_store(mut resp: Response) -> Response {
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.headers_mut().insert(
@@ -323,14 +323,14 @@ fn rejected(
     no_store(resp)
 }
 
-fn redirect(location: &str) -> Response {
+pub(crate) fn redirect(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-fn status_of(code: ErrorCode) -> StatusCode {
+pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -345,12 +345,12 @@ fn status_of(code: ErrorCode) -> StatusCode {
     }
 }
 
-enum BodyKind {
+pub(crate) enum BodyKind {
     Form,
     Json,
 }
 
-fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
+pub(crate) fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
     let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let essence = ct
         .split(';')

@@ -405,3 +405,36 @@ impl S3Archive {
         Ok(out)
     }
 }
+
+/// Anonymous signals (`crate::events`) beside the submissions.
+impl S3Archive {
+    /// Creates `<prefix><name>` unless it exists. Returns whether it was new.
+    pub(crate) async fn put_if_absent(
+        &self,
+        name: &str,
+        body: Vec<u8>,
+    ) -> Result<bool, ArchiveError> {
+        let put = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(format!("{}{name}", self.prefix))
+            .content_type("application/json")
+            .if_none_match("*")
+            .body(ByteStream::from(body))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.raw_response().map(|r| r.status().as_u16()),
+                    Some(412 | 409)
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(s3_error("PutObject", &e)),
+        }
+    }
+}

@@ -19,6 +19,8 @@ pub mod aws;
 pub mod config;
 pub mod durable;
 pub mod email;
+pub mod events;
+pub mod feedback;
 pub mod input;
 pub mod mailer;
 pub mod reference;
@@ -33,16 +35,44 @@ pub use config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
 pub use service::{redeliver, RedeliverReport, Services};
 pub use texts::Texts;
 
-/// `POST /contact` and `OPTIONS /contact`; nest it where the site posts
+/// `POST /contact`, `/feedback`, `/insights` (and `OPTIONS`); nest it where the site posts
 /// (`helpsite serve`: under `/api`).
 pub fn router(config: Config) -> axum::Router {
-    app::routes(Arc::new(AppState::new(config)), &["/contact"])
+    let state = Arc::new(AppState::new(config));
+    app::routes(state.clone(), &["/contact"]).merge(feedback::routes(
+        state,
+        &["/feedback"],
+        &["/insights"],
+    ))
+}
+
+/// `contact`, `feedback` and `insights` under each of `prefixes` (`""`,
+/// `"/api"`), sharing one state (one rate limiter, one set of clients).
+pub fn router_at(config: Config, prefixes: &[&str]) -> axum::Router {
+    let state = Arc::new(AppState::new(config));
+    let at =
+        |name: &str| -> Vec<String> { prefixes.iter().map(|p| format!("{p}/{name}")).collect() };
+    let (contact, feedback, insights) = (at("contact"), at("feedback"), at("insights"));
+    app::routes(state.clone(), &as_strs(&contact)).merge(feedback::routes(
+        state,
+        &as_strs(&feedback),
+        &as_strs(&insights),
+    ))
+}
+
+fn as_strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 /// The router of the Lambda function: answers at `/contact`, `/api/contact`
 /// and `/` (a Function URL's root), whichever the deployment routes.
 pub fn lambda_router(config: Config) -> axum::Router {
-    app::routes(Arc::new(AppState::new(config)), LAMBDA_PATHS)
+    let state = Arc::new(AppState::new(config));
+    app::routes(state.clone(), LAMBDA_PATHS).merge(feedback::routes(
+        state,
+        &["/feedback", "/api/feedback"],
+        &["/insights", "/api/insights"],
+    ))
 }
 
 /// The paths [`lambda_router`] answers at.

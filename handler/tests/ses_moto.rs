@@ -624,3 +624,51 @@ async fn an_expired_s3_claim_is_taken_over_a_live_or_sent_one_is_not() {
         .unwrap();
     assert!(s3_objects(&moto, "leases/").await.is_empty());
 }
+
+async fn post_signal(app: &Router, path: &str, body: &str) -> u16 {
+    let req = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("x-forwarded-for", "198.51.100.7")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    app.clone().oneshot(req).await.unwrap().status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_and_insights_are_stored_in_s3_once_and_never_mailed() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = config(&moto.url(), &moto.url());
+    let app = app(&cfg);
+    let vote = "lang=fa&page=%2Ffa%2Fbilling%2F&vote=no&view=s3view0001";
+    assert_eq!(post_signal(&app, "/api/feedback", vote).await, 200);
+    assert_eq!(post_signal(&app, "/api/feedback", vote).await, 200);
+    let reason = "lang=fa&page=%2Ffa%2Fbilling%2F&reason=outdated&text=%D9%82%DB%8C%D9%85%D8%AA&view=s3view0001";
+    assert_eq!(post_signal(&app, "/api/feedback", reason).await, 200);
+    let zero = "lang=en&kind=zero_hits&query=Gift+Card&view=s3view0002";
+    assert_eq!(post_signal(&app, "/api/insights", zero).await, 204);
+    assert_eq!(
+        post_signal(
+            &app,
+            "/api/feedback",
+            "lang=fa&page=https%3A%2F%2Fevil%2F&vote=no"
+        )
+        .await,
+        422
+    );
+
+    let feedback = s3_objects(&moto, "feedback/").await;
+    assert_eq!(feedback.len(), 2, "one vote, one reason: {feedback:?}");
+    let insights = s3_objects(&moto, "insights/").await;
+    assert_eq!(insights.len(), 1, "{insights:?}");
+    let q = s3_record(&moto, &insights[0]).await;
+    assert_eq!(q["x"], "gift card");
+    assert_eq!(q["l"], "en");
+    for key in feedback.iter().chain(&insights) {
+        let text = s3_record(&moto, key).await.to_string();
+        assert!(!text.contains("198.51.100.7"), "{key}: {text}");
+    }
+    assert!(moto.sent().is_empty(), "a vote is never mailed");
+    assert!(s3_objects(&moto, "submissions/").await.is_empty());
+}

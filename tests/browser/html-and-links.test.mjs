@@ -85,8 +85,8 @@ function lychee(root) {
     '--no-progress',
     '--index-files', 'index.html',
     '--root-dir', root,
-    // The contact form posts to the handler, which is no file of the site.
-    '--exclude', '/api/contact$',
+    // The contact and feedback forms post to the handler, which is no file of the site.
+    '--exclude', '/api/(contact|feedback)$',
     '--format', 'json',
   ];
   const base = baseUrl(REPO);

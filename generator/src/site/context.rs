@@ -95,6 +95,8 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         "search",
         &json!({
             "enabled": config.search.enabled,
+            "insights": (config.search.enabled && config.search.insights)
+                .then(|| sibling_endpoint(&config.form.endpoint, "insights")),
             "languages": site.languages.join(" "),
             "rtl_languages": rtl.join(" "),
         }),
@@ -246,6 +248,9 @@ pub(super) fn render_page(
     if src.front.kind == Kind::Contact {
         ctx.insert("form", &form_context(site, lang));
     }
+    if matches!(src.front.kind, Kind::Page | Kind::Faq) && !src.key.is_empty() {
+        ctx.insert("feedback", &feedback_context(site, lang, &inst.url));
+    }
     if src.front.kind == Kind::FormError {
         // Every reason the handler can give, in this language; the page's
         // script shows the one named by ?code=.
@@ -298,6 +303,48 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
         .map(|t| json!({ "id": t, "label": text(format!("topic_{t}")).unwrap_or_else(|| t.clone()) }))
         .collect();
     json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics })
+}
+
+/// "Was this helpful?": where it posts and the reasons offered after a No.
+fn feedback_context(site: &Site<'_>, lang: &str, page_url: &str) -> Value {
+    let catalog = site.catalogs.get(lang);
+    let reasons: Vec<Value> = helpsite_form::FEEDBACK_REASONS
+        .iter()
+        .map(|r| {
+            let label = catalog
+                .get(&format!("feedback_reason_{r}"))
+                .map(|m| m.text().to_string())
+                .unwrap_or_else(|| r.to_string());
+            json!({ "id": r, "label": label })
+        })
+        .collect();
+    // The contact page, asked to fill in the topic and this page.
+    let topic = if site.config.form.topics.iter().any(|t| t == "other") {
+        "topic=other&"
+    } else {
+        ""
+    };
+    let page = percent_encoding::utf8_percent_encode(page_url, percent_encoding::NON_ALPHANUMERIC);
+    let contact = site
+        .instances
+        .iter()
+        .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
+        .map(|i| format!("{}?{topic}page={page}", i.url));
+    json!({
+        "contact": contact,
+        "endpoint": sibling_endpoint(&site.config.form.endpoint, "feedback"),
+        "reasons": reasons,
+        "text_max": helpsite_form::FEEDBACK_TEXT_MAX,
+    })
+}
+
+/// The handler's other endpoints beside the contact form's:
+/// `/api/contact` → `/api/feedback`, `https://x/contact` → `https://x/feedback`.
+fn sibling_endpoint(contact: &str, name: &str) -> String {
+    let base = contact
+        .strip_suffix("/contact")
+        .unwrap_or(contact.trim_end_matches('/'));
+    format!("{base}/{name}")
 }
 
 /// schema.org FAQPage, so search engines show the questions.

@@ -3,12 +3,11 @@
 //! `handler-local --local <root>` uses the same settings as `helpsite serve`
 //! (archive in `<root>/.archive`, mail as `.eml` in `<root>/.outbox`);
 //! without `--local` the `CONTACT_*` environment configures it (mail goes to
-//! `CONTACT_OUTBOX` unless `CONTACT_MAILER=ses`). It answers at `/contact`
-//! and `/api/contact`.
+//! `CONTACT_OUTBOX` unless `CONTACT_MAILER=ses`). It answers at `/contact`,
+//! `/feedback` and `/insights`, each also under `/api`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Parser;
 use handler::Config;
@@ -44,10 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         None => Config::from_env()?,
     };
-    let app = handler::app::routes(
-        Arc::new(handler::AppState::new(cfg)),
-        &["/contact", "/api/contact"],
-    );
+    let app = handler::router_at(cfg, &["", "/api"]);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("contact-form handler on http://{addr}/api/contact");

@@ -585,6 +585,11 @@
           render(docs, result, page ? pageList : listbox, !!page);
           var n = result.hits.length;
           say(n ? text.results(n) : text.none);
+          // For the theme's insights: the normalized query and whether it found anything.
+          form.dispatchEvent(new CustomEvent("helpsite:search", {
+            bubbles: true,
+            detail: { lang: lang, query: queryWords(query).join(" "), hits: n, all: which.length > 1 }
+          }));
           setActive(-1);
           open(true);
         });

@@ -1,0 +1,183 @@
+//! Reading the events the handler stored (`handler::events`) from a local
+//! archive: `feedback/<day>/*.json` and `insights/<day>/*.json`, one event
+//! per file, plus `<day>.jsonl` files of many events (a compacted day or an
+//! `aws s3` download merged by hand) — all read in parallel.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use handler::events::Kind;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+/// One stored event (`handler::events::Event`), borrowing from the file's
+/// bytes: a million of them are read at once, so no string is copied unless
+/// JSON escapes force it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ev<'a> {
+    pub t: u64,
+    pub k: Kind,
+    #[serde(borrow)]
+    pub l: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub v: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub p: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub q: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub y: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub r: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub x: Cow<'a, str>,
+}
+
+/// The archive's files, read into memory (in parallel).
+pub struct Loaded {
+    files: Vec<(PathBuf, Vec<u8>)>,
+    pub errors: Vec<ReadError>,
+}
+
+/// Reads every event file under `root` for days on or after `since`.
+pub fn load(root: &Path, since: Option<&str>) -> Loaded {
+    let paths = event_files(root, since);
+    let read: Vec<Result<(PathBuf, Vec<u8>), ReadError>> = paths
+        .into_par_iter()
+        .map(|p| match std::fs::read(&p) {
+            Ok(b) => Ok((p, b)),
+            Err(e) => Err(ReadError {
+                path: p,
+                line: 0,
+                reason: e.to_string(),
+            }),
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    let mut errors = Vec::new();
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    Loaded { files, errors }
+}
+
+impl Loaded {
+    /// The events on or after `since`, parsed in parallel; unparsable lines
+    /// are added to [`Loaded::errors`] (a bad line never hides the rest).
+    pub fn events(&mut self, since: Option<&str>) -> Vec<Ev<'_>> {
+        let since_ms = since.and_then(day_start_ms);
+        let parsed: Vec<(Vec<Ev<'_>>, Vec<ReadError>)> = self
+            .files
+            .par_iter()
+            .map(|(path, bytes)| parse(path, bytes, since_ms))
+            .collect();
+        let mut events = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
+        for (e, errs) in parsed {
+            events.extend(e);
+            self.errors.extend(errs);
+        }
+        events
+    }
+}
+
+fn parse<'a>(path: &Path, bytes: &'a [u8], since_ms: Option<u64>) -> (Vec<Ev<'a>>, Vec<ReadError>) {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Ev<'a>>(line) {
+            Ok(ev) if since_ms.is_none_or(|s| ev.t >= s) => events.push(ev),
+            Ok(_) => {}
+            Err(e) => errors.push(ReadError {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (events, errors)
+}
+
+/// A file that could not be read or an event that could not be parsed.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}: {reason}")]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub reason: String,
+}
+
+/// The day folders' files, and the `.jsonl` files, of both kinds.
+pub(crate) fn event_files(root: &Path, since: Option<&str>) -> Vec<PathBuf> {
+    let days: Vec<PathBuf> = ["feedback", "insights"]
+        .iter()
+        .flat_map(|kind| entries(&root.join(kind)))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with('.') && since.is_none_or(|s| day_of(name) >= s)
+        })
+        .collect();
+    let mut files: Vec<PathBuf> = days
+        .par_iter()
+        .flat_map_iter(|p| {
+            if p.is_dir() {
+                entries(p)
+            } else {
+                vec![p.clone()]
+            }
+        })
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !name.starts_with('.') && (name.ends_with(".json") || name.ends_with(".jsonl"))
+        })
+        .collect();
+    files.sort_unstable();
+    files
+}
+
+/// `2026-05-02` of `2026-05-02` or `2026-05-02.jsonl`.
+fn day_of(name: &str) -> &str {
+    name.get(..10).unwrap_or(name)
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Milliseconds at the start of a `YYYY-MM-DD` day, UTC.
+pub fn day_start_ms(day: &str) -> Option<u64> {
+    let mut it = day.splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400_000).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn day_starts() {
+        assert_eq!(super::day_start_ms("1970-01-01"), Some(0));
+        assert_eq!(super::day_start_ms("2024-05-02"), Some(1_714_608_000_000));
+        assert_eq!(super::day_start_ms("2024-13-02"), None);
+        assert_eq!(super::day_start_ms("soon"), None);
+    }
+}
