@@ -152,8 +152,14 @@ fn visible(html: &str) -> String {
         match node.value() {
             scraper::Node::Text(t) => out.push_str(t),
             scraper::Node::Element(e) => {
+                // A radio, checkbox or hidden field's value is sent, never shown.
+                let unseen_value = e.name() == "input"
+                    && matches!(e.attr("type"), Some("radio" | "checkbox" | "hidden"));
                 for (name, value) in e.attrs() {
-                    if !(MARKUP.contains(&name) || e.name() == "meta" && name == "name") {
+                    if !(MARKUP.contains(&name)
+                        || e.name() == "meta" && name == "name"
+                        || unseen_value && name == "value")
+                    {
                         out.push('\n');
                         out.push_str(value);
                     }
