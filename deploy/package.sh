@@ -3,7 +3,7 @@
 #   deploy/build/handler.zip     the contact-form function (bin `handler`)
 #   deploy/build/redeliver.zip   the scheduled resend (bin `redeliver`)
 # each holding one x86_64 `bootstrap` for the provided.al2023 runtime, built by
-# `cargo lambda build --release` (cargo-lambda and zig come from the repo's
+# `cargo lambda build --profile lambda-release` (cargo-lambda and zig come from the repo's
 # Python venv, .venv, which tests/setup/python.sh creates).
 #
 # Takes long: a release build of the AWS SDK with LTO; see
@@ -22,7 +22,8 @@ target="${CARGO_TARGET_DIR:-$repo/target}"
 out="$repo/deploy/build"
 
 start=$(date +%s)
-cargo lambda build --release --locked -p handler --bin handler --bin redeliver \
+# `lambda-release` (Cargo.toml): `release` optimised for size, abort on panic.
+cargo lambda build --profile lambda-release --locked -p handler --bin handler --bin redeliver \
     --x86-64 --output-format zip
 mkdir -p "$out"
 for bin in handler redeliver; do
@@ -52,5 +53,6 @@ end=$(date +%s)
 
 echo "package.sh: built in $((end - start)) s:"
 for bin in handler redeliver; do
-    printf '  deploy/build/%s.zip  %s bytes\n' "$bin" "$(stat -c %s "$out/$bin.zip")"
+    printf '  deploy/build/%s.zip  %s bytes (bootstrap %s bytes)\n' "$bin" "$(stat -c %s "$out/$bin.zip")" \
+        "$(.venv/bin/python -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("bootstrap").file_size)' "$out/$bin.zip")"
 done
