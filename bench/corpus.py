@@ -406,10 +406,7 @@ def zola_links(md, lang, rel_dir):
 
     def repl(m):
         target = os.path.normpath(os.path.join(rel_dir, m.group(1)))
-        base = target[:-3]
-        if base.endswith("_index"):
-            return f"](@/{base}{suffix}.md)"
-        return f"](@/{base}{suffix}.md)"
+        return f"](@/{target[:-3]}{suffix}.md)"
 
     return re.sub(r"\]\(([^)\s]+\.md)\)", repl, md)
 
@@ -418,7 +415,7 @@ def make_zola(out, site_dir):
     zola = os.path.join(out, "zola")
     src = os.path.join(site_dir, "content")
     names = "\n".join(f'{l} = "{NAMES[l]}"' for l in LANGS)
-    langs = "\n".join(f"[languages.{l}]\nbuild_search_index = true\n" for l in LANGS[1:])
+    langs = "\n".join(f'[languages.{l}]\ntitle = "Benchmark Help Center"\nbuild_search_index = true\n' for l in LANGS[1:])
     cfg = f"""base_url = "https://help.example.com"
 title = "Benchmark Help Center"
 default_language = "{LANGS[0]}"

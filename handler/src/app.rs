@@ -206,9 +206,9 @@ fn client_key(cfg: &Config, req: &Request) -> String {
     // The one event type lambda_http is built with: API Gateway v2 and
     // Function URLs (payload format 2.0).
     #[cfg(feature = "aws")]
-    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) = req
-        .extensions()
-        .get::<lambda_http::request::RequestContext>()
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) =
+        req.extensions()
+            .get::<lambda_http::request::RequestContext>()
     {
         if let Some(ip) = &c.http.source_ip {
             return ip.clone();
