@@ -18,7 +18,14 @@ articles as `other.md` / `../section/other.md`; every fifth article is a
 sentence pools in bench/text/<lang>.json (taken from the shipped example
 content, so each language is real text in its own script). About 1 KB of
 markdown per English article (Bengali and Persian are more bytes for the same
-text). Articles are grouped into sections of 50 with an `_index.md` each.
+text). Articles are grouped into sections of 50 with an `_index.md` each
+(`--section-size 1000`: sections of 1,000, so `--pages 1000` is one big
+section, the shape of a help center's largest category).
+
+`--zola` also writes OUT/zola/, a Zola project over a copy of the same
+markdown (Zola wants translations as `name.<lang>.md` beside each other and
+internal links as `@/path.md`; front matter keys Zola does not know go under
+`[extra]`), with minimal templates equivalent to the Hugo ones.
 
 The output is a pure function of (--pages, --seed): the same corpus on every
 run and machine. Python standard library only.
@@ -28,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import sys
 
@@ -69,6 +77,11 @@ def load_pools(text_dir):
 
 def section_of(i):
     return i // SECTION_SIZE
+
+
+def set_section_size(n):
+    global SECTION_SIZE
+    SECTION_SIZE = n
 
 
 def key_of(i):
@@ -332,13 +345,124 @@ title = true
     return hugo
 
 
+# --- Zola -----------------------------------------------------------------
+
+ZOLA_BASE = """<!DOCTYPE html>
+{%- set p = page | default(value=section) %}
+<html lang="{{ lang }}" dir="{% if lang == "fa" %}rtl{% else %}ltr{% endif %}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ p.title }} · {{ config.title }}</title>
+{% if p.description %}<meta name="description" content="{{ p.description }}">
+{% endif %}<link rel="canonical" href="{{ p.permalink }}">
+{% for t in p.translations %}<link rel="alternate" hreflang="{{ t.lang }}" href="{{ t.permalink }}">
+{% endfor %}<link rel="stylesheet" href="/style.css">
+</head>
+<body class="kind-{{ p.extra.kind | default(value="page") }}">
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+<a class="site-title" href="{% if lang == config.default_language %}/{% else %}/{{ lang }}/{% endif %}">{{ config.title }}</a>
+<nav class="lang-switcher" aria-label="Languages">
+<ul>
+{% for t in p.translations %}<li><a href="{{ t.permalink }}" lang="{{ t.lang }}" hreflang="{{ t.lang }}"{% if t.lang == lang %} aria-current="page"{% endif %}>{{ config.extra.names[t.lang] }}</a></li>
+{% endfor %}</ul>
+</nav>
+</header>
+<main id="main" tabindex="-1">
+<article class="page">
+<header class="page-header"><h1>{{ p.title }}</h1>
+{% if p.updated %}<p class="updated"><time datetime="{{ p.updated }}">{{ p.updated }}</time></p>{% endif %}
+</header>
+<div class="content">
+{{ p.content | safe }}
+</div>
+</article>
+</main>
+<footer class="site-footer"></footer>
+</body>
+</html>
+"""
+
+
+def zola_front(md, section):
+    """The front matter for Zola: `kind` (and `updated` on sections, which
+    Zola's section front matter does not have) under [extra]."""
+    _, fm, body = md.split("+++", 2)
+    keep, extra = [], []
+    for line in fm.strip().splitlines():
+        key = line.split("=", 1)[0].strip()
+        if key == "kind" or (section and key == "updated"):
+            extra.append(line)
+        else:
+            keep.append(line)
+    return "+++\n" + "\n".join(keep + (["[extra]"] + extra if extra else [])) + "\n+++" + body
+
+
+def zola_links(md, lang, rel_dir):
+    """Relative `.md` links as Zola's `@/` internal links (with the language
+    suffix Zola's translations carry)."""
+    suffix = "" if lang == LANGS[0] else f".{lang}"
+
+    def repl(m):
+        target = os.path.normpath(os.path.join(rel_dir, m.group(1)))
+        return f"](@/{target[:-3]}{suffix}.md)"
+
+    return re.sub(r"\]\(([^)\s]+\.md)\)", repl, md)
+
+
+def make_zola(out, site_dir):
+    zola = os.path.join(out, "zola")
+    src = os.path.join(site_dir, "content")
+    names = "\n".join(f'{l} = "{NAMES[l]}"' for l in LANGS)
+    langs = "\n".join(f'[languages.{l}]\ntitle = "Benchmark Help Center"\nbuild_search_index = true\n' for l in LANGS[1:])
+    cfg = f"""base_url = "https://help.example.com"
+title = "Benchmark Help Center"
+default_language = "{LANGS[0]}"
+compile_sass = false
+generate_feeds = false
+build_search_index = true
+
+[search]
+index_format = "fuse_json"
+
+[markdown]
+github_alerts = true
+
+{langs}
+[extra.names]
+{names}
+"""
+    write(os.path.join(zola, "config.toml"), cfg)
+    for lang in LANGS:
+        suffix = "" if lang == LANGS[0] else f".{lang}"
+        root = os.path.join(src, lang)
+        for dirpath, _, files in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, root)
+            for name in files:
+                with open(os.path.join(dirpath, name), encoding="utf-8") as f:
+                    md = f.read()
+                md = zola_links(zola_front(md, name == "_index.md"), lang, rel_dir)
+                dest = os.path.join(zola, "content", rel_dir, name[:-3] + suffix + ".md")
+                write(os.path.normpath(dest), md)
+    for name in ("index.html", "section.html", "page.html"):
+        write(os.path.join(zola, "templates", name), ZOLA_BASE)
+    write(os.path.join(zola, "static", "style.css"), "body{margin:0}\n")
+    return zola
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, required=True, help="articles per language")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--zola", action="store_true", help="also write a Zola project (OUT/zola)")
+    ap.add_argument("--section-size", type=int, default=SECTION_SIZE, help="articles per section (default 50)")
     a = ap.parse_args()
+    if a.section_size < 1:
+        sys.exit("--section-size must be at least 1")
+    set_section_size(a.section_size)
     if a.pages < 2:
         sys.exit("--pages must be at least 2")
     here = os.path.dirname(os.path.abspath(__file__))
@@ -348,6 +472,8 @@ def main():
     site, nbytes = make_site(a.out, a.pages, a.seed, pools)
     if not a.no_hugo:
         make_hugo(a.out, site)
+    if a.zola:
+        make_zola(a.out, site)
     files = a.pages * len(LANGS)
     print(f"{files} articles ({a.pages} x {len(LANGS)} languages), "
           f"{nbytes / files:.0f} bytes of markdown each on average, in {a.out}")

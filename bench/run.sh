@@ -7,12 +7,13 @@
 # Options:
 #   --rev REV          benchmark a commit (exported with git archive) instead of the working tree
 #   --src DIR          benchmark another checkout of the project (its generator, handler, theme)
-#   --only STAGES      comma-separated subset of generator,profile,handler (and whatif: the old theme-without-nav comparison)
+#   --only STAGES      comma-separated subset of generator,sections,profile,handler (and whatif: the old theme-without-nav comparison)
 #   --sizes LIST       articles per language, e.g. 1000,4000
 #   --no-install       do not apt-get / pip install missing tools
 #   --out FILE         where the report goes (default: BENCHMARKS.md at the repository root)
 #
-# Environment: CARGO_TARGET_DIR (default <root>/target; the profiling build
+# Environment: ZOLA_BIN (a zola binary, else `zola` on PATH, else Zola is
+# skipped and the report says so), CARGO_TARGET_DIR (default <root>/target; the profiling build
 # uses "$CARGO_TARGET_DIR-prof"), BENCH_WORK (scratch, default
 # /tmp/helpsite-bench), BENCH_SHM (tmpfs output, default /dev/shm/hsbench).
 # Timings are measurements for the report; nothing here is a test assertion.
@@ -25,7 +26,7 @@ SHM="${BENCH_SHM:-/dev/shm/hsbench}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PROF_TARGET="$CARGO_TARGET_DIR-prof"
 OUT="$ROOT/BENCHMARKS.md"
-QUICK=0 REV="" SRC_DIR="" ONLY="generator,profile,handler" SIZES="" INSTALL=1
+QUICK=0 REV="" SRC_DIR="" ONLY="generator,sections,profile,handler" SIZES="" INSTALL=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -86,7 +87,7 @@ fi
 
 # --- builds --------------------------------------------------------------
 ARGS=()
-if has generator || has whatif || has profile; then
+if has generator || has sections || has whatif || has profile; then
   say "building helpsite (release) from $SRC"
   (cd "$SRC" && cargo build --release --quiet -p generator --bin helpsite)
   ARGS+=(--helpsite "$CARGO_TARGET_DIR/release/helpsite" --theme-src "$SRC/themes/default")
@@ -99,13 +100,15 @@ if has profile; then
 fi
 if has handler; then
   say "building the handler and the hello-world baseline (release)"
-  if (cd "$SRC" && cargo build --release --quiet -p handler --bins) &&
+  # The handler's binaries with the profile the Lambda zips are built with
+  # (deploy/package.sh); the hello-world keeps its plain release profile.
+  if (cd "$SRC" && cargo build --profile lambda-release --quiet -p handler --bins) &&
      (cd "$BENCH/hello-lambda" && cargo build --release --quiet --bins); then
-    ARGS+=(--handler-dir "$CARGO_TARGET_DIR/release" --hello-dir "$CARGO_TARGET_DIR/release")
+    ARGS+=(--handler-dir "$CARGO_TARGET_DIR/lambda-release" --hello-dir "$CARGO_TARGET_DIR/release")
     if [ -x "$VENV/bin/cargo-lambda" ]; then
-      say "cargo lambda build --release (zip)"
+      say "cargo lambda build --profile lambda-release (zip)"
       export PATH="$VENV/bin:$PATH"
-      (cd "$SRC" && cargo lambda build --release --quiet -p handler --bin handler --output-format zip) &&
+      (cd "$SRC" && cargo lambda build --profile lambda-release --quiet -p handler --bin handler --output-format zip) &&
         ARGS+=(--handler-zip "$CARGO_TARGET_DIR/lambda/handler/bootstrap.zip") ||
         echo "cargo lambda build of the handler failed: no zip size" >&2
       (cd "$BENCH/hello-lambda" && cargo lambda build --release --quiet --bin hello --output-format zip) &&
@@ -124,10 +127,10 @@ fi
 RESULTS="$WORK/results.json"
 rm -f "$RESULTS"
 if [ $QUICK = 1 ]; then
-  MODE=(--quick --sizes "${SIZES:-100,400}" --runs 3 --hugo-nav-max 0 --incremental-size 400
+  MODE=(--quick --sizes "${SIZES:-100,400}" --big-section 400 --runs 3 --hugo-nav-max 0 --incremental-size 400
         --profile-size 50 --whatif-sizes 400 --cold-runs 10 --wrk-seconds 3 --quiet-wait 30)
 else
-  MODE=(--sizes "${SIZES:-200,1000,2000,4000}" --runs 5 --hugo-nav-max 0 --incremental-size 1000
+  MODE=(--sizes "${SIZES:-200,1000,2000,4000}" --big-section 1000 --runs 5 --hugo-nav-max 0 --incremental-size 1000
         --profile-size 200 --whatif-sizes 1000,4000 --cold-runs 40 --wrk-seconds 10 --quiet-wait 300)
 fi
 say "measuring (stages: $ONLY)"

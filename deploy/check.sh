@@ -6,7 +6,7 @@
 #      the template's promises (headers, caching, IAM, buckets, API, CORS),
 #      the CloudFront Function under node, publish.py against moto_server
 #   3. with DEPLOY_PACKAGE=1: the Lambda zips (deploy/package.sh: cargo lambda
-#      build --release, a long release build of the AWS SDK), then run by
+#      build --profile lambda-release, a long release build of the AWS SDK), then run by
 #      run.py under a local Lambda Runtime API with moto as SES and S3;
 #      otherwise `cargo lambda` is only checked to be usable.
 # Exits non-zero on any failure, naming what failed.

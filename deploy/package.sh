@@ -3,7 +3,7 @@
 #   deploy/build/handler.zip     the contact-form function (bin `handler`)
 #   deploy/build/redeliver.zip   the scheduled resend (bin `redeliver`)
 # each holding one x86_64 `bootstrap` for the provided.al2023 runtime, built by
-# `cargo lambda build --release` (cargo-lambda and zig come from the repo's
+# `cargo lambda build --profile lambda-release` (cargo-lambda and zig come from the repo's
 # Python venv, .venv, which tests/setup/python.sh creates), and `form.json`:
 # the site's form definition and texts (`helpsite build --form-definition`,
 # from site.toml and the catalogs, the site's own i18n/ included), which both
@@ -26,7 +26,8 @@ target="${CARGO_TARGET_DIR:-$repo/target}"
 out="$repo/deploy/build"
 
 start=$(date +%s)
-cargo lambda build --release --locked -p handler --bin handler --bin redeliver \
+# `lambda-release` (Cargo.toml): `release` optimised for size, abort on panic.
+cargo lambda build --profile lambda-release --locked -p handler --bin handler --bin redeliver \
     --x86-64 --output-format zip
 # The site's texts for the functions; a site that does not build stops here.
 site_root="${HELPSITE_SITE_ROOT:-$repo}"
@@ -76,5 +77,6 @@ end=$(date +%s)
 
 echo "package.sh: built in $((end - start)) s:"
 for bin in handler redeliver; do
-    printf '  deploy/build/%s.zip  %s bytes\n' "$bin" "$(stat -c %s "$out/$bin.zip")"
+    printf '  deploy/build/%s.zip  %s bytes (bootstrap %s bytes)\n' "$bin" "$(stat -c %s "$out/$bin.zip")" \
+        "$(.venv/bin/python -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("bootstrap").file_size)' "$out/$bin.zip")"
 done

@@ -203,19 +203,15 @@ pub(crate) async fn preflight(State(st): State<Arc<AppState>>, headers: HeaderMa
 /// The client address for rate limiting: the Lambda event's source IP, the
 /// socket's peer, or (only when trusted) `X-Forwarded-For`.
 pub(crate) fn client_key(cfg: &Config, req: &Request) -> String {
+    // The one event type lambda_http is built with: API Gateway v2 and
+    // Function URLs (payload format 2.0).
     #[cfg(feature = "aws")]
-    if let Some(ctx) = req
-        .extensions()
-        .get::<lambda_http::request::RequestContext>()
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) =
+        req.extensions()
+            .get::<lambda_http::request::RequestContext>()
     {
-        use lambda_http::request::RequestContext;
-        let ip = match ctx {
-            RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
-            RequestContext::ApiGatewayV1(c) => c.identity.source_ip.clone(),
-            _ => None,
-        };
-        if let Some(ip) = ip {
-            return ip;
+        if let Some(ip) = &c.http.source_ip {
+            return ip.clone();
         }
     }
     if cfg.trust_forwarded_for {

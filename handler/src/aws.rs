@@ -21,6 +21,7 @@ use crate::mailer::MailError;
 /// chain: Lambda's role, env, profile) with our retry and timeout bounds.
 pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(s.max_attempts.max(1))
@@ -36,6 +37,17 @@ pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
         loader = loader.region(Region::new(region.clone()));
     }
     loader.load().await
+}
+
+/// The SDK's own HTTPS client (hyper + rustls, the platform's root
+/// certificates), with ring as the TLS crypto provider: the SDK's default,
+/// aws-lc-rs, more than doubled the Lambda binary. Every SDK config needs it:
+/// the crates are built without a default client.
+pub fn https_client() -> aws_sdk_sesv2::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 /// Sends raw MIME through SES v2.

@@ -84,18 +84,24 @@ pub const LAMBDA_PATHS: &[&str] = &["/", "/contact", "/api/contact"];
 /// Lambda collects both streams.
 #[cfg(feature = "aws")]
 pub fn init_tracing(json: bool) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    // `Targets` rather than `EnvFilter`: the same `level` / `target=level`
+    // directives without a regex engine in the Lambda binary.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let logs = tracing_subscriber::registry().with(filter);
     let _ = if json {
-        builder
+        let format = tracing_subscriber::fmt::layer()
             .json()
             .with_current_span(false)
             .without_time()
-            .try_init()
+            .with_writer(std::io::stderr);
+        logs.with(format).try_init()
     } else {
-        builder.try_init()
+        logs.with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .try_init()
     };
 }

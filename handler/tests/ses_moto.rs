@@ -158,6 +158,7 @@ fn test_credentials() {
 async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
     test_credentials();
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(handler::aws::https_client())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .load()
