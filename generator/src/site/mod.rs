@@ -8,7 +8,9 @@ mod context;
 mod generated;
 pub mod incremental;
 pub mod output;
+mod related;
 mod sitemap;
+mod structure;
 mod toc;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -100,6 +102,10 @@ pub(crate) struct Site<'a> {
     pub instances: &'a [Instance<'a>],
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
+    /// (lang, folder key) → the instances directly inside it, in order.
+    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// The words "related articles" are computed from.
+    pub terms: related::Terms,
     /// What every page of a language shares in its template context
     /// (navigation, UI strings, assets…), built once per language.
     pub base: HashMap<String, tera::Context>,
@@ -221,6 +227,8 @@ impl Loaded {
             opts: &self.opts,
             instances,
             index,
+            folders: structure::folders(instances),
+            terms: related::terms(instances),
             languages: self.languages.clone(),
             base: HashMap::new(),
         };
@@ -296,10 +304,10 @@ fn write_site(
             let started = std::time::Instant::now();
             let pages = instances
                 .par_iter()
-                .zip(rendered.par_iter())
-                .map(|(inst, r)| {
+                .enumerate()
+                .map(|(n, _)| {
                     bar.inc(1);
-                    context::render_page(site, &loaded.tera, inst, r).and_then(sink)
+                    context::render_page(site, &loaded.tera, n, rendered).and_then(sink)
                 })
                 .collect::<Result<Vec<_>>>();
             (pages, started.elapsed())
@@ -524,18 +532,20 @@ fn render_markdown(
         .formats
         .get(&src.lang)
         .is_some_and(|f| f.dir == crate::config::Direction::Rtl);
-    markdown::render(
-        &src.body,
-        &markdown::RenderOptions {
-            raw_html: site.config.markdown.raw_html,
-            faq: src.front.kind == Kind::Faq,
-            rtl,
-            labels: &labels,
-            page_dir: &page_dir,
-            first_line: src.body_line,
-            url_of: &url_of,
-        },
-    )
+    let opts = markdown::RenderOptions {
+        raw_html: site.config.markdown.raw_html,
+        faq: src.front.kind == Kind::Faq,
+        rtl,
+        labels: &labels,
+        page_dir: &page_dir,
+        first_line: src.body_line,
+        url_of: &url_of,
+    };
+    let mut rendered = markdown::render(&src.body, &opts);
+    for dest in &src.front.related {
+        markdown::front_link(dest, src.front.related_line, &opts, &mut rendered);
+    }
+    rendered
 }
 
 /// Ids the templates put on every page, which content may link to.
