@@ -253,3 +253,65 @@ fn a_related_page_that_does_not_exist_is_an_error_with_file_and_line() {
     assert!(err.contains("no-such-page.md"), "{err}");
     assert!(err.contains("nowhere"), "{err}");
 }
+
+#[test]
+fn an_accent_colour_is_published_as_a_stylesheet_and_refused_when_unreadable() {
+    let tmp = copy_site(&fixture("helpcenter"));
+    let toml = tmp.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[appearance]\naccent = \"#7a1fa2\"\nlogo = \"brand.svg\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("brand.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>",
+    )
+    .unwrap();
+    let (_out_tmp, out) = build(tmp.path());
+    let home = page(&out, "en/index.html");
+    let sheets = attrs(&home, "link[rel=stylesheet]", "href");
+    let css_url = sheets
+        .iter()
+        .find(|h| h.starts_with("/static/appearance."))
+        .expect("appearance stylesheet");
+    let css = read(&out, css_url.trim_start_matches('/'));
+    assert!(css.contains("--accent: #7a1fa2"), "{css}");
+    assert!(css.contains("data-theme=\"dark\""), "{css}");
+    let logo = attrs(&home, ".site-title img.site-logo", "src");
+    assert!(logo[0].starts_with("/static/logo.") && logo[0].ends_with(".svg"));
+
+    // Yellow on white cannot be read: the key, the ratio and the line are named.
+    std::fs::write(
+        &toml,
+        format!("{text}\n[appearance]\naccent = \"#ffcc00\"\n"),
+    )
+    .unwrap();
+    let err = generator::site::render_site(tmp.path(), &Default::default())
+        .unwrap_err()
+        .to_string();
+    let line = text.lines().count() + 3;
+    assert!(err.contains(&format!("site.toml:{line}")), "{err}");
+    assert!(err.contains("appearance.accent"), "{err}");
+    assert!(
+        err.contains("1.") && err.contains(":1") && err.contains("4.5:1"),
+        "{err}"
+    );
+    // A dark accent chosen by hand must be readable on the dark background.
+    std::fs::write(
+        &toml,
+        format!("{text}\n[appearance]\naccent = \"#0b57d0\"\naccent_dark = \"#202020\"\n"),
+    )
+    .unwrap();
+    let err = generator::site::render_site(tmp.path(), &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("appearance.accent_dark") && err.contains("dark background"),
+        "{err}"
+    );
+    // An unknown key is an error.
+    std::fs::write(&toml, format!("{text}\n[appearance]\ncolour = \"#000\"\n")).unwrap();
+    assert!(generator::site::render_site(tmp.path(), &Default::default()).is_err());
+}

@@ -58,6 +58,13 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     );
     ctx.insert("ui", site.catalogs.get(lang));
     ctx.insert("assets", site.assets);
+    ctx.insert(
+        "appearance",
+        &json!({
+            "css": site.assets.get("appearance.css"),
+            "logo": site.assets.get("logo.svg"),
+        }),
+    );
     ctx.insert("live_reload", &site.opts.live_reload);
     let rtl: Vec<&str> = site
         .languages

@@ -3,6 +3,7 @@
 //! [`render_site`] does everything but writing and returns the files; `build`
 //! writes them atomically, `check` only reports.
 
+mod appearance;
 pub mod assets;
 mod context;
 mod generated;
@@ -169,7 +170,16 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (asset_files, asset_urls) = assets::collect(&theme)?;
+    let (mut asset_files, mut asset_urls) = assets::collect(&theme)?;
+    let config_text =
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    match appearance::assets(root, &config, &config_text) {
+        Ok((files, urls)) => {
+            asset_files.extend(files);
+            asset_urls.extend(urls);
+        }
+        Err(d) => return Err(Error::Site(d)),
+    }
 
     let (mut pages, page_diags) = content::load(root, &config);
     let failed_keys: HashSet<String> = page_diags
