@@ -315,3 +315,23 @@ fn an_accent_colour_is_published_as_a_stylesheet_and_refused_when_unreadable() {
     std::fs::write(&toml, format!("{text}\n[appearance]\ncolour = \"#000\"\n")).unwrap();
     assert!(generator::site::render_site(tmp.path(), &Default::default()).is_err());
 }
+
+#[test]
+fn a_long_faq_gets_a_question_index_and_a_way_back_to_the_top() {
+    let tmp = copy_site(&fixture("helpcenter"));
+    let mut faq = String::from("+++\ntitle = \"Many questions\"\nkind = \"faq\"\n+++\n");
+    for i in 0..12 {
+        faq.push_str(&format!("## Question number {i}?\n\nAnswer {i}.\n\n"));
+    }
+    std::fs::write(tmp.path().join("content/en/billing/many.md"), faq).unwrap();
+    let (_out_tmp, out) = build(tmp.path());
+    let many = page(&out, "en/billing/many/index.html");
+    let index = attrs(&many, "nav.toc a", "href");
+    assert_eq!(index.len(), 12);
+    assert_eq!(index[0], "#question-number-0");
+    assert_eq!(attrs(&many, ".back-to-top a", "href"), ["#main"]);
+    // A short FAQ has neither.
+    let short = page(&out, "en/billing/faq/index.html");
+    assert!(attrs(&short, "nav.toc a", "href").is_empty());
+    assert!(attrs(&short, ".back-to-top a", "href").is_empty());
+}

@@ -90,6 +90,9 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     ctx
 }
 
+/// Rendered HTML beyond which a page offers "back to top" (several screens).
+const LONG_PAGE_BYTES: usize = 6_000;
+
 /// The navigation of one language: its top-level pages and sections
 /// (`guides/_index.md` is the section `guides`), by weight then title.
 /// Deeper pages are reached from their section, so every page's sidebar stays
@@ -197,6 +200,8 @@ pub(super) fn render_page(
             "breadcrumbs": crumbs,
             "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
             "related": related,
+            // Long enough that a way back up saves scrolling.
+            "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
             "prev": prev,
             "next": next,
             "questions": r.questions,
