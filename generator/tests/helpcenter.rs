@@ -335,3 +335,18 @@ fn a_long_faq_gets_a_question_index_and_a_way_back_to_the_top() {
     assert!(attrs(&short, "nav.toc a", "href").is_empty());
     assert!(attrs(&short, ".back-to-top a", "href").is_empty());
 }
+
+#[test]
+fn the_sidebar_opens_the_current_category_to_its_sections_only() {
+    let tmp = with_library(300);
+    let (_out_tmp, out) = build(tmp.path());
+    let card = page(&out, "en/billing/payments/card/index.html");
+    assert_eq!(
+        attrs(&card, ".site-nav .nav-sub a", "href"),
+        ["/en/billing/payments/"]
+    );
+    // Articles are not listed: a page in a 300-article section stays small.
+    let article = page(&out, "en/library/article-150/index.html");
+    assert!(attrs(&article, ".site-nav .nav-sub a", "href").is_empty());
+    assert!(attrs(&article, ".site-nav a", "href").len() < 10);
+}

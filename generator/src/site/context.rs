@@ -175,6 +175,7 @@ pub(super) fn render_page(
     let crumbs = structure::breadcrumbs(site, inst);
     let (prev, next) = structure::prev_next(site, inst);
     let related = super::related::related(site, n, rendered);
+    let open = structure::open_branch(site, inst);
 
     ctx.insert(
         "page",
@@ -200,6 +201,7 @@ pub(super) fn render_page(
             "breadcrumbs": crumbs,
             "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
             "related": related,
+            "nav_open": open.as_ref().map(|(url, subs)| json!({ "url": url, "sections": subs })),
             // Long enough that a way back up saves scrolling.
             "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
             "prev": prev,
