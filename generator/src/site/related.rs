@@ -15,13 +15,14 @@ pub(crate) const MAX: usize = 5;
 
 /// A word in more pages than this says nothing about what a page is about,
 /// and skipping it keeps the work per page bounded on large sites.
-const COMMON: usize = 200;
+const COMMON: usize = 50;
 
 /// Each instance's words, and per language which instances have each word.
 #[derive(Default)]
 pub(crate) struct Terms {
     of: Vec<Vec<String>>,
-    pages: HashMap<(String, String), Vec<usize>>,
+    /// language → word → instances
+    pages: HashMap<String, HashMap<String, Vec<usize>>>,
 }
 
 fn is_article(inst: &Instance<'_>) -> bool {
@@ -58,7 +59,9 @@ pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
         words.dedup();
         for w in &words {
             t.pages
-                .entry((inst.lang.to_string(), w.clone()))
+                .entry(inst.lang.to_string())
+                .or_default()
+                .entry(w.clone())
                 .or_default()
                 .push(n);
         }
@@ -88,9 +91,12 @@ pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<E
     if !is_article(inst) {
         return Vec::new();
     }
+    let Some(words) = site.terms.pages.get(inst.lang) else {
+        return Vec::new();
+    };
     let mut scores: HashMap<usize, f64> = HashMap::new();
     for w in &site.terms.of[n] {
-        let Some(pages) = site.terms.pages.get(&(inst.lang.to_string(), w.clone())) else {
+        let Some(pages) = words.get(w.as_str()) else {
             continue;
         };
         if pages.len() > COMMON {
