@@ -23,6 +23,7 @@ pub struct SiteConfig {
     pub i18n: I18nConfig,
     pub form: FormConfig,
     pub search: SearchConfig,
+    pub appearance: AppearanceConfig,
 }
 
 impl Default for SiteConfig {
@@ -37,6 +38,7 @@ impl Default for SiteConfig {
             i18n: I18nConfig::default(),
             form: FormConfig::default(),
             search: SearchConfig::default(),
+            appearance: AppearanceConfig::default(),
         }
     }
 }
@@ -119,6 +121,19 @@ impl Default for FormConfig {
                 .collect(),
         }
     }
+}
+
+/// Branding of the theme (`theme` names the theme's folder, so these live
+/// in their own table).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppearanceConfig {
+    /// `#rrggbb` for links, buttons and focus; must reach WCAG AA on the light background.
+    pub accent: Option<String>,
+    /// The accent of the dark scheme; derived from `accent` when absent.
+    pub accent_dark: Option<String>,
+    /// An SVG file, relative to the site folder, shown beside the site title.
+    pub logo: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

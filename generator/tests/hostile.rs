@@ -86,7 +86,10 @@ fn check_page(rel: &str, html: &str) {
         for bad in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
             assert!(!text.contains(bad), "{rel}: {bad:?} raw in JSON-LD");
         }
-        assert_eq!(value["@type"], "FAQPage");
+        assert!(
+            ["FAQPage", "BreadcrumbList"].contains(&value["@type"].as_str().unwrap_or("")),
+            "{rel}: {value}"
+        );
     }
 }
 

@@ -35,7 +35,7 @@ fn every_language_and_section_gets_a_landing_page_listing_its_pages() {
     let (_tmp, out) = build(&fixture("realworld"));
     for lang in LANGS {
         let home = page(&out, &format!("{lang}/index.html"));
-        let links = attrs(&home, ".page-list a", "href");
+        let links = attrs(&home, "main a", "href");
         for p in ["guides/", "billing-faq/", "delivery/", "terms/", "contact/"] {
             assert!(links.contains(&format!("/{lang}/{p}")), "{lang}: {links:?}");
         }

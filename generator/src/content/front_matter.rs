@@ -46,6 +46,16 @@ pub struct FrontMatter {
     pub weight: i64,
     pub slug: Option<String>,
     pub draft: bool,
+    /// A short mark shown beside a section's title on cards (an emoji or a
+    /// character or two), never read out.
+    pub icon: Option<String>,
+    /// Pages to offer after this one, named as links are (`billing.md#vat`).
+    pub related: Vec<String>,
+    /// Listed first among its section's pages on the home page.
+    pub promoted: bool,
+    /// Line of the `related` key in the file, for messages about its entries.
+    #[serde(skip)]
+    pub related_line: usize,
 }
 
 /// The keys a page may use, for "did you mean" hints.
@@ -57,7 +67,14 @@ pub const KEYS: &[&str] = &[
     "weight",
     "slug",
     "draft",
+    "icon",
+    "related",
+    "promoted",
 ];
+
+/// An icon is a mark beside a title, not a place for text (an emoji with
+/// modifiers can take several characters).
+const ICON_MAX_CHARS: usize = 8;
 
 /// Front matter and body of a page, with where the body starts.
 pub struct Split<'a> {
@@ -98,7 +115,7 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 /// Parses front matter; `shown` is the file name used in messages.
 pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, Vec<Diagnostic>> {
     let at = |offset: usize| split.front_line + line_of(split.front, offset) - 1;
-    let fm: FrontMatter = toml::from_str(split.front).map_err(|e| {
+    let mut fm: FrontMatter = toml::from_str(split.front).map_err(|e| {
         let line = e.span().map(|s| at(s.start)).unwrap_or(split.front_line);
         let msg = e.message().trim().to_string();
         let mut d = Diagnostic::error(shown, Some(line), format!("front matter: {msg}"));
@@ -165,6 +182,21 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
                 .with_help(
                     "use one URL segment without spaces or slashes, like slug = \"refunds\"",
                 ),
+            );
+        }
+    }
+    fm.related_line = key_line("related").unwrap_or(split.front_line);
+    if let Some(icon) = &fm.icon {
+        if icon.trim().is_empty() || icon.chars().count() > ICON_MAX_CHARS {
+            diags.push(
+                Diagnostic::error(
+                    shown,
+                    key_line("icon"),
+                    format!("front matter: icon \"{icon}\" is not a short mark"),
+                )
+                .with_help(format!(
+                    "use an emoji or up to {ICON_MAX_CHARS} characters, like icon = \"💳\""
+                )),
             );
         }
     }

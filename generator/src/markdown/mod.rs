@@ -92,6 +92,8 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// The first paragraph as plain text, cut to a meta description's length.
     pub summary: String,
+    /// Keys (and fragments) of the pages front matter's `related` names, resolved.
+    pub related: Vec<(String, Option<String>)>,
 }
 
 /// Options every page is parsed with: CommonMark plus the GitHub extensions
@@ -595,6 +597,25 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
             });
             LinkOutcome::Keep
         }
+    }
+}
+
+/// Resolves a page named in front matter (`related = ["billing.md#vat"]`)
+/// as a link in the text is resolved and checked: a missing page or heading
+/// is reported at `line`.
+pub fn front_link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) {
+    let before = out.findings.len();
+    if let LinkOutcome::Rewrite(_) = link(dest, line, opts, out) {
+        if let Some(l) = out.links.last() {
+            out.related.push((l.key.clone(), l.fragment.clone()));
+        }
+    } else if out.findings.len() == before {
+        out.findings.push(Finding {
+            line,
+            message: format!("related \"{dest}\": not a page of this site"),
+            help: "name a page file in the same language folder, like \"refund-policy.md\"".into(),
+            error: true,
+        });
     }
 }
 

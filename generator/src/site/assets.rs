@@ -26,6 +26,18 @@ pub fn collect(theme: &Theme) -> Result<(Vec<OutputFile>, AssetUrls)> {
     Ok((files, urls))
 }
 
+/// A generated file published as an asset: its URL and the file.
+pub(crate) fn hashed(rel: &str, bytes: Vec<u8>) -> (String, OutputFile) {
+    let name = hashed_name(rel, &bytes);
+    (
+        format!("/static/{name}"),
+        OutputFile {
+            path: format!("static/{name}"),
+            bytes,
+        },
+    )
+}
+
 fn hashed_name(rel: &str, bytes: &[u8]) -> String {
     let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
     let short = &hash[..10];

@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 use tera::{Context, Tera};
 
 use super::output::OutputFile;
-use super::{Instance, Site};
+use super::structure::{self, Entry};
+use super::Site;
 use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
@@ -26,18 +27,7 @@ struct Alternate {
     href: String,
 }
 
-/// A link to a page of the visitor's language. A page not yet translated is
-/// titled in its source language: `lang` and `dir` mark it (and isolate it
-/// from the surrounding text) when that differs from the visitor's.
-#[derive(Serialize)]
-struct NavItem {
-    title: String,
-    url: String,
-    lang: Option<String>,
-    dir: Option<&'static str>,
-}
-
-fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
+pub(super) fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
     site.formats
         .get(lang)
         .map(|f| f.dir.as_str())
@@ -84,6 +74,13 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .collect();
     ctx.insert("ui_fallback", &marks);
     ctx.insert("assets", site.assets);
+    ctx.insert(
+        "appearance",
+        &json!({
+            "css": site.assets.get("appearance.css"),
+            "logo": site.assets.get("logo.svg"),
+        }),
+    );
     ctx.insert("live_reload", &site.opts.live_reload);
     let rtl: Vec<&str> = site
         .languages
@@ -111,53 +108,28 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     ctx
 }
 
+/// Rendered HTML beyond which a page offers "back to top" (several screens).
+const LONG_PAGE_BYTES: usize = 6_000;
+
 /// The navigation of one language: its top-level pages and sections
 /// (`guides/_index.md` is the section `guides`), by weight then title.
 /// Deeper pages are reached from their section, so every page's sidebar stays
 /// short however large the site grows.
-fn nav_items(site: &Site<'_>, lang: &str) -> Vec<NavItem> {
-    children(site, lang, "")
-}
-
-/// The pages directly inside `folder` (`""`: the language's top level) that
-/// visitors browse, by weight then title.
-fn children(site: &Site<'_>, lang: &str, folder: &str) -> Vec<NavItem> {
-    let inside = |key: &str| match folder {
-        "" => !key.is_empty() && !key.contains('/'),
-        f => key
-            .strip_prefix(f)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|rest| !rest.contains('/')),
-    };
-    let mut items: Vec<&Instance> = site
-        .instances
+fn nav_items(site: &Site<'_>, lang: &str) -> Vec<Entry> {
+    structure::inside(site, lang, "")
         .iter()
-        .filter(|i| i.lang == lang && inside(&i.src.key))
-        .filter(|i| !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError))
-        .collect();
-    items.sort_by(|a, b| {
-        (a.src.front.weight, a.src.title()).cmp(&(b.src.front.weight, b.src.title()))
-    });
-    items
-        .into_iter()
-        .map(|i| {
-            let foreign = i.src.lang != lang;
-            NavItem {
-                title: i.src.title().to_string(),
-                url: i.url.clone(),
-                lang: foreign.then(|| i.src.lang.clone()),
-                dir: foreign.then(|| dir_of(site, &i.src.lang)),
-            }
-        })
+        .map(|&n| structure::entry(site, n, None))
         .collect()
 }
 
 pub(super) fn render_page(
     site: &Site<'_>,
     tera: &Tera,
-    inst: &Instance<'_>,
-    r: &Rendered,
+    n: usize,
+    rendered: &[Rendered],
 ) -> Result<OutputFile> {
+    let inst = &site.instances[n];
+    let r = &rendered[n];
     let config = site.config;
     let src = inst.src;
     let lang = inst.lang;
@@ -201,19 +173,27 @@ pub(super) fn render_page(
     let fmt = &site.formats[lang];
     let updated_display = updated.and_then(|d| fmt.date(i32::from(d.year), d.month, d.day));
     let toc = super::toc::toc(&r.headings);
-    let children = if src.generated {
-        children(site, lang, &src.key)
+    let groups = if structure::is_section(inst) {
+        structure::section_listing(site, rendered, lang, &src.key)
     } else {
         Vec::new()
     };
     let description = match &src.front.description {
         Some(d) => d.clone(),
-        None if !children.is_empty() => {
-            let titles: Vec<&str> = children.iter().map(|c| c.title.as_str()).collect();
+        None if r.summary.is_empty() && !groups.is_empty() => {
+            let titles: Vec<&str> = groups
+                .iter()
+                .flat_map(|g| g.section.iter().chain(&g.items))
+                .map(|c| c.title.as_str())
+                .collect();
             crate::markdown::summary::describe(&titles.join(" · "))
         }
         None => r.summary.clone(),
     };
+    let crumbs = structure::breadcrumbs(site, inst);
+    let (prev, next) = structure::prev_next(site, inst);
+    let related = super::related::related(site, n, rendered);
+    let open = structure::open_branch(site, inst);
 
     ctx.insert(
         "page",
@@ -234,7 +214,16 @@ pub(super) fn render_page(
             "updated_display": updated_display,
             "toc": toc,
             "generated": src.generated,
-            "children": children,
+            "groups": groups,
+            "icon": src.front.icon,
+            "breadcrumbs": crumbs,
+            "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
+            "related": related,
+            "nav_open": open.as_ref().map(|(url, subs)| json!({ "url": url, "sections": subs })),
+            // Long enough that a way back up saves scrolling.
+            "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
+            "prev": prev,
+            "next": next,
             "questions": r.questions,
             "question_count": fmt.number(r.questions.len() as i64),
             "question_total": r.questions.len(),

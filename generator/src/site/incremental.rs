@@ -177,14 +177,7 @@ impl Incremental {
             }
             let files: Vec<OutputFile> = affected
                 .par_iter()
-                .map(|&n| {
-                    super::context::render_page(
-                        &site,
-                        &loaded.tera,
-                        &instances[n],
-                        &self.rendered[n],
-                    )
-                })
+                .map(|&n| super::context::render_page(&site, &loaded.tera, n, &self.rendered))
                 .collect::<Result<_>>()?;
             files
                 .par_iter()

@@ -3,12 +3,15 @@
 //! [`render_site`] does everything but writing and returns the files; `build`
 //! writes them atomically, `check` only reports.
 
+mod appearance;
 pub mod assets;
 mod context;
 mod generated;
 pub mod incremental;
 pub mod output;
+mod related;
 mod sitemap;
+mod structure;
 mod toc;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -100,6 +103,10 @@ pub(crate) struct Site<'a> {
     pub instances: &'a [Instance<'a>],
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
+    /// (lang, folder key) → the instances directly inside it, in order.
+    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// The words "related articles" are computed from.
+    pub terms: related::Terms,
     /// What every page of a language shares in its template context
     /// (navigation, UI strings, assets…), built once per language.
     pub base: HashMap<String, tera::Context>,
@@ -216,7 +223,16 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (asset_files, asset_urls) = assets::collect(&theme)?;
+    let (mut asset_files, mut asset_urls) = assets::collect(&theme)?;
+    let config_text =
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    match appearance::assets(root, &config, &config_text) {
+        Ok((files, urls)) => {
+            asset_files.extend(files);
+            asset_urls.extend(urls);
+        }
+        Err(d) => return Err(Error::Site(d)),
+    }
 
     let (mut pages, page_diags) = content::load(root, &config);
     let failed_keys: HashSet<String> = page_diags
@@ -274,6 +290,8 @@ impl Loaded {
             opts: &self.opts,
             instances,
             index,
+            folders: structure::folders(instances),
+            terms: related::terms(instances),
             languages: self.languages.clone(),
             base: HashMap::new(),
         };
@@ -349,10 +367,10 @@ fn write_site(
             let started = std::time::Instant::now();
             let pages = instances
                 .par_iter()
-                .zip(rendered.par_iter())
-                .map(|(inst, r)| {
+                .enumerate()
+                .map(|(n, _)| {
                     bar.inc(1);
-                    context::render_page(site, &loaded.tera, inst, r).and_then(sink)
+                    context::render_page(site, &loaded.tera, n, rendered).and_then(sink)
                 })
                 .collect::<Result<Vec<_>>>();
             (pages, started.elapsed())
@@ -577,18 +595,20 @@ fn render_markdown(
         .formats
         .get(&src.lang)
         .is_some_and(|f| f.dir == crate::config::Direction::Rtl);
-    markdown::render(
-        &src.body,
-        &markdown::RenderOptions {
-            raw_html: site.config.markdown.raw_html,
-            faq: src.front.kind == Kind::Faq,
-            rtl,
-            labels: &labels,
-            page_dir: &page_dir,
-            first_line: src.body_line,
-            url_of: &url_of,
-        },
-    )
+    let opts = markdown::RenderOptions {
+        raw_html: site.config.markdown.raw_html,
+        faq: src.front.kind == Kind::Faq,
+        rtl,
+        labels: &labels,
+        page_dir: &page_dir,
+        first_line: src.body_line,
+        url_of: &url_of,
+    };
+    let mut rendered = markdown::render(&src.body, &opts);
+    for dest in &src.front.related {
+        markdown::front_link(dest, src.front.related_line, &opts, &mut rendered);
+    }
+    rendered
 }
 
 /// Ids the templates put on every page, which content may link to.

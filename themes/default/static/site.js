@@ -218,8 +218,25 @@
     if (document.getElementById("search-page")) load();
   }
 
+  // --- "/" or Ctrl+K (⌘K) moves to the search box, unless typing elsewhere. ---
+  function setupSearchShortcut() {
+    var input = document.getElementById("search-input");
+    if (!input) return;
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      var slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !typing;
+      var k = (e.ctrlKey || e.metaKey) && !e.altKey && (e.key === "k" || e.key === "K");
+      if ((slash || k) && t !== input) {
+        e.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
   function start() {
     setupFaq();
+    setupSearchShortcut();
     openTarget();
     setupLanguageChoice();
     showReference();

@@ -1,0 +1,119 @@
+//! "Related articles": the pages front matter names, or else the pages of
+//! the same language whose titles and descriptions share the most search
+//! words (stemmed as search stems them) with this one's, rarer words
+//! counting more.
+
+use std::collections::HashMap;
+
+use super::structure::{self, Entry};
+use super::{Instance, Site};
+use crate::content::Kind;
+use crate::markdown::Rendered;
+
+/// How many related pages a page offers.
+pub(crate) const MAX: usize = 5;
+
+/// A word in more pages than this says nothing about what a page is about,
+/// and skipping it keeps the work per page bounded on large sites.
+const COMMON: usize = 50;
+
+/// Each instance's words, and per language which instances have each word.
+#[derive(Default)]
+pub(crate) struct Terms {
+    of: Vec<Vec<String>>,
+    /// language → word → instances
+    pages: HashMap<String, HashMap<String, Vec<usize>>>,
+}
+
+fn is_article(inst: &Instance<'_>) -> bool {
+    !structure::is_section(inst)
+        && !matches!(
+            inst.src.front.kind,
+            Kind::Thanks | Kind::FormError | Kind::Contact
+        )
+}
+
+pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
+    let mut t = Terms::default();
+    let mut analyzers: HashMap<&str, crate::search::analyze::Analyzer> = HashMap::new();
+    for (n, inst) in instances.iter().enumerate() {
+        if !is_article(inst) {
+            t.of.push(Vec::new());
+            continue;
+        }
+        let text = format!(
+            "{} {}",
+            inst.src.title(),
+            inst.src.front.description.as_deref().unwrap_or("")
+        );
+        let lang = inst.src.lang.as_str();
+        let analyzer = analyzers
+            .entry(lang)
+            .or_insert_with(|| crate::search::analyze::Analyzer::new(lang));
+        let mut words: Vec<String> = crate::search::analyze::words(&text)
+            .into_iter()
+            .filter(|w| w.chars().count() > 2)
+            .map(|w| analyzer.stem(&w))
+            .collect();
+        words.sort();
+        words.dedup();
+        for w in &words {
+            t.pages
+                .entry(inst.lang.to_string())
+                .or_default()
+                .entry(w.clone())
+                .or_default()
+                .push(n);
+        }
+        t.of.push(words);
+    }
+    t
+}
+
+/// Up to [`MAX`] pages to offer on instance `n`.
+pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<Entry> {
+    let inst = &site.instances[n];
+    let named = &rendered[n].related;
+    if !inst.src.front.related.is_empty() {
+        return named
+            .iter()
+            .filter_map(|(key, fragment)| {
+                let m = *site.index.get(&(inst.lang, key.as_str()))?;
+                let mut e = structure::entry(site, m, None);
+                if let Some(f) = fragment {
+                    e.url = format!("{}#{f}", e.url);
+                }
+                Some(e)
+            })
+            .take(MAX)
+            .collect();
+    }
+    if !is_article(inst) {
+        return Vec::new();
+    }
+    let Some(words) = site.terms.pages.get(inst.lang) else {
+        return Vec::new();
+    };
+    let mut scores: HashMap<usize, f64> = HashMap::new();
+    for w in &site.terms.of[n] {
+        let Some(pages) = words.get(w.as_str()) else {
+            continue;
+        };
+        if pages.len() > COMMON {
+            continue;
+        }
+        let weight = 1.0 / pages.len() as f64;
+        for &m in pages.iter().filter(|&&m| m != n) {
+            *scores.entry(m).or_default() += weight;
+        }
+    }
+    let mut best: Vec<(usize, f64)> = scores.into_iter().collect();
+    best.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| site.instances[a.0].url.cmp(&site.instances[b.0].url))
+    });
+    best.into_iter()
+        .take(MAX)
+        .map(|(m, _)| structure::entry(site, m, Some(rendered)))
+        .collect()
+}
