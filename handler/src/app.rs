@@ -296,17 +296,7 @@ fn rejected(
     origin: &Origin,
 ) -> Response {
     let mut resp = match mode {
-        Mode::Json => {
-            let texts = cfg.texts.for_lang(lang);
-            let list: Vec<_> = errors
-                .iter()
-                .map(|e| json!({ "field": e.field, "code": e.code, "message": e.message(&texts) }))
-                .collect();
-            // `lang` and `dir` of the messages, for a page that shows them.
-            let answer =
-                json!({ "ok": false, "errors": list, "lang": texts.lang, "dir": texts.dir });
-            (status, axum::Json(answer)).into_response()
-        }
+        Mode::Json => json_errors(cfg, lang, status, errors),
         Mode::Redirect => {
             let code = errors
                 .first()
@@ -317,6 +307,23 @@ fn rejected(
     };
     add_cors(&mut resp, origin);
     no_store(resp)
+}
+
+/// The JSON answer to bad input: each error with its message in the page's
+/// language, and that language's `lang` and `dir` for a page that shows them.
+pub(crate) fn json_errors(
+    cfg: &Config,
+    lang: &str,
+    status: StatusCode,
+    errors: &[InputError],
+) -> Response {
+    let texts = cfg.texts.for_lang(lang);
+    let list: Vec<_> = errors
+        .iter()
+        .map(|e| json!({ "field": e.field, "code": e.code, "message": e.message(&texts) }))
+        .collect();
+    let answer = json!({ "ok": false, "errors": list, "lang": texts.lang, "dir": texts.dir });
+    (status, axum::Json(answer)).into_response()
 }
 
 pub(crate) fn redirect(location: &str) -> Response {

@@ -519,16 +519,7 @@ fn answer_error(
         "signal rejected"
     );
     let mut resp = match (mode, back) {
-        (Mode::Json, _) => {
-            let texts = cfg.texts.for_lang(lang);
-            let list: Vec<_> = errors
-                .iter()
-                .map(|e| json!({ "field": e.field, "code": e.code, "message": e.message(&texts) }))
-                .collect();
-            let answer =
-                json!({ "ok": false, "errors": list, "lang": texts.lang, "dir": texts.dir });
-            (status, axum::Json(answer)).into_response()
-        }
+        (Mode::Json, _) => app::json_errors(cfg, lang, status, errors),
         (Mode::Redirect, Some(page)) => app::redirect(&format!(
             "{}{}?feedback_error={}#feedback-error",
             site_origin(cfg),
