@@ -23,7 +23,13 @@ pub fn slugify(text: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            // Turkish/Azeri İ: the language-neutral lowercase `i` + U+0307
+            // would leave a stray dot in the id.
+            if c == '\u{0130}' {
+                out.push('i');
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
@@ -57,6 +63,13 @@ impl Ids {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turkish_dotted_capital_i_has_no_stray_dot() {
+        assert_eq!(slugify("İade ve İptal"), "iade-ve-iptal");
+        assert_eq!(slugify("IŞIK"), "işik");
+        assert!(!slugify("İstanbul").contains('\u{0307}'));
+    }
 
     #[test]
     fn bengali_keeps_vowel_signs_and_virama() {
