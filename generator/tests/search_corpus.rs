@@ -180,3 +180,125 @@ fn javascript_segmentation_gives_the_rust_words() {
     assert!(files >= 6);
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
+
+/// Queries for the engine comparison: the browser tests' and more, on the
+/// fixture of many languages and on the shipped site (stemmed en, fi, ru).
+const ENGINE_QUERIES: &[(&str, &str)] = &[
+    ("de", "Rückerstattungen"),
+    ("de", "Tage Bestellungen"),
+    ("de", "Bibliothek"),
+    ("es", "reembolsos"),
+    ("es", "cuentas pedidos"),
+    ("he", "משלוח"),
+    ("he", "ובכרטיס"),
+    ("he", "להחזר"),
+    ("ar", "مبلغ"),
+    ("ar", "والطلب"),
+    ("ar", "بطاقة"),
+    ("hi", "फोन जरूरी"),
+    ("tr", "İADE"),
+    ("tr", "IŞIK"),
+    ("tr", "iadeleri"),
+    ("th", "คืนเงิน"),
+    ("th", "ขอบคุณ"),
+    ("km", "ប្រាក់"),
+    ("zh-Hans", "退款"),
+    ("zh-Hans", "退"),
+    ("zh-Hans", "退单"),
+    ("ja", "返金"),
+    ("ja", "キャンセル"),
+    ("en", "refunds cancelled"),
+    ("fi", "tilaukseni"),
+    ("fi", "tilauksella"),
+    ("ru", "подписками"),
+    ("ru", "возвратом"),
+];
+
+/// search.js's Engine, with the stemmers the manifests name, ranks the same
+/// documents with the same scores as query.rs on the built sites.
+#[test]
+fn javascript_engine_with_stemmers_matches_rust() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node not found: skipping the engine comparison");
+        return;
+    }
+    use generator::search::query::LoadedIndex;
+    use generator::site::{self, BuildOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let mut indexes = std::collections::BTreeMap::new();
+    for root in [repo().join("tests/fixtures/search-languages"), repo()] {
+        let built = site::render_site(&root, &BuildOptions::default()).expect("builds");
+        let files: Vec<(String, Vec<u8>)> = built
+            .files
+            .into_iter()
+            .filter(|f| f.path.starts_with("search/") || f.path.starts_with("static/stem/"))
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        for (path, bytes) in &files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        for (lang, _) in ENGINE_QUERIES {
+            if files
+                .iter()
+                .any(|(p, _)| *p == format!("search/{lang}/index.json"))
+            {
+                indexes.insert(*lang, LoadedIndex::load(lang, &files));
+            }
+        }
+    }
+    let search = repo().join("themes/default/static/search.js");
+    let runner = format!(
+        "const fs = require('fs'), path = require('path');\n\
+         const s = (() => {{ const module = {{ exports: {{}} }}; \
+           new Function('module', fs.readFileSync({search:?}, 'utf8'))(module); return module.exports; }})();\n\
+         const root = {root:?};\n\
+         const engine = new s.Engine(\n\
+           (lang, p) => Promise.resolve(JSON.parse(fs.readFileSync(path.join(root, 'search', lang, p.split('?')[0]), 'utf8'))),\n\
+           (url) => {{ new Function(fs.readFileSync(path.join(root, url), 'utf8'))(); return Promise.resolve(); }});\n\
+         const queries = {queries};\n\
+         (async () => {{\n\
+           const out = [];\n\
+           for (const [lang, q] of queries) {{\n\
+             const r = await engine.search([lang], q);\n\
+             out.push(r.hits.slice(0, 20).map(h => [h.doc, Math.round(h.score * 1e6)]));\n\
+           }}\n\
+           process.stdout.write(JSON.stringify(out));\n\
+         }})().catch(e => {{ console.error(e); process.exit(1); }});",
+        search = search.display().to_string(),
+        root = dir.path().display().to_string(),
+        queries = serde_json::to_string(ENGINE_QUERIES).unwrap(),
+    );
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(runner)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<Vec<(u32, i64)>> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut differ = Vec::new();
+    let mut found = 0;
+    for ((lang, q), js) in ENGINE_QUERIES.iter().zip(js) {
+        let rust: Vec<(u32, i64)> = indexes[lang]
+            .search(q)
+            .into_iter()
+            .take(20)
+            .map(|h| (h.doc, (h.score * 1e6).round() as i64))
+            .collect();
+        found += usize::from(!rust.is_empty());
+        if rust != js {
+            differ.push(format!("[{lang}] {q:?}\n  rust: {rust:?}\n  js:   {js:?}"));
+        }
+    }
+    assert!(found >= 20, "only {found} queries found anything");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

@@ -2,16 +2,17 @@
 //!
 //! For each query word `q` (normalized by [`analyze`]):
 //! 1. **exact**: `s[q]` (the stem of a surface form the site uses) or `q`
-//!    itself if it is a term, or else — when the manifest names a stemmer
-//!    (`stem`) — the term that is `q`'s stem (`reembolsos` → `reembols`, a
-//!    form the site never uses) — factor 1;
+//!    itself if it is a term — factor 1; or else, when the manifest names a
+//!    stemmer (`stem`), the term that is `q`'s stem (`reembolsos` →
+//!    `reembols`, a form the site never uses) — factor 1, and steps 3 and 4
+//!    still run;
 //! 2. **prefix**: terms, and stems of surface forms, that start with `q`
 //!    (at least 3 characters, or 2 for the last word, which may still be
 //!    being typed, or one Han/kana character, which is indexed only in
 //!    pairs) — factor 0.5; at most [`MAX_EXPANSIONS`];
 //! 3. **without prefixes** (Hebrew `ו ה ב ל מ ש כ`, Arabic `ال و ب ل ف`…),
-//!    only if 1 found nothing: the first of [`Analyzer::unprefixed`]'s forms
-//!    found as in 1 — factor 0.8;
+//!    only if `q` is no surface form or term: the first of
+//!    [`Analyzer::unprefixed`]'s forms found as in 1 — factor 0.8;
 //! 4. **stem + ending**, only if 1 and 3 found nothing: the longest prefix
 //!    `p` of `q` (at least 3 characters and half of `q`) that is a term or a
 //!    known surface form, whose term `t` is followed in `q` by one of the
@@ -170,27 +171,33 @@ impl LoadedIndex {
     /// The term of a word: as a surface form the site uses, as a term, or
     /// (with a stemmer) as the term its stem is.
     fn known(&self, w: &str) -> Option<String> {
-        if let Some(s) = self.surface(w) {
-            return Some(s.to_string());
+        self.lookup(w).or_else(|| self.stemmed(w))
+    }
+
+    /// The term of a surface form or term of the site.
+    fn lookup(&self, w: &str) -> Option<String> {
+        match self.surface(w) {
+            Some(s) => Some(s.to_string()),
+            None => self.term(w).map(|_| w.to_string()),
         }
-        if self.term(w).is_some() {
-            return Some(w.to_string());
-        }
-        if self.stems {
-            let t = self.rules.stem(w);
-            if self.term(&t).is_some() {
-                return Some(t);
-            }
-        }
-        None
+    }
+
+    /// The term that is `w`'s stem, with a stemmer.
+    fn stemmed(&self, w: &str) -> Option<String> {
+        let t = self.stems.then(|| self.rules.stem(w))?;
+        self.term(&t).is_some().then_some(t)
     }
 
     /// Index terms a query word matches, with their factors.
     pub fn expand(&self, q: &str, last: bool) -> Vec<(String, f64)> {
         let mut out: Vec<(String, f64)> = Vec::new();
-        let exact = self.known(q);
+        let exact = self.lookup(q);
         if let Some(e) = &exact {
             out.push((e.clone(), EXACT));
+        } else if let Some(t) = self.stemmed(q) {
+            // Not the end of the search: a stemmer may cut a form short
+            // (`tilaukseni` → `tilau`) where step 4 finds its real stem.
+            out.push((t, EXACT));
         }
         let len = q.chars().count();
         // One Han/kana character is no pair: the pairs it starts stand for it.

@@ -151,6 +151,14 @@
     if (!sp.inCjk) sp.flush();
   }
 
+  /** The words of one segment alone (for highlighting). */
+  function segmentWords(segment) {
+    var out = [], sp = new Splitter(out);
+    analyzeSegment(segment, sp);
+    sp.flush();
+    return out;
+  }
+
   /** The words of `text`: [{text, parts}], as analyze.rs gives them. */
   function analyze(text) {
     var out = [], sp = new Splitter(out);
@@ -344,22 +352,29 @@
 
   /** The term of a word: a surface form, a term, or its stem's term (query.rs `known`). */
   LangIndex.prototype.known = function (view, w) {
+    var t = this.lookup(view, w);
+    return t !== null ? t : this.stemmed(view, w);
+  };
+
+  LangIndex.prototype.lookup = function (view, w) {
     var s = view.surface(w);
     if (s !== null) return s;
-    if (view.term(w)) return w;
-    if (this.rules.stemmer) {
-      var t = this.rules.stem(w);
-      if (view.term(t)) return t;
-    }
-    return null;
+    return view.term(w) ? w : null;
+  };
+
+  LangIndex.prototype.stemmed = function (view, w) {
+    if (!this.rules.stemmer) return null;
+    var t = this.rules.stem(w);
+    return view.term(t) ? t : null;
   };
 
   /** Index terms a query word matches: [[term, factor]] (query.rs `expand`). */
   LangIndex.prototype.expand = function (view, q, last) {
     var out = [];
     var has = function (t) { return out.some(function (e) { return e[0] === t; }); };
-    var exact = this.known(view, q);
+    var exact = this.lookup(view, q), stemmed = exact === null ? this.stemmed(view, q) : null;
     if (exact !== null) out.push([exact, EXACT]);
+    else if (stemmed !== null) out.push([stemmed, EXACT]);
     var chars = Array.from(q);
     // One Han/kana character is no pair: the pairs it starts stand for it.
     if (chars.length >= (last ? 2 : 3) || (chars.length === 1 && isCjk(q))) {
@@ -499,8 +514,7 @@
   function excerpt(text, words, m, size) {
     var segs = segments(text), first = -1;
     var marked = segs.map(function (s, i) {
-      var ws = [];
-      analyzeSegment(s.segment, ws);
+      var ws = segmentWords(s.segment);
       var hit = ws.some(function (w) {
         return matches(w.text, words, m) || w.parts.some(function (p) { return matches(p, words, m); });
       });
