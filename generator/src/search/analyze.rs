@@ -247,11 +247,31 @@ pub fn is_dictionary_script(c: char) -> bool {
         | 0xAA60..=0xAA7F) // Myanmar Extended-A
 }
 
+/// A quick look at the UTF-8 bytes: the lead and second byte of every
+/// character of a [dictionary script](is_dictionary_script) (and of a few
+/// neighbours). Most text of the site has none and is never decoded for it.
+fn may_have_dictionary_script(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Cyrillic, Arabic, Latin…: no such lead byte at all (a fast scan).
+    if !bytes.iter().any(|&b| matches!(b, 0xE0 | 0xE1 | 0xEA)) {
+        return false;
+    }
+    bytes.windows(2).any(|w| match w[0] {
+        0xE0 => (0xB8..=0xBB).contains(&w[1]),
+        0xE1 => matches!(w[1], 0x80..=0x82 | 0x9E | 0x9F | 0xA7),
+        0xEA => matches!(w[1], 0xA7 | 0xA9),
+        _ => false,
+    })
+}
+
 /// Step 1: UAX #29 word-boundary segments, with each run of a
 /// [dictionary script](is_dictionary_script) cut into words by ICU4X's
 /// dictionary segmenter instead (UAX #29 leaves every letter alone there).
 pub fn for_each_segment(text: &str, mut g: impl FnMut(&str)) {
-    if text.is_ascii() || !text.chars().any(is_dictionary_script) {
+    if text.is_ascii()
+        || !may_have_dictionary_script(text)
+        || !text.chars().any(is_dictionary_script)
+    {
         text.split_word_bounds().for_each(g);
         return;
     }
@@ -911,6 +931,18 @@ mod tests {
         // A run of one character is a word; punctuation and spaces end a run.
         assert_eq!(w("東 京"), ["東", "京"]);
         assert_eq!(w("東京、都"), ["東京", "都"]);
+    }
+
+    #[test]
+    fn the_byte_check_sees_every_dictionary_script_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_dictionary_script(c) {
+                assert!(may_have_dictionary_script(&format!("a{c}b")), "{c:?}");
+            }
+        }
+        assert!(!may_have_dictionary_script(
+            "Rückerstattung বাতিল می‌توانید 東京"
+        ));
     }
 
     #[test]
