@@ -125,9 +125,20 @@ function indexBytes(lang) {
     }
     return { raw, gzip, files };
   };
+  // Pagefind writes language codes in lowercase (zh-hans); it falls back
+  // to wasm.unknown.pagefind for languages it has no stemmer for.
+  const pf = lang.toLowerCase();
   return {
     ours: sum(path.join(root, 'search', lang), () => true),
-    pagefind: sum(path.join(root, 'pagefind'), (e) => path.basename(e).startsWith(`${lang}_`) || path.basename(e) === `wasm.${lang}.pagefind`),
+    // The language's stemmer (static/stem/<lang>.<hash>.js), if the manifest names one.
+    stemmer: sum(path.join(root, 'static', 'stem'), (e) => {
+      const m = JSON.parse(fs.readFileSync(path.join(root, 'search', lang, 'index.json'), 'utf8'));
+      return typeof m.stem === 'string' && m.stem.endsWith('/' + e);
+    }),
+    pagefind: sum(path.join(root, 'pagefind'), (e) => {
+      const b = path.basename(e);
+      return b.startsWith(`${pf}_`) || b.startsWith(`pagefind.${pf}_`) || b === `wasm.${pf}.pagefind`;
+    }),
   };
 }
 

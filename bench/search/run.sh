@@ -37,6 +37,7 @@ run() { # name site_root queries
 }
 
 run shipped "$repo" bench/search/queries-shipped.json
+run languages "$repo/tests/fixtures/search-languages" bench/search/queries-languages.json
 for n in "${@:-200}"; do
   python3 bench/corpus.py --pages "$n" --out "$out/corpus-$n" --no-hugo >/dev/null
   run "synthetic-$n" "$out/corpus-$n/site" bench/search/queries-synthetic.json

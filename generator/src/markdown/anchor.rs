@@ -69,6 +69,7 @@ mod tests {
         assert_eq!(slugify("İade politikası"), "iade-politikası");
         assert_eq!(slugify("İŞ"), "iş");
         assert!(!slugify("İstanbul").contains('\u{307}'));
+        assert_eq!(slugify("İade ve İptal"), "iade-ve-iptal");
     }
 
     #[test]

@@ -5,26 +5,31 @@
 //! they cannot drift. Each step is small and specified:
 //!
 //! 1. **Segment** the text into UAX #29 word-boundary segments
-//!    (`unicode-segmentation` here, `Intl.Segmenter` in the browser).
+//!    (`unicode-segmentation` here, `Intl.Segmenter` in the browser); runs of
+//!    Thai, Lao, Khmer and Myanmar are segmented apart, by dictionary (ICU4X
+//!    here, ICU in the browser: `tests/search_corpus.rs` checks they agree).
 //! 2. Per segment: **NFKC**, then **lowercase** (Unicode default mapping).
 //! 3. **Fold** character by character (see [`fold_char`]): Arabic-Indic,
 //!    Persian, Bengali and other decimal digits → ASCII; Arabic/Persian letter
 //!    variants (ی/ي/ى → ي, ک → ك, ۀ → ه, أ/إ/آ/ٱ → ا); ё → е, ς → σ, ß → ss;
 //!    remove ZWNJ, ZWJ, tatweel, Arabic harakat (U+064B–U+065F, U+0670), soft
-//!    hyphen, bidi controls and apostrophes inside a word. Bengali vowel signs
-//!    and virama are never touched.
+//!    hyphen, bidi controls and apostrophes inside a word, Quranic marks, the
+//!    Devanagari nukta and the combining dot above (Turkish `İ` lowercases to
+//!    `i` + U+0307). Bengali vowel signs and virama are never touched.
 //! 4. **Split** the folded segment into maximal runs of letters
-//!    (`Alphabetic`), marks (`M*`) and numbers (`N*`). A character of a
-//!    script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar)
-//!    is a word by itself, with the marks that follow it.
+//!    (`Alphabetic`), marks (`M*`) and numbers (`N*`). A run of Han and
+//!    kana characters (each with the marks that follow it) yields every pair
+//!    of adjacent characters (`東京都` → `東京`, `京都`); a run of one
+//!    character yields it alone.
 //!
 //! A segment with a ZWNJ after an Arabic-script letter (Persian `می‌توانید`,
 //! `سفارش‌ها`) also yields its ZWNJ-separated parts, which the index adds as
 //! extra words, so a query typed with a space (`می توانید`) finds it too.
 //!
-//! Stemming (Snowball, where the language has a stemmer) is applied by the
-//! indexer only: the index maps every surface form it saw to its stem, so
-//! the browser needs no stemmer (see `index.rs`).
+//! [`Analyzer`] adds the rules of one language: Snowball stemming (the
+//! browser loads the same algorithm from `static/stem/<lang>.js` to stem
+//! query words; `tests/search_corpus.rs` checks both give the same terms),
+//! Hebrew and Arabic prefixes, Turkish dotless i.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -120,6 +125,18 @@ pub fn fold_char(c: char) -> Folded {
         // Arabic harakat (tanwin, short vowels, shadda, sukun, maddah and
         // hamza above/below, …) and the superscript alef.
         '\u{064B}'..='\u{065F}' | '\u{0670}' => Folded::Remove,
+        // Quranic annotation marks, which some Arabic texts carry.
+        '\u{0610}'..='\u{061A}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'
+        | '\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}' => Folded::Remove,
+        // Devanagari nukta: NFKC splits क़ ज़ फ़ … into letter + nukta, and
+        // readers type them with or without it.
+        '\u{093C}' => Folded::Remove,
+        // The dot of Turkish İ, which lowercasing leaves after an `i`.
+        '\u{0307}' => Folded::Remove,
         // Apostrophes inside a word: "don't" = "dont".
         '\'' | '\u{2019}' | '\u{02BC}' => Folded::Remove,
         // Persian and Arabic letter variants, folded to the Arabic letter.
@@ -167,7 +184,7 @@ fn class_of(c: char) -> u8 {
         if lower.next() == Some(c)
             && lower.next().is_none()
             && fold_char(c) == Folded::Keep(c)
-            && !is_unspaced(c)
+            && !is_cjk(c)
             && c != ZWNJ
         {
             class |= PLAIN;
@@ -201,14 +218,12 @@ fn class(c: char) -> u8 {
     block[(u & 0xFF) as usize]
 }
 
-/// Scripts written without spaces between words: each character is a word.
-pub fn is_unspaced(c: char) -> bool {
+/// Han and kana: written without spaces, indexed as overlapping pairs of
+/// characters (each with its marks), so a query of two or more characters
+/// finds only pages with those characters side by side.
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x0E00..=0x0EFF      // Thai, Lao
-        | 0x1000..=0x109F    // Myanmar
-        | 0x1780..=0x17FF    // Khmer
-        | 0x19E0..=0x19FF    // Khmer symbols
-        | 0x2E80..=0x2FDF    // CJK radicals
+        0x2E80..=0x2FDF      // CJK radicals
         | 0x3005..=0x3007
         | 0x3021..=0x3029
         | 0x3038..=0x303C
@@ -216,10 +231,72 @@ pub fn is_unspaced(c: char) -> bool {
         | 0x31F0..=0x31FF
         | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF
-        | 0xA9E0..=0xA9FF
-        | 0xAA60..=0xAA7F
         | 0xF900..=0xFAFF
         | 0x20000..=0x3FFFF)
+}
+
+/// Thai, Lao, Myanmar and Khmer: written without spaces, cut into words by
+/// dictionary (ICU4X here, ICU's own in the browser's `Intl.Segmenter`).
+pub fn is_dictionary_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x19E0..=0x19FF    // Khmer symbols
+        | 0xA9E0..=0xA9FF    // Myanmar Extended-B
+        | 0xAA60..=0xAA7F) // Myanmar Extended-A
+}
+
+/// A quick look at the UTF-8 bytes: the lead and second byte of every
+/// character of a [dictionary script](is_dictionary_script) (and of a few
+/// neighbours). Most text of the site has none and is never decoded for it.
+fn may_have_dictionary_script(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Cyrillic, Arabic, Latin…: no such lead byte at all (a fast scan).
+    if !bytes.iter().any(|&b| matches!(b, 0xE0 | 0xE1 | 0xEA)) {
+        return false;
+    }
+    bytes.windows(2).any(|w| match w[0] {
+        0xE0 => (0xB8..=0xBB).contains(&w[1]),
+        0xE1 => matches!(w[1], 0x80..=0x82 | 0x9E | 0x9F | 0xA7),
+        0xEA => matches!(w[1], 0xA7 | 0xA9),
+        _ => false,
+    })
+}
+
+/// Step 1: UAX #29 word-boundary segments, with each run of a
+/// [dictionary script](is_dictionary_script) cut into words by ICU4X's
+/// dictionary segmenter instead (UAX #29 leaves every letter alone there).
+pub fn for_each_segment(text: &str, mut g: impl FnMut(&str)) {
+    if text.is_ascii()
+        || !may_have_dictionary_script(text)
+        || !text.chars().any(is_dictionary_script)
+    {
+        text.split_word_bounds().for_each(g);
+        return;
+    }
+    static SEGMENTER: std::sync::OnceLock<icu::segmenter::WordSegmenterBorrowed<'static>> =
+        std::sync::OnceLock::new();
+    let segmenter =
+        SEGMENTER.get_or_init(|| icu::segmenter::WordSegmenter::new_dictionary(Default::default()));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(is_dictionary_script).unwrap_or(rest.len());
+        rest[..start].split_word_bounds().for_each(&mut g);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c| !is_dictionary_script(c))
+            .unwrap_or(rest.len());
+        let run = &rest[..end];
+        let mut prev = 0;
+        for b in segmenter.segment_str(run) {
+            if b > prev {
+                g(&run[prev..b]);
+                prev = b;
+            }
+        }
+        rest = &rest[end..];
+    }
 }
 
 fn is_arabic_script(c: char) -> bool {
@@ -250,81 +327,98 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &[&str])) {
     let mut words = Splitter::default();
     let mut normalized = String::new();
-    for segment in text.split_word_bounds() {
-        if segment.is_ascii() {
-            // ASCII is already NFKC; lowercasing and folding (only the
-            // apostrophe goes) need no table.
-            for b in segment.bytes() {
-                if b.is_ascii_alphanumeric() {
-                    words.word.push(char::from(b.to_ascii_lowercase()));
-                } else if b != b'\'' {
-                    words.flush(&mut f);
-                }
-            }
+    for_each_segment(text, |segment| {
+        segment_words(segment, &mut words, &mut normalized, &mut f)
+    });
+    words.flush(&mut f);
+}
+
+/// Steps 2–4 for one segment. A run of Han or kana may go on into the next
+/// segment, so it is left open at the end of this one.
+fn segment_words(
+    segment: &str,
+    words: &mut Splitter,
+    normalized: &mut String,
+    mut f: &mut impl FnMut(&str, &[&str]),
+) {
+    if segment.is_ascii() {
+        if words.in_cjk {
             words.flush(&mut f);
-            continue;
         }
-        // One pass over the segment's classes: any word in it at all, and
-        // whether it is NFKC already (the quick check's rule, from the table).
-        let mut any_word = false;
-        let mut nfkc = true;
-        let mut last_ccc = 0;
-        for c in segment.chars() {
-            let cls = class(c);
-            any_word |= cls & WORD != 0;
-            if cls & NFKC_YES == 0 {
-                nfkc = false;
-            } else if cls & CCC_ZERO != 0 {
-                last_ccc = 0;
-            } else {
-                let ccc = unicode_normalization::char::canonical_combining_class(c);
-                if last_ccc > ccc {
-                    nfkc = false;
-                }
-                last_ccc = ccc;
-            }
-        }
-        if !any_word {
-            continue;
-        }
-        let chars: &str = if nfkc
-            || unicode_normalization::is_nfkc_quick(segment.chars())
-                == unicode_normalization::IsNormalized::Yes
-        {
-            segment
-        } else {
-            normalized.clear();
-            normalized.extend(segment.nfkc());
-            &normalized
-        };
-        // Lowercase per character: the only context rule of
-        // `str::to_lowercase` (final sigma) is undone by folding ς → σ.
-        let mut prev_arabic = false;
-        for upper in chars.chars() {
-            if class(upper) & PLAIN != 0 && !words.in_unspaced {
-                words.word.push(upper);
-                prev_arabic = is_arabic_script(upper);
-                continue;
-            }
-            for c in upper.to_lowercase() {
-                if c == ZWNJ && prev_arabic {
-                    // Not a "previous letter" itself (folding removes it).
-                    words.push(ZWNJ, &mut f);
-                    continue;
-                }
-                match fold_char(c) {
-                    Folded::Keep(k) => words.push(k, &mut f),
-                    Folded::Two(a, b) => {
-                        words.push(a, &mut f);
-                        words.push(b, &mut f);
-                    }
-                    Folded::Remove => continue,
-                }
-                prev_arabic = is_arabic_script(c);
+        // ASCII is already NFKC; lowercasing and folding (only the
+        // apostrophe goes) need no table.
+        for b in segment.bytes() {
+            if b.is_ascii_alphanumeric() {
+                words.word.push(char::from(b.to_ascii_lowercase()));
+            } else if b != b'\'' {
+                words.flush(&mut f);
             }
         }
         words.flush(&mut f);
-        words.in_unspaced = false;
+        return;
+    }
+    // One pass over the segment's classes: any word in it at all, and
+    // whether it is NFKC already (the quick check's rule, from the table).
+    let mut any_word = false;
+    let mut nfkc = true;
+    let mut last_ccc = 0;
+    for c in segment.chars() {
+        let cls = class(c);
+        any_word |= cls & WORD != 0;
+        if cls & NFKC_YES == 0 {
+            nfkc = false;
+        } else if cls & CCC_ZERO != 0 {
+            last_ccc = 0;
+        } else {
+            let ccc = unicode_normalization::char::canonical_combining_class(c);
+            if last_ccc > ccc {
+                nfkc = false;
+            }
+            last_ccc = ccc;
+        }
+    }
+    if !any_word {
+        words.flush(&mut f);
+        return;
+    }
+    let chars: &str = if nfkc
+        || unicode_normalization::is_nfkc_quick(segment.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        segment
+    } else {
+        normalized.clear();
+        normalized.extend(segment.nfkc());
+        normalized
+    };
+    // Lowercase per character: the only context rule of
+    // `str::to_lowercase` (final sigma) is undone by folding ς → σ.
+    let mut prev_arabic = false;
+    for upper in chars.chars() {
+        if class(upper) & PLAIN != 0 && !words.in_cjk {
+            words.word.push(upper);
+            prev_arabic = is_arabic_script(upper);
+            continue;
+        }
+        for c in upper.to_lowercase() {
+            if c == ZWNJ && prev_arabic {
+                // Not a "previous letter" itself (folding removes it).
+                words.push(ZWNJ, &mut f);
+                continue;
+            }
+            match fold_char(c) {
+                Folded::Keep(k) => words.push(k, &mut f),
+                Folded::Two(a, b) => {
+                    words.push(a, &mut f);
+                    words.push(b, &mut f);
+                }
+                Folded::Remove => continue,
+            }
+            prev_arabic = is_arabic_script(c);
+        }
+    }
+    if !words.in_cjk {
+        words.flush(&mut f);
     }
 }
 
@@ -332,35 +426,65 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &[&str])) {
 #[derive(Default)]
 struct Splitter {
     word: String,
-    /// `word` without its ZWNJs, when it has any.
+    /// `word` without its ZWNJs, when it has any; a pair of Han/kana.
     joined: String,
-    in_unspaced: bool,
+    /// In a run of Han or kana, `word` is the current character with its
+    /// marks and `prev` the one before it (empty at the run's start).
+    in_cjk: bool,
+    prev: String,
 }
 
 impl Splitter {
     fn push(&mut self, c: char, f: &mut impl FnMut(&str, &[&str])) {
         if c == ZWNJ {
-            if !self.word.is_empty() {
+            if !self.word.is_empty() && !self.in_cjk {
                 self.word.push(c);
             }
             return;
         }
         if !is_word_char(c) {
             self.flush(f);
-            self.in_unspaced = false;
             return;
         }
-        if is_unspaced(c) {
+        if is_cjk(c) {
+            if self.in_cjk {
+                self.next_cjk(f);
+            } else {
+                self.flush(f);
+                self.in_cjk = true;
+            }
+        } else if self.in_cjk && !is_combining_mark(c) {
             self.flush(f);
-            self.in_unspaced = true;
-        } else if self.in_unspaced && !is_combining_mark(c) {
-            self.flush(f);
-            self.in_unspaced = false;
         }
         self.word.push(c);
     }
 
+    /// The Han/kana character in `word` is complete: its pair with the one
+    /// before is a word.
+    fn next_cjk(&mut self, f: &mut impl FnMut(&str, &[&str])) {
+        if !self.prev.is_empty() {
+            self.joined.clear();
+            self.joined.push_str(&self.prev);
+            self.joined.push_str(&self.word);
+            f(&self.joined, &[]);
+        }
+        std::mem::swap(&mut self.prev, &mut self.word);
+        self.word.clear();
+    }
+
     fn flush(&mut self, f: &mut impl FnMut(&str, &[&str])) {
+        if self.in_cjk {
+            // A run of one character is a word by itself.
+            if self.prev.is_empty() {
+                f(&self.word, &[]);
+            } else {
+                self.next_cjk(f);
+            }
+            self.in_cjk = false;
+            self.prev.clear();
+            self.word.clear();
+            return;
+        }
         if self.word.is_empty() {
             return;
         }
@@ -409,15 +533,52 @@ pub fn stemmer_for(lang: &str) -> Option<rust_stemmers::Stemmer> {
     Some(Stemmer::create(algorithm))
 }
 
-/// The analyzer of one language: words and their stems.
+/// The theme asset holding the language's stemmer for the browser
+/// (`stem/de.js`), if the language has a stemmer; whether the theme ships
+/// that file is the caller's question.
+pub fn stem_asset(lang: &str) -> Option<String> {
+    stemmer_for(lang)?;
+    let p = primary(lang);
+    let p = if p == "nb" || p == "nn" { "no" } else { &p };
+    Some(format!("stem/{p}.js"))
+}
+
+/// One-letter (Hebrew) and article (Arabic) prefixes a word may carry,
+/// longest first: `במשלוח` is also indexed and looked up as `משלוח`,
+/// `والطلب` as `طلب`.
+const HEBREW_PREFIXES: &[&str] = &["ו", "ה", "ב", "ל", "מ", "ש", "כ"];
+const ARABIC_PREFIXES: &[&str] = &["وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"];
+
+/// Per-language rules on top of [`analyze`]'s words: the stemmer, prefixes,
+/// Turkish dotless i. `search.js` (`Rules`) has the same.
 pub struct Analyzer {
     stemmer: Option<rust_stemmers::Stemmer>,
+    prefixes: &'static [&'static str],
+    /// Strip up to this many prefixes (Hebrew stacks them: `וכשה…`).
+    max_prefixes: usize,
+    dotless_i: bool,
+}
+
+fn primary(lang: &str) -> String {
+    lang.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 impl Analyzer {
     pub fn new(lang: &str) -> Self {
+        let p = primary(lang);
+        let (prefixes, max_prefixes) = match p.as_str() {
+            "he" | "iw" | "yi" => (HEBREW_PREFIXES, 2),
+            "ar" => (ARABIC_PREFIXES, 1),
+            _ => (&[][..], 0),
+        };
         Analyzer {
             stemmer: stemmer_for(lang),
+            prefixes,
+            max_prefixes,
+            dotless_i: matches!(p.as_str(), "tr" | "az"),
         }
     }
 
@@ -425,9 +586,11 @@ impl Analyzer {
         self.stemmer.is_some()
     }
 
-    /// The index term of a normalized word.
+    /// The index term of a normalized word: its stem, and in Turkish and
+    /// Azeri with `ı` read as `i`, so `IŞIK` (lowercased `işik` by the
+    /// language-neutral analyzer) and `ışık` are one term.
     pub fn stem(&self, word: &str) -> String {
-        match &self.stemmer {
+        let stemmed = match &self.stemmer {
             // Numbers and one-letter words are kept as they are.
             Some(s) if word.chars().count() > 2 && !word.chars().all(|c| c.is_numeric()) => {
                 let stemmed = s.stem(word).into_owned();
@@ -438,7 +601,32 @@ impl Analyzer {
                 }
             }
             _ => word.to_string(),
+        };
+        if self.dotless_i && stemmed.contains('ı') {
+            stemmed.replace('ı', "i")
+        } else {
+            stemmed
         }
+    }
+
+    /// The word without its prefixes, shortest strip first, each leaving at
+    /// least three letters: `ובמשלוח` → `במשלוח`, `משלוח`.
+    pub fn unprefixed<'w>(&self, word: &'w str) -> Vec<&'w str> {
+        let mut out = Vec::new();
+        let mut rest = word;
+        'strip: for _ in 0..self.max_prefixes {
+            for p in self.prefixes {
+                if let Some(r) = rest.strip_prefix(p) {
+                    if r.chars().count() >= 3 {
+                        out.push(r);
+                        rest = r;
+                        continue 'strip;
+                    }
+                }
+            }
+            break;
+        }
+        out
     }
 }
 
@@ -454,23 +642,32 @@ mod tests {
     /// Steps 1–4 written plainly, with no table and no fast path: what
     /// `for_each_word` must give for any text.
     fn reference(text: &str) -> Vec<Word> {
-        let mut out = Vec::new();
-        for segment in text.split_word_bounds() {
+        enum Ev {
+            Char(char),
+            /// End of a segment with words.
+            SegEnd,
+            /// A segment with no word at all.
+            Break,
+        }
+        let mut events = Vec::new();
+        let mut segments = Vec::new();
+        for_each_segment(text, |s| segments.push(s.to_string()));
+        for segment in segments {
             if !segment.chars().any(is_word_char_slow) {
+                events.push(Ev::Break);
                 continue;
             }
             let lowered = segment.nfkc().collect::<String>().to_lowercase();
-            let mut folded = String::new();
             let mut prev: Option<char> = None;
             for c in lowered.chars() {
                 if c == ZWNJ && prev.is_some_and(is_arabic_script) {
-                    folded.push(ZWNJ);
+                    events.push(Ev::Char(ZWNJ));
                 } else {
                     match fold_char(c) {
-                        Folded::Keep(k) => folded.push(k),
+                        Folded::Keep(k) => events.push(Ev::Char(k)),
                         Folded::Two(a, b) => {
-                            folded.push(a);
-                            folded.push(b);
+                            events.push(Ev::Char(a));
+                            events.push(Ev::Char(b));
                         }
                         Folded::Remove => {}
                     }
@@ -479,44 +676,74 @@ mod tests {
                     prev = Some(c);
                 }
             }
-            let mut word = String::new();
-            let mut flush = |word: &mut String| {
-                let text: String = word.chars().filter(|&c| c != ZWNJ).collect();
-                let parts: Vec<String> = word
-                    .split(ZWNJ)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                word.clear();
-                if !text.is_empty() {
-                    let parts = if parts.len() > 1 { parts } else { Vec::new() };
-                    out.push(Word { text, parts });
+            events.push(Ev::SegEnd);
+        }
+        let mut out = Vec::new();
+        let mut word = String::new();
+        let mut run: Vec<String> = Vec::new();
+        let end_word = |word: &mut String, out: &mut Vec<Word>| {
+            let text: String = word.chars().filter(|&c| c != ZWNJ).collect();
+            let parts: Vec<String> = word
+                .split(ZWNJ)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect();
+            word.clear();
+            if !text.is_empty() {
+                let parts = if parts.len() > 1 { parts } else { Vec::new() };
+                out.push(Word { text, parts });
+            }
+        };
+        let end_run = |run: &mut Vec<String>, out: &mut Vec<Word>| {
+            if run.len() == 1 {
+                out.push(Word {
+                    text: run[0].clone(),
+                    parts: vec![],
+                });
+            }
+            for pair in run.windows(2) {
+                out.push(Word {
+                    text: pair.concat(),
+                    parts: vec![],
+                });
+            }
+            run.clear();
+        };
+        for ev in events {
+            match ev {
+                Ev::Break => {
+                    end_run(&mut run, &mut out);
+                    end_word(&mut word, &mut out);
                 }
-            };
-            let mut in_unspaced = false;
-            for c in folded.chars() {
-                if c == ZWNJ {
-                    if !word.is_empty() {
+                Ev::SegEnd => {
+                    if run.is_empty() {
+                        end_word(&mut word, &mut out);
+                    }
+                }
+                Ev::Char(c) if c == ZWNJ => {
+                    if run.is_empty() && !word.is_empty() {
                         word.push(c);
                     }
-                    continue;
                 }
-                if !is_word_char_slow(c) {
-                    flush(&mut word);
-                    in_unspaced = false;
-                    continue;
+                Ev::Char(c) if !is_word_char_slow(c) => {
+                    end_run(&mut run, &mut out);
+                    end_word(&mut word, &mut out);
                 }
-                if is_unspaced(c) {
-                    flush(&mut word);
-                    in_unspaced = true;
-                } else if in_unspaced && !is_combining_mark(c) {
-                    flush(&mut word);
-                    in_unspaced = false;
+                Ev::Char(c) if is_cjk(c) => {
+                    end_word(&mut word, &mut out);
+                    run.push(c.to_string());
                 }
-                word.push(c);
+                Ev::Char(c) if !run.is_empty() && is_combining_mark(c) => {
+                    run.last_mut().unwrap().push(c);
+                }
+                Ev::Char(c) => {
+                    end_run(&mut run, &mut out);
+                    word.push(c);
+                }
             }
-            flush(&mut word);
         }
+        end_run(&mut run, &mut out);
+        end_word(&mut word, &mut out);
         out
     }
 
@@ -698,15 +925,102 @@ mod tests {
     }
 
     #[test]
-    fn unspaced_scripts_are_split_per_character() {
-        assert_eq!(w("東京都"), ["東", "京", "都"]);
-        assert_eq!(w("Lumoを使う"), ["lumo", "を", "使", "う"]);
+    fn han_and_kana_are_indexed_as_adjacent_pairs() {
+        assert_eq!(w("東京都"), ["東京", "京都"]);
+        assert_eq!(w("Lumoを使う"), ["lumo", "を使", "使う"]);
+        // A run of one character is a word; punctuation and spaces end a run.
+        assert_eq!(w("東 京"), ["東", "京"]);
+        assert_eq!(w("東京、都"), ["東京", "都"]);
+    }
+
+    #[test]
+    fn the_byte_check_sees_every_dictionary_script_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_dictionary_script(c) {
+                assert!(may_have_dictionary_script(&format!("a{c}b")), "{c:?}");
+            }
+        }
+        assert!(!may_have_dictionary_script(
+            "Rückerstattung বাতিল می‌توانید 東京"
+        ));
+    }
+
+    #[test]
+    fn thai_lao_khmer_myanmar_are_cut_by_dictionary() {
+        assert_eq!(
+            w("การคืนเงินภายในสามสิบวัน"),
+            ["การ", "คืน", "เงิน", "ภายใน", "สามสิบ", "วัน"]
+        );
+        // Vowel signs and tone marks stay with their letters.
+        assert!(w("ยกเลิกการสั่งซื้อ").contains(&"ยกเลิก".to_string()));
+        assert_eq!(w("ខ្មែរភាសា"), ["ខ្មែរ", "ភាសា"]);
+        assert_eq!(w("မြန်မာစာ"), ["မြန်မာ", "စာ"]);
+        assert_eq!(w("ສະບາຍດີ lumo"), ["ສະບາຍດີ", "lumo"]);
     }
 
     #[test]
     fn bidi_controls_and_soft_hyphens_vanish() {
         assert_eq!(w("\u{2067}Lumo\u{2069}"), ["lumo"]);
         assert_eq!(w("sub\u{00AD}scription"), ["subscription"]);
+    }
+
+    #[test]
+    fn turkish_dotted_capital_i_folds_to_i() {
+        assert_eq!(w("İş"), w("iş"));
+        assert_eq!(w("İADE"), ["iade"]);
+    }
+
+    #[test]
+    fn turkish_dotless_i_is_one_term_with_i() {
+        let tr = Analyzer::new("tr");
+        // `IŞIK` lowercases (language-neutrally) to `işik`.
+        assert_eq!(tr.stem(&w("IŞIK")[0]), tr.stem("ışık"));
+        assert_eq!(tr.stem("ışıklar"), tr.stem("ışık"));
+        // Other languages keep ı.
+        assert_ne!(Analyzer::new("en").stem("ışık"), "işik");
+    }
+
+    #[test]
+    fn devanagari_nukta_folds() {
+        // क़ (U+0958) and क + nukta and plain क are one letter to search.
+        assert_eq!(w("\u{0958}ानून"), w("कानून"));
+        assert_eq!(w("ज\u{093C}रूरत"), w("जरूरत"));
+        assert_eq!(w("फ़ोन"), w("फोन"));
+    }
+
+    #[test]
+    fn quranic_marks_fold() {
+        assert_eq!(w("الصلوٰة\u{06DA}"), w("الصلوة"));
+    }
+
+    #[test]
+    fn hebrew_prefixes_are_stripped_up_to_two() {
+        let he = Analyzer::new("he");
+        // מ may be a prefix as well: the extra term costs little (it counts
+        // half) and a reader may have meant it.
+        assert_eq!(he.unprefixed("במשלוח"), ["משלוח", "שלוח"]);
+        assert_eq!(he.unprefixed("ובמשלוח"), ["במשלוח", "משלוח"]);
+        // Three letters must remain.
+        assert!(he.unprefixed("בית").is_empty());
+        assert!(Analyzer::new("en").unprefixed("hello").is_empty());
+    }
+
+    #[test]
+    fn arabic_article_and_prefixes_are_stripped() {
+        let ar = Analyzer::new("ar");
+        assert_eq!(ar.unprefixed("والطلب"), ["طلب"]);
+        assert_eq!(ar.unprefixed("الطلب"), ["طلب"]);
+        assert_eq!(ar.unprefixed("بطاقة"), ["طاقة"]);
+        assert_eq!(ar.unprefixed("للعميل"), ["عميل"]);
+        // Persian is not Arabic: no stripping.
+        assert!(Analyzer::new("fa").unprefixed("بازگشت").is_empty());
+    }
+
+    #[test]
+    fn stem_assets_name_the_primary_language() {
+        assert_eq!(stem_asset("de-AT").as_deref(), Some("stem/de.js"));
+        assert_eq!(stem_asset("nb").as_deref(), Some("stem/no.js"));
+        assert_eq!(stem_asset("he"), None);
     }
 
     #[test]

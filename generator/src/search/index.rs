@@ -85,6 +85,16 @@ pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 /// The files of one language's index, as (path under the site root, bytes):
 /// `search/<lang>/index.json`, `search/<lang>/t/<n>.json`, `search/<lang>/d/<n>.json`.
 pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
+    build_index_with(lang, pages, None)
+}
+
+/// [`build_index`], with the URL of the language's JavaScript stemmer
+/// (`stem` in the manifest), which `search.js` loads to stem query words.
+pub fn build_index_with(
+    lang: &str,
+    pages: &[SearchPage],
+    stem_url: Option<&str>,
+) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
 
@@ -108,6 +118,9 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
                     count += 1;
                     tf.push((vocab.term(word, &analyzer), weight));
                     for p in parts {
+                        tf.push((vocab.term(p, &analyzer), weight * W_PART));
+                    }
+                    for p in analyzer.unprefixed(word) {
                         tf.push((vocab.term(p, &analyzer), weight * W_PART));
                     }
                 });
@@ -267,7 +280,7 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
         hasher.update(f);
     }
     let version = format!("{:016x}", hasher.digest());
-    let manifest = json!({
+    let mut manifest = json!({
         "v": FORMAT,
         "lang": lang,
         "version": &version[..10],
@@ -276,6 +289,9 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
         "chunks": chunk_counts,
         "endings": endings,
     });
+    if let Some(url) = stem_url {
+        manifest["stem"] = json!(url);
+    }
 
     let dir = format!("search/{lang}");
     let mut files = vec![(

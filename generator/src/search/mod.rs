@@ -12,8 +12,9 @@
 //!   are its prefixes sit in one or two shards. Postings are
 //!   `[doc, weight, doc−previous, weight, …]`; the weight is BM25's term
 //!   factor, with heading and title words counted more, quantized to 1–100.
-//!   `s` maps each surface form the site uses to its stem, so the browser
-//!   finds `подписку` under `подписк` without shipping a stemmer.
+//!   `s` maps each surface form the site uses to its stem; a form the site
+//!   never uses is stemmed in the browser by the stemmer the manifest names
+//!   (`stem`: the theme's `static/stem/<lang>.js`), loaded with the index.
 //! - `d/<n>.json` — document chunks of ~4 KB: `[url#anchor, page title,
 //!   heading, text]` per document, fetched only for the results shown.
 //!

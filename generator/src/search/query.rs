@@ -2,11 +2,18 @@
 //!
 //! For each query word `q` (normalized by [`analyze`]):
 //! 1. **exact**: `s[q]` (the stem of a surface form the site uses) or `q`
-//!    itself if it is a term — factor 1;
+//!    itself if it is a term — factor 1; or else, when the manifest names a
+//!    stemmer (`stem`), the term that is `q`'s stem (`reembolsos` →
+//!    `reembols`, a form the site never uses) — factor 1, and steps 3 and 4
+//!    still run;
 //! 2. **prefix**: terms, and stems of surface forms, that start with `q`
 //!    (at least 3 characters, or 2 for the last word, which may still be
-//!    being typed) — factor 0.5; at most [`MAX_EXPANSIONS`];
-//! 3. **stem + ending**, only if 1 found nothing: the longest prefix
+//!    being typed, or one Han/kana character, which is indexed only in
+//!    pairs) — factor 0.5; at most [`MAX_EXPANSIONS`];
+//! 3. **without prefixes** (Hebrew `ו ה ב ל מ ש כ`, Arabic `ال و ب ل ف`…),
+//!    only if `q` is no surface form or term: the first of
+//!    [`Analyzer::unprefixed`]'s forms found as in 1 — factor 0.8;
+//! 4. **stem + ending**, only if 1 and 3 found nothing: the longest prefix
 //!    `p` of `q` (at least 3 characters and half of `q`) that is a term or a
 //!    known surface form, whose term `t` is followed in `q` by one of the
 //!    language's endings, or two of them (`endings` in the manifest) — factor 0.7. This finds
@@ -20,12 +27,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::analyze::words;
+use super::analyze::{is_cjk, words, Analyzer};
 
 pub const MAX_EXPANSIONS: usize = 50;
 pub const EXACT: f64 = 1.0;
 pub const PREFIX: f64 = 0.5;
 pub const STEM_PREFIX: f64 = 0.7;
+pub const UNPREFIXED: f64 = 0.8;
 
 /// One language's index, read from the files [`super::build_index`] wrote.
 pub struct LoadedIndex {
@@ -35,6 +43,10 @@ pub struct LoadedIndex {
     pub shards: Vec<Shard>,
     /// `[url, title, heading, text]` per document.
     pub documents: Vec<[String; 4]>,
+    /// The language's rules; its stemmer runs on query words only if the
+    /// manifest names a JavaScript stemmer (`stem`), as in the browser.
+    pub rules: Analyzer,
+    pub stems: bool,
 }
 
 #[derive(Default)]
@@ -109,6 +121,8 @@ impl LoadedIndex {
             shard_keys,
             shards,
             documents,
+            rules: Analyzer::new(lang),
+            stems: manifest.get("stem").is_some_and(Value::is_string),
         }
     }
 
@@ -154,18 +168,41 @@ impl LoadedIndex {
             })
     }
 
+    /// The term of a word: as a surface form the site uses, as a term, or
+    /// (with a stemmer) as the term its stem is.
+    fn known(&self, w: &str) -> Option<String> {
+        self.lookup(w).or_else(|| self.stemmed(w))
+    }
+
+    /// The term of a surface form or term of the site.
+    fn lookup(&self, w: &str) -> Option<String> {
+        match self.surface(w) {
+            Some(s) => Some(s.to_string()),
+            None => self.term(w).map(|_| w.to_string()),
+        }
+    }
+
+    /// The term that is `w`'s stem, with a stemmer.
+    fn stemmed(&self, w: &str) -> Option<String> {
+        let t = self.stems.then(|| self.rules.stem(w))?;
+        self.term(&t).is_some().then_some(t)
+    }
+
     /// Index terms a query word matches, with their factors.
     pub fn expand(&self, q: &str, last: bool) -> Vec<(String, f64)> {
         let mut out: Vec<(String, f64)> = Vec::new();
-        let exact = self
-            .surface(q)
-            .map(str::to_string)
-            .or_else(|| self.term(q).map(|_| q.to_string()));
+        let exact = self.lookup(q);
         if let Some(e) = &exact {
             out.push((e.clone(), EXACT));
+        } else if let Some(t) = self.stemmed(q) {
+            // Not the end of the search: a stemmer may cut a form short
+            // (`tilaukseni` → `tilau`) where step 4 finds its real stem.
+            out.push((t, EXACT));
         }
         let len = q.chars().count();
-        if len >= if last { 2 } else { 3 } {
+        // One Han/kana character is no pair: the pairs it starts stand for it.
+        let single_cjk = len == 1 && q.chars().next().is_some_and(is_cjk);
+        if len >= if last { 2 } else { 3 } || single_cjk {
             for k in self.keys_with_prefix(q) {
                 if out.len() > MAX_EXPANSIONS {
                     break;
@@ -179,7 +216,19 @@ impl LoadedIndex {
                 }
             }
         }
-        if exact.is_none() {
+        let mut found = exact.is_some();
+        if !found {
+            for u in self.rules.unprefixed(q) {
+                if let Some(t) = self.known(u) {
+                    if !out.iter().any(|(o, _)| *o == t) {
+                        out.push((t, UNPREFIXED));
+                    }
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if !found {
             let chars: Vec<char> = q.chars().collect();
             let min = 3.max(chars.len().div_ceil(2));
             for k in (min..chars.len()).rev() {

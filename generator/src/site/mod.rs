@@ -460,7 +460,10 @@ pub(crate) fn search_index(
                     )
                 })
                 .collect();
-            crate::search::build_index(lang, &pages)
+            let stem_url = crate::search::analyze::stem_asset(lang)
+                .and_then(|name| site.assets.get(&name))
+                .map(String::as_str);
+            crate::search::index::build_index_with(lang, &pages, stem_url)
                 .into_iter()
                 .map(|(path, bytes)| OutputFile { path, bytes })
         })

@@ -39,21 +39,26 @@
     }
     if ((u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069)) return "";
     if ((u >= 0x064b && u <= 0x065f) || u === 0x0670) return "";
+    // Quranic marks, Devanagari nukta, the dot lowercasing leaves on Turkish İ.
+    if ((u >= 0x0610 && u <= 0x061a) || (u >= 0x06d6 && u <= 0x06dc) || (u >= 0x06df && u <= 0x06e4) ||
+      u === 0x06e7 || u === 0x06e8 || (u >= 0x06ea && u <= 0x06ed) || u === 0x093c || u === 0x0307) return "";
     var f = FOLD[c];
     return f === undefined ? c : f;
   }
 
-  function isUnspaced(c) {
+  /** Han and kana: indexed as overlapping pairs (analyze.rs `is_cjk`). */
+  function isCjk(c) {
     var u = c.codePointAt(0);
-    return (u >= 0x0e00 && u <= 0x0eff) || (u >= 0x1000 && u <= 0x109f) ||
-      (u >= 0x1780 && u <= 0x17ff) || (u >= 0x19e0 && u <= 0x19ff) ||
-      (u >= 0x2e80 && u <= 0x2fdf) || (u >= 0x3005 && u <= 0x3007) ||
+    return (u >= 0x2e80 && u <= 0x2fdf) || (u >= 0x3005 && u <= 0x3007) ||
       (u >= 0x3021 && u <= 0x3029) || (u >= 0x3038 && u <= 0x303c) ||
       (u >= 0x3040 && u <= 0x30ff) || (u >= 0x31f0 && u <= 0x31ff) ||
       (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) ||
-      (u >= 0xa9e0 && u <= 0xa9ff) || (u >= 0xaa60 && u <= 0xaa7f) ||
       (u >= 0xf900 && u <= 0xfaff) || (u >= 0x20000 && u <= 0x3ffff);
   }
+
+  /** Thai, Lao, Myanmar, Khmer: cut into words by dictionary (`is_dictionary_script`). */
+  var DICTIONARY_SCRIPT = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]/;
+  var DICTIONARY_RUNS = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]+|[^\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]+/g;
 
   function isArabicScript(c) {
     var u = c.codePointAt(0);
@@ -62,67 +67,173 @@
   }
 
   var segmenter = null;
+  /**
+   * Word-boundary segments (`for_each_segment`): runs of a dictionary script
+   * and the text between them are segmented apart, as the Rust side does.
+   */
   function segments(text) {
     if (!segmenter) segmenter = new Intl.Segmenter("en", { granularity: "word" });
     var out = [];
-    for (var s of segmenter.segment(text)) out.push(s);
+    var pieces = DICTIONARY_SCRIPT.test(text) ? text.match(DICTIONARY_RUNS) : [text];
+    pieces.forEach(function (piece) {
+      for (var s of segmenter.segment(piece)) out.push(s);
+    });
     return out;
   }
 
-  /** The normalized words of one UAX #29 segment, appended to `out`. */
-  function analyzeSegment(segment, out) {
-    if (!HAS_WORD_CHAR.test(segment)) return;
+  /** Step 4's state (analyze.rs `Splitter`): the word so far, and a Han/kana run. */
+  function Splitter(out) {
+    this.out = out;
+    this.word = "";
+    this.inCjk = false;
+    this.prev = "";
+  }
+
+  Splitter.prototype.push = function (ch) {
+    if (ch === ZWNJ) {
+      if (this.word && !this.inCjk) this.word += ch;
+      return;
+    }
+    if (!WORD_CHAR.test(ch)) {
+      this.flush();
+      return;
+    }
+    if (isCjk(ch)) {
+      if (this.inCjk) this.nextCjk();
+      else {
+        this.flush();
+        this.inCjk = true;
+      }
+    } else if (this.inCjk && !MARK.test(ch)) {
+      this.flush();
+    }
+    this.word += ch;
+  };
+
+  /** The Han/kana character in `word` is complete: its pair with the one before is a word. */
+  Splitter.prototype.nextCjk = function () {
+    if (this.prev) this.out.push({ text: this.prev + this.word, parts: [] });
+    this.prev = this.word;
+    this.word = "";
+  };
+
+  Splitter.prototype.flush = function () {
+    if (this.inCjk) {
+      if (!this.prev) this.out.push({ text: this.word, parts: [] });
+      else this.nextCjk();
+      this.inCjk = false;
+      this.prev = "";
+      this.word = "";
+      return;
+    }
+    if (!this.word) return;
+    var word = this.word;
+    this.word = "";
+    var text = word.split(ZWNJ).join("");
+    var parts = word.indexOf(ZWNJ) >= 0 ? word.split(ZWNJ).filter(function (p) { return p; }) : [];
+    if (text) this.out.push({ text: text, parts: parts.length > 1 ? parts : [] });
+  };
+
+  /** The normalized words of one segment, through `sp`. A Han/kana run stays open. */
+  function analyzeSegment(segment, sp) {
+    if (!HAS_WORD_CHAR.test(segment)) {
+      sp.flush();
+      return;
+    }
     var lowered = segment.normalize("NFKC").toLowerCase();
-    var folded = "";
     var prev = null;
     for (var c of lowered) {
       var f = foldChar(c);
-      if (c === ZWNJ && prev !== null && isArabicScript(prev)) folded += ZWNJ;
-      else folded += f;
+      if (c === ZWNJ && prev !== null && isArabicScript(prev)) sp.push(ZWNJ);
+      else for (var ch of f) sp.push(ch);
       if (f !== "") prev = c;
     }
-    var word = "";
-    function flush() {
-      if (!word) return;
-      var text = word.split(ZWNJ).join("");
-      var parts = word.indexOf(ZWNJ) >= 0 ? word.split(ZWNJ).filter(function (p) { return p; }) : [];
-      word = "";
-      if (!text) return;
-      out.push({ text: text, parts: parts.length > 1 ? parts : [] });
-    }
-    var inUnspaced = false;
-    for (var ch of folded) {
-      if (ch === ZWNJ) {
-        if (word) word += ch;
-        continue;
-      }
-      if (!WORD_CHAR.test(ch)) {
-        flush();
-        inUnspaced = false;
-        continue;
-      }
-      if (isUnspaced(ch)) {
-        flush();
-        inUnspaced = true;
-      } else if (inUnspaced && !MARK.test(ch)) {
-        flush();
-        inUnspaced = false;
-      }
-      word += ch;
-    }
-    flush();
+    if (!sp.inCjk) sp.flush();
+  }
+
+  /** The words of one segment alone (for highlighting). */
+  function segmentWords(segment) {
+    var out = [], sp = new Splitter(out);
+    analyzeSegment(segment, sp);
+    sp.flush();
+    return out;
   }
 
   /** The words of `text`: [{text, parts}], as analyze.rs gives them. */
   function analyze(text) {
-    var out = [];
-    segments(text).forEach(function (s) { analyzeSegment(s.segment, out); });
+    var out = [], sp = new Splitter(out);
+    segments(text).forEach(function (s) { analyzeSegment(s.segment, sp); });
+    sp.flush();
     return out;
+  }
+
+  // ---------------------------------------------------------- language rules
+  // `Analyzer` in analyze.rs: prefixes, Turkish dotless i, stemming. The
+  // stemmer is a theme asset (static/stem/<lang>.js) the manifest names as
+  // `stem`, loaded with the index; without it query words are not stemmed.
+
+  var PREFIXES = {
+    he: [["\u05d5", "\u05d4", "\u05d1", "\u05dc", "\u05de", "\u05e9", "\u05db"], 2],
+    ar: [["\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
+      "\u0644\u0644", "\u0627\u0644", "\u0648", "\u0628", "\u0644", "\u0641"], 1]
+  };
+  PREFIXES.iw = PREFIXES.yi = PREFIXES.he;
+  var NUMBER = /^\p{N}+$/u;
+
+  function Rules(lang) {
+    var p = String(lang).split(/[-_]/)[0].toLowerCase();
+    var pre = PREFIXES[p] || [[], 0];
+    this.prefixes = pre[0];
+    this.maxPrefixes = pre[1];
+    this.dotless = p === "tr" || p === "az";
+    this.stemmer = null;
+  }
+
+  /** The index term of a normalized word (`Analyzer::stem`). */
+  Rules.prototype.stem = function (word) {
+    var s = word;
+    if (this.stemmer && Array.from(word).length > 2 && !NUMBER.test(word)) s = this.stemmer(word) || word;
+    return this.dotless ? s.split("\u0131").join("i") : s;
+  };
+
+  /** The word without its prefixes, each strip leaving 3+ letters (`Analyzer::unprefixed`). */
+  Rules.prototype.unprefixed = function (word) {
+    var out = [], rest = word;
+    for (var n = 0; n < this.maxPrefixes; n++) {
+      var next = null;
+      for (var i = 0; i < this.prefixes.length && next === null; i++) {
+        var p = this.prefixes[i];
+        if (rest.slice(0, p.length) === p && Array.from(rest.slice(p.length)).length >= 3) next = rest.slice(p.length);
+      }
+      if (next === null) break;
+      out.push(next);
+      rest = next;
+    }
+    return out;
+  };
+
+  /** Loads a stemmer asset; resolves to its function, or null. */
+  function loadStemmer(url, loadScript) {
+    var name = url.split("/").pop().split(".")[0];
+    var have = function () { return (global.HelpsiteStem || {})[name] || null; };
+    if (have()) return Promise.resolve(have());
+    return loadScript(url).then(have, function () { return null; });
+  }
+
+  function scriptLoader(url) {
+    return new Promise(function (ok, fail) {
+      if (typeof document === "undefined") return fail(new Error("no document"));
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = ok;
+      s.onerror = function () { fail(new Error("cannot load " + url)); };
+      document.head.appendChild(s);
+    });
   }
 
   // ------------------------------------------------------------------ engine
 
-  var MAX_EXPANSIONS = 50, EXACT = 1.0, PREFIX = 0.5, STEM_PREFIX = 0.7;
+  var MAX_EXPANSIONS = 50, EXACT = 1.0, PREFIX = 0.5, STEM_PREFIX = 0.7, UNPREFIXED = 0.8;
 
   function startsWith(s, p) { return s.slice(0, p.length) === p; }
 
@@ -130,9 +241,11 @@
    * One language's index. `load(path)` resolves to parsed JSON of a file under
    * the language's folder (`index.json`, `t/3.json`, `d/0.json`).
    */
-  function LangIndex(lang, load) {
+  function LangIndex(lang, load, loadScript) {
     this.lang = lang;
     this.load = load;
+    this.loadScript = loadScript || scriptLoader;
+    this.rules = new Rules(lang);
     this.manifest = null;
     this.shards = {};
     this.chunks = {};
@@ -148,6 +261,8 @@
         self.chunkStarts = [];
         var n = 0;
         m.chunks.forEach(function (c) { self.chunkStarts.push(n); n += c; });
+        if (typeof m.stem !== "string") return;
+        return loadStemmer(m.stem, self.loadScript).then(function (f) { self.rules.stemmer = f; });
       });
     }
     return this.manifestPromise;
@@ -235,15 +350,34 @@
     return false;
   };
 
+  /** The term of a word: a surface form, a term, or its stem's term (query.rs `known`). */
+  LangIndex.prototype.known = function (view, w) {
+    var t = this.lookup(view, w);
+    return t !== null ? t : this.stemmed(view, w);
+  };
+
+  LangIndex.prototype.lookup = function (view, w) {
+    var s = view.surface(w);
+    if (s !== null) return s;
+    return view.term(w) ? w : null;
+  };
+
+  LangIndex.prototype.stemmed = function (view, w) {
+    if (!this.rules.stemmer) return null;
+    var t = this.rules.stem(w);
+    return view.term(t) ? t : null;
+  };
+
   /** Index terms a query word matches: [[term, factor]] (query.rs `expand`). */
   LangIndex.prototype.expand = function (view, q, last) {
     var out = [];
     var has = function (t) { return out.some(function (e) { return e[0] === t; }); };
-    var exact = view.surface(q);
-    if (exact === null && view.term(q)) exact = q;
+    var exact = this.lookup(view, q), stemmed = exact === null ? this.stemmed(view, q) : null;
     if (exact !== null) out.push([exact, EXACT]);
+    else if (stemmed !== null) out.push([stemmed, EXACT]);
     var chars = Array.from(q);
-    if (chars.length >= (last ? 2 : 3)) {
+    // One Han/kana character is no pair: the pairs it starts stand for it.
+    if (chars.length >= (last ? 2 : 3) || (chars.length === 1 && isCjk(q))) {
       var keys = this.keysWithPrefix(view, q);
       for (var i = 0; i < keys.length; i++) {
         if (out.length > MAX_EXPANSIONS) break;
@@ -252,7 +386,17 @@
         if (view.term(term) && !has(term)) out.push([term, PREFIX]);
       }
     }
-    if (exact === null) {
+    var found = exact !== null;
+    if (!found) {
+      var un = this.rules.unprefixed(q);
+      for (var j = 0; j < un.length && !found; j++) {
+        var u = this.known(view, un[j]);
+        if (u === null) continue;
+        if (!has(u)) out.push([u, UNPREFIXED]);
+        found = true;
+      }
+    }
+    if (!found) {
       var min = Math.max(3, Math.ceil(chars.length / 2));
       for (var k = chars.length - 1; k >= min; k--) {
         var p = chars.slice(0, k).join("");
@@ -321,14 +465,15 @@
   }
 
   /** Every language's index, loaded on demand with `load(lang, path)`. */
-  function Engine(load) {
+  function Engine(load, loadScript) {
     this.indexes = {};
     this.loadFile = load;
+    this.loadScript = loadScript;
   }
 
   Engine.prototype.index = function (lang) {
     var loadFile = this.loadFile;
-    if (!this.indexes[lang]) this.indexes[lang] = new LangIndex(lang, function (p) { return loadFile(lang, p); });
+    if (!this.indexes[lang]) this.indexes[lang] = new LangIndex(lang, function (p) { return loadFile(lang, p); }, this.loadScript);
     return this.indexes[lang];
   };
 
@@ -369,8 +514,7 @@
   function excerpt(text, words, m, size) {
     var segs = segments(text), first = -1;
     var marked = segs.map(function (s, i) {
-      var ws = [];
-      analyzeSegment(s.segment, ws);
+      var ws = segmentWords(s.segment);
       var hit = ws.some(function (w) {
         return matches(w.text, words, m) || w.parts.some(function (p) { return matches(p, words, m); });
       });
@@ -644,7 +788,7 @@
     }
   }
 
-  var api = { analyze: analyze, queryWords: queryWords, Engine: Engine, excerpt: excerpt };
+  var api = { analyze: analyze, queryWords: queryWords, Engine: Engine, excerpt: excerpt, Rules: Rules };
   if (typeof module === "object" && module.exports) module.exports = api;
   else global.helpsiteSearch = api;
   if (typeof document !== "undefined") {
