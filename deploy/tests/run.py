@@ -350,9 +350,11 @@ def t_caching(env: Env):
         assert b["ViewerProtocolPolicy"] == "redirect-to-https" and b["Compress"] is True
     # the hashed assets really are under /static/ with a 10-hex hash
     import re
-    for name in os.listdir(os.path.join(env.site, "static")):
-        assert re.fullmatch(r"[a-z0-9_-]+\.[0-9a-f]{10}\.[a-z0-9]+", name), \
-            f"static/{name} is not <name>.<hash>.<ext>: it would be cached for a year"
+    for folder, _, names in os.walk(os.path.join(env.site, "static")):
+        for name in names:
+            rel = os.path.relpath(os.path.join(folder, name), env.site)
+            assert re.fullmatch(r"[a-z0-9_-]+\.[0-9a-f]{10}\.[a-z0-9]+", name), \
+                f"{rel} is not <name>.<hash>.<ext>: it would be cached for a year"
 
 
 def t_error_responses(env: Env):
