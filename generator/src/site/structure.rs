@@ -68,9 +68,9 @@ pub(crate) struct Entry {
 pub(crate) struct Group {
     pub section: Option<Entry>,
     pub items: Vec<Entry>,
+    /// Pages in all; templates write it with the `plural` filter, which
+    /// also gives it the reader's digits.
     pub total: usize,
-    /// `total` in the reader's digits.
-    pub total_display: String,
     pub more: bool,
 }
 
@@ -113,13 +113,11 @@ pub(crate) fn listing(
     let (sections, pages): (Vec<usize>, Vec<usize>) = inside(site, lang, folder)
         .iter()
         .partition(|&&n| is_section(&site.instances[n]));
-    let number = |n: usize| site.formats[lang].number(n as i64);
     let mut groups = Vec::new();
     if !pages.is_empty() {
         groups.push(Group {
             section: None,
             total: pages.len(),
-            total_display: number(pages.len()),
             more: false,
             items: pages
                 .iter()
@@ -136,7 +134,6 @@ pub(crate) fn listing(
         groups.push(Group {
             section: Some(entry(site, s, Some(rendered))),
             total: items.len(),
-            total_display: number(items.len()),
             more: items.len() > limit,
             items: items
                 .iter()
