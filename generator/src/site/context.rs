@@ -98,12 +98,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
             "rtl_languages": rtl.join(" "),
         }),
     );
-    let contact_url = site
-        .instances
-        .iter()
-        .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
-        .map(|i| i.url.clone());
-    ctx.insert("contact_url", &contact_url);
+    ctx.insert("contact_url", &site.contact.get(lang));
     ctx.insert("nav", &nav_items(site, lang));
     ctx
 }
@@ -315,10 +310,9 @@ fn feedback_context(site: &Site<'_>, lang: &str, page_url: &str) -> Value {
     };
     let page = percent_encoding::utf8_percent_encode(page_url, percent_encoding::NON_ALPHANUMERIC);
     let contact = site
-        .instances
-        .iter()
-        .find(|i| i.lang == lang && i.src.front.kind == Kind::Contact)
-        .map(|i| format!("{}?{topic}page={page}", i.url));
+        .contact
+        .get(lang)
+        .map(|url| format!("{url}?{topic}page={page}"));
     json!({
         "contact": contact,
         "endpoint": sibling_endpoint(&site.config.form.endpoint, "feedback"),

@@ -107,6 +107,8 @@ pub(crate) struct Site<'a> {
     pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// The words "related articles" are computed from.
     pub terms: related::Terms,
+    /// lang → the URL of its contact page, where the site has one.
+    pub contact: HashMap<&'a str, &'a str>,
     /// What every page of a language shares in its template context
     /// (navigation, UI strings, assets…), built once per language.
     pub base: HashMap<String, tera::Context>,
@@ -292,6 +294,12 @@ impl Loaded {
             index,
             folders: structure::folders(instances),
             terms: related::terms(instances),
+            contact: instances
+                .iter()
+                .rev()
+                .filter(|i| i.src.front.kind == Kind::Contact)
+                .map(|i| (i.lang, i.url.as_str()))
+                .collect(),
             languages: self.languages.clone(),
             base: HashMap::new(),
         };
