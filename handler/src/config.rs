@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::email::Mailbox;
-use crate::texts::Texts;
+use crate::core::mailbox::Mailbox;
+use crate::core::texts::Texts;
 
 /// Where accepted submissions are stored before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,52 +12,61 @@
 //! let app: axum::Router = axum::Router::new().nest("/api", handler::router(cfg));
 //! ```
 
-pub mod app;
-pub mod archive;
-#[cfg(feature = "aws")]
-pub mod aws;
+//!
+//! The layers, each importing only from those above it in this list (see
+//! docs/architecture.md): [`core`], [`ports`], [`config`], [`adapters`],
+//! [`wiring`], [`usecases`], [`http`], then this file's routers and the
+//! binaries.
+
+pub mod adapters;
 pub mod config;
-pub mod durable;
-pub mod email;
-pub mod events;
-pub mod feedback;
-pub mod input;
-pub mod mailer;
-pub mod reference;
-pub mod service;
-pub mod texts;
-pub mod time;
+pub mod core;
+pub mod http;
+pub mod ports;
+pub mod usecases;
+pub mod wiring;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-pub use app::AppState;
-pub use config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
-pub use service::{redeliver, RedeliverReport, Services};
-pub use texts::Texts;
+pub use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
+pub use crate::core::texts::Texts;
+pub use crate::core::{event as events, reference, time};
+pub use crate::http::AppState;
+pub use crate::usecases::redeliver::RedeliverReport;
+pub use crate::wiring::Services;
+
+use crate::http::{contact, signals};
+
+/// Sends every pending submission at least `min_age` old, with the
+/// settings of `config` (see [`usecases::redeliver`]).
+pub async fn redeliver(
+    config: &Config,
+    services: &Services,
+    min_age: Duration,
+) -> Result<RedeliverReport, ports::archive::ArchiveError> {
+    let policy = usecases::submit::Policy::of(config);
+    usecases::redeliver::redeliver(&policy, services, min_age).await
+}
 
 /// `POST /contact`, `/feedback`, `/insights` (and `OPTIONS`); nest it where the site posts
 /// (`helpsite serve`: under `/api`).
 pub fn router(config: Config) -> axum::Router {
-    let state = Arc::new(AppState::new(config));
-    app::routes(state.clone(), &["/contact"]).merge(feedback::routes(
-        state,
-        &["/feedback"],
-        &["/insights"],
-    ))
+    routes(config, &["/contact"], &["/feedback"], &["/insights"])
 }
 
 /// `contact`, `feedback` and `insights` under each of `prefixes` (`""`,
 /// `"/api"`), sharing one state (one rate limiter, one set of clients).
 pub fn router_at(config: Config, prefixes: &[&str]) -> axum::Router {
-    let state = Arc::new(AppState::new(config));
     let at =
         |name: &str| -> Vec<String> { prefixes.iter().map(|p| format!("{p}/{name}")).collect() };
     let (contact, feedback, insights) = (at("contact"), at("feedback"), at("insights"));
-    app::routes(state.clone(), &as_strs(&contact)).merge(feedback::routes(
-        state,
+    routes(
+        config,
+        &as_strs(&contact),
         &as_strs(&feedback),
         &as_strs(&insights),
-    ))
+    )
 }
 
 fn as_strs(v: &[String]) -> Vec<&str> {
@@ -67,12 +76,18 @@ fn as_strs(v: &[String]) -> Vec<&str> {
 /// The router of the Lambda function: answers at `/contact`, `/api/contact`
 /// and `/` (a Function URL's root), whichever the deployment routes.
 pub fn lambda_router(config: Config) -> axum::Router {
-    let state = Arc::new(AppState::new(config));
-    app::routes(state.clone(), LAMBDA_PATHS).merge(feedback::routes(
-        state,
+    routes(
+        config,
+        LAMBDA_PATHS,
         &["/feedback", "/api/feedback"],
         &["/insights", "/api/insights"],
-    ))
+    )
+}
+
+/// The three endpoints at the given paths over one shared state.
+fn routes(config: Config, contact: &[&str], feedback: &[&str], insights: &[&str]) -> axum::Router {
+    let state = Arc::new(AppState::new(config));
+    contact::routes(state.clone(), contact).merge(signals::routes(state, feedback, insights))
 }
 
 /// The paths [`lambda_router`] answers at.

@@ -6,8 +6,9 @@ use std::path::Path;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
-use handler::archive::Record;
-use handler::input::Submission;
+use handler::core::record::Record;
+use handler::core::submission::Submission;
+use handler::usecases::messages::Letterhead;
 use handler::Config;
 use proptest::prelude::*;
 use tower::ServiceExt;
@@ -203,8 +204,8 @@ proptest! {
         let body = serde_json::json!({
             "name": "Aino", "email": email, "topic": "billing", "message": "Hello", "lang": "en",
         });
-        let raw = handler::input::parse_json(body.to_string().as_bytes()).unwrap();
-        let sub = match handler::input::validate(&raw, &cfg) {
+        let raw = handler::usecases::input::parse_json(body.to_string().as_bytes()).unwrap();
+        let sub = match handler::usecases::input::validate(&raw, &handler::usecases::input::Allowed::of(&cfg)) {
             Ok(sub) => sub,
             Err(errors) => {
                 use helpsite_form::ErrorCode::*;
@@ -219,11 +220,11 @@ proptest! {
         };
         prop_assert_eq!(&sub.email, email.trim());
         let rec = Record::new(sub, handler::reference::new_reference("HS"), 1_714_657_500_000, true);
-        let support = handler::email::support_message(&cfg, &rec);
+        let support = handler::usecases::messages::support_message(&Letterhead::of(&cfg), &rec);
         let msg = mail_parser::MessageParser::default().parse(&support.raw).unwrap();
         let reply: Vec<_> = msg.reply_to().unwrap().iter().map(|a| a.address().map(str::to_string)).collect();
         prop_assert_eq!(reply, vec![Some(rec.email.clone())]);
-        let ack = handler::email::acknowledgement(&cfg, &rec);
+        let ack = handler::usecases::messages::acknowledgement(&Letterhead::of(&cfg), &rec);
         prop_assert_eq!(&ack.envelope.to, &vec![rec.email.clone()]);
         let msg = mail_parser::MessageParser::default().parse(&ack.raw).unwrap();
         let to: Vec<_> = msg.to().unwrap().iter().map(|a| a.address().map(str::to_string)).collect();
@@ -295,7 +296,7 @@ proptest! {
             name, email: email.clone(), topic, message, order, lang, submission_id: None,
         };
         let rec = Record::new(sub, handler::reference::new_reference("HS"), 1_714_657_500_000, true);
-        check_message(&handler::email::support_message(&cfg, &rec).raw, &cfg, &email);
-        check_message(&handler::email::acknowledgement(&cfg, &rec).raw, &cfg, &email);
+        check_message(&handler::usecases::messages::support_message(&Letterhead::of(&cfg), &rec).raw, &cfg, &email);
+        check_message(&handler::usecases::messages::acknowledgement(&Letterhead::of(&cfg), &rec).raw, &cfg, &email);
     }
 }

@@ -8,8 +8,11 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use handler::archive::{Archive, Created, LocalArchive, Record};
-use handler::input::Submission;
+use handler::adapters::local_archive::LocalArchive;
+use handler::core::record::Record;
+use handler::core::submission::Submission;
+use handler::ports::archive::Created;
+use handler::wiring::Archive;
 
 /// Stores `n` pending submissions; returns their references.
 pub async fn store_pending(archive: &Archive, n: usize) -> Vec<String> {

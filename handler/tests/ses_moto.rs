@@ -158,7 +158,7 @@ fn test_credentials() {
 async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
     test_credentials();
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(handler::aws::https_client())
+        .http_client(handler::adapters::aws::https_client())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .load()
@@ -210,8 +210,9 @@ fn config(ses: &str, s3: &str) -> Config {
         "en".into(),
         vec![],
     );
-    cfg.sender = handler::email::Mailbox::new(Some("Example Help Center"), "help@example.com");
-    cfg.recipients = vec![handler::email::Mailbox::new(
+    cfg.sender =
+        handler::core::mailbox::Mailbox::new(Some("Example Help Center"), "help@example.com");
+    cfg.recipients = vec![handler::core::mailbox::Mailbox::new(
         Some("Support"),
         "support@example.com",
     )];
@@ -497,7 +498,7 @@ async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each
     let services = handler::Services::from_config(&cfg).await.unwrap();
     let mut refs = Vec::new();
     for i in 0..20 {
-        let sub = handler::input::Submission {
+        let sub = handler::core::submission::Submission {
             name: format!("Visitor {i}"),
             email: format!("visitor{i}@example.org"),
             topic: "billing".into(),
@@ -507,7 +508,7 @@ async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each
             submission_id: None,
         };
         let reference = handler::reference::new_reference("HS");
-        let rec = handler::archive::Record::new(
+        let rec = handler::core::record::Record::new(
             sub,
             reference.clone(),
             handler::time::now_ms() - 1000,
@@ -589,34 +590,34 @@ async fn an_expired_s3_claim_is_taken_over_a_live_or_sent_one_is_not() {
     let services = handler::Services::from_config(&cfg).await.unwrap();
     let claim = |ttl| services.archive.claim("HS-0000-0001", ttl);
     let first = match claim(Duration::from_secs(600)).await.unwrap() {
-        handler::archive::Claim::Held(l) => l,
+        handler::ports::archive::Claim::Held(l) => l,
         other => panic!("{other:?}"),
     };
     assert!(matches!(
         claim(Duration::from_secs(600)).await.unwrap(),
-        handler::archive::Claim::Busy
+        handler::ports::archive::Claim::Busy
     ));
     services.archive.release(&first).await.unwrap();
     // A claimant that crashed: its lease expired at once.
     let crashed = match claim(Duration::ZERO).await.unwrap() {
-        handler::archive::Claim::Held(l) => l,
+        handler::ports::archive::Claim::Held(l) => l,
         other => panic!("{other:?}"),
     };
     tokio::time::sleep(Duration::from_millis(5)).await;
     let taker = match claim(Duration::from_secs(600)).await.unwrap() {
-        handler::archive::Claim::Held(l) => l,
+        handler::ports::archive::Claim::Held(l) => l,
         other => panic!("expired claim not taken over: {other:?}"),
     };
     // The crashed claimant's late release does not remove the new claim.
     services.archive.release(&crashed).await.unwrap();
     assert!(matches!(
         claim(Duration::from_secs(600)).await.unwrap(),
-        handler::archive::Claim::Busy
+        handler::ports::archive::Claim::Busy
     ));
     services.archive.keep_as_sent(&taker).await.unwrap();
     assert!(matches!(
         claim(Duration::ZERO).await.unwrap(),
-        handler::archive::Claim::Sent
+        handler::ports::archive::Claim::Sent
     ));
     services
         .archive

@@ -11,7 +11,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     // The SES and S3 clients are built on the first valid submission, not
     // here: loading the AWS config doubled the cold start, and invalid,
     // spam and preflight requests never need them.
-    let state = std::sync::Arc::new(handler::AppState::new(cfg));
-    let app = handler::app::routes(state, handler::LAMBDA_PATHS);
-    lambda_http::run(app).await
+    lambda_http::run(handler::lambda_router(cfg)).await
 }

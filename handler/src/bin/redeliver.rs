@@ -28,23 +28,17 @@ struct Args {
     min_age: Option<u64>,
 }
 
-async fn run_once(
-    cfg: &Config,
-    min_age: Duration,
-) -> Result<handler::RedeliverReport, lambda_http::Error> {
-    let services = Services::from_config(cfg).await?;
-    Ok(handler::redeliver(cfg, &services, min_age).await?)
-}
-
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         handler::init_tracing(true);
         let cfg = Config::from_env()?;
-        let cfg = &cfg;
+        // Built once per container: a warm invocation reuses the clients.
+        let services = Services::from_config(&cfg).await?;
+        let (cfg, services) = (&cfg, &services);
         return lambda_http::lambda_runtime::run(lambda_http::service_fn(
             move |_event: lambda_http::LambdaEvent<serde_json::Value>| async move {
-                let report = run_once(cfg, cfg.redeliver_min_age).await?;
+                let report = handler::redeliver(cfg, services, cfg.redeliver_min_age).await?;
                 Ok::<_, lambda_http::Error>(serde_json::to_value(report)?)
             },
         ))
@@ -66,7 +60,8 @@ async fn main() -> Result<(), lambda_http::Error> {
         .min_age
         .map(Duration::from_secs)
         .unwrap_or(cfg.redeliver_min_age);
-    let report = run_once(&cfg, min_age).await?;
+    let services = Services::from_config(&cfg).await?;
+    let report = handler::redeliver(&cfg, &services, min_age).await?;
     println!("{}", serde_json::to_string(&report)?);
     if report.failed > 0 || report.unrecorded > 0 {
         std::process::exit(1);

@@ -7,8 +7,9 @@ use helpsite_form::{ErrorCode, FieldKind, FIELDS};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::email::is_valid_email;
-use crate::texts::Chosen;
+use crate::core::mailbox::is_valid_email;
+use crate::core::submission::{is_bidi_override, Submission};
+use crate::core::texts::Chosen;
 
 /// Largest body accepted (HTTP 413 above it).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -69,21 +70,40 @@ impl InputError {
     }
 }
 
+/// The two body formats every endpoint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/x-www-form-urlencoded`
+    Form,
+    /// `application/json`
+    Json,
+}
+
 /// `application/x-www-form-urlencoded`, decoded strictly: the body and every
 /// decoded name and value must be UTF-8.
 pub fn parse_urlencoded(body: &[u8]) -> Result<RawFields, InputError> {
     std::str::from_utf8(body).map_err(|_| InputError::request(ErrorCode::InvalidUtf8))?;
     let mut fields = RawFields::default();
-    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-        let (name, value) = match pair.iter().position(|b| *b == b'=') {
-            Some(i) => (&pair[..i], &pair[i + 1..]),
-            None => (pair, &b""[..]),
-        };
-        let name = decode_component(name)?;
-        let value = decode_component(value)?;
+    for pair in urlencoded_pairs(body) {
+        let (name, value) = pair?;
         fields.insert(&name, value)?;
     }
     Ok(fields)
+}
+
+/// The decoded name–value pairs of an urlencoded body, in order.
+pub(crate) fn urlencoded_pairs(
+    body: &[u8],
+) -> impl Iterator<Item = Result<(String, String), InputError>> + '_ {
+    body.split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            Ok((decode_component(name)?, decode_component(value)?))
+        })
 }
 
 fn decode_component(raw: &[u8]) -> Result<String, InputError> {
@@ -143,18 +163,6 @@ impl<'de> serde::Deserialize<'de> for JsonPairs {
     }
 }
 
-/// A valid submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    pub name: String,
-    pub email: String,
-    pub topic: String,
-    pub message: String,
-    pub order: Option<String>,
-    pub lang: String,
-    pub submission_id: Option<String>,
-}
-
 /// Why a post is judged spam (answered like a success, nothing stored or sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spam {
@@ -185,83 +193,48 @@ pub fn spam_check(raw: &RawFields, received_ms: u64, min_fill_ms: u64) -> Option
 
 /// The language to answer in before (or whether or not) the submission is
 /// valid: its `lang` when the site has it, else `fallback`.
-pub fn answer_language<'a>(raw: &'a RawFields, cfg: &'a Config, fallback: &'a str) -> &'a str {
+pub fn answer_language<'a>(raw: &'a RawFields, languages: &[String], fallback: &'a str) -> &'a str {
     match raw.get("lang").map(str::trim) {
-        Some(l) if cfg.languages.iter().any(|x| x == l) => l,
+        Some(l) if languages.iter().any(|x| x == l) => l,
         _ => fallback,
+    }
+}
+
+/// What a submission may name: the site's languages and topics.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowed<'a> {
+    pub languages: &'a [String],
+    pub topics: &'a [String],
+    /// The language of a submission that names none.
+    pub default_language: &'a str,
+}
+
+impl<'a> Allowed<'a> {
+    /// The languages and topics the settings list.
+    pub fn of(cfg: &'a Config) -> Allowed<'a> {
+        Allowed {
+            languages: &cfg.languages,
+            topics: &cfg.topics,
+            default_language: &cfg.default_language,
+        }
     }
 }
 
 /// Checks every field against its definition in [`FIELDS`] and the
 /// configured topics and languages.
-pub fn validate(raw: &RawFields, cfg: &Config) -> Result<Submission, Vec<InputError>> {
+pub fn validate(raw: &RawFields, allowed: &Allowed<'_>) -> Result<Submission, Vec<InputError>> {
     let mut errors = Vec::new();
     let mut clean: BTreeMap<&'static str, String> = BTreeMap::new();
     for f in FIELDS {
         if f.kind == FieldKind::Honeypot {
             continue;
         }
-        let value = raw.get(f.name).unwrap_or("");
-        let value = if f.kind == FieldKind::Textarea {
-            // Browsers send a textarea's line breaks as CRLF but count them as
-            // one character for `maxlength`; count them the same way.
-            value
-                .replace("\r\n", "\n")
-                .replace('\r', "\n")
-                .trim_end()
-                .trim_start_matches(['\n', ' '])
-                .to_string()
-        } else {
-            if value.contains(['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}']) {
-                errors.push(InputError::field(f.name, ErrorCode::HeaderInjection));
-                continue;
-            }
-            value.trim().to_string()
-        };
-        let bad_char = |c: char| {
-            c.is_control() && !(f.kind == FieldKind::Textarea && (c == '\n' || c == '\t'))
-        };
-        if value
-            .chars()
-            .any(|c| bad_char(c) || is_bidi_override(c) && f.kind != FieldKind::Textarea)
-        {
-            errors.push(InputError::field(f.name, ErrorCode::InvalidCharacters));
-            continue;
-        }
-        if value.is_empty() {
-            if f.required {
-                errors.push(InputError::field(f.name, ErrorCode::Required));
-            }
-            continue;
-        }
-        if value.chars().count() > f.max_len {
-            errors.push(InputError {
-                field: Some(f.name),
-                code: ErrorCode::TooLong,
-                max: Some(f.max_len),
-            });
-            continue;
-        }
-        let code = match (f.kind, f.name) {
-            (FieldKind::Email, _) if !is_valid_email(&value) => Some(ErrorCode::InvalidEmail),
-            (FieldKind::Select, _) if !cfg.topics.contains(&value) => Some(ErrorCode::InvalidTopic),
-            (_, "lang") if !cfg.languages.contains(&value) => Some(ErrorCode::InvalidLanguage),
-            (_, "submission_id")
-                if value.len() < 8
-                    || !value
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-            {
-                Some(ErrorCode::InvalidValue)
-            }
-            (_, "started_at") if value.parse::<u64>().is_err() => Some(ErrorCode::InvalidValue),
-            _ => None,
-        };
-        match code {
-            Some(code) => errors.push(InputError::field(f.name, code)),
-            None => {
+        match check_field(f, raw.get(f.name).unwrap_or(""), allowed) {
+            Ok(Some(value)) => {
                 clean.insert(f.name, value);
             }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
@@ -274,15 +247,79 @@ pub fn validate(raw: &RawFields, cfg: &Config) -> Result<Submission, Vec<InputEr
         topic: take("topic").unwrap_or_default(),
         message: take("message").unwrap_or_default(),
         order: take("order"),
-        lang: take("lang").unwrap_or_else(|| cfg.default_language.clone()),
+        lang: take("lang").unwrap_or_else(|| allowed.default_language.to_string()),
         submission_id: take("submission_id"),
     })
 }
 
-/// Bidirectional overrides and isolates could make a subject or a name
-/// display as something else (U+202A–U+202E, U+2066–U+2069).
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// One field's clean value (`None`: empty and optional), or its error.
+fn check_field(
+    f: &helpsite_form::Field,
+    value: &str,
+    allowed: &Allowed<'_>,
+) -> Result<Option<String>, InputError> {
+    let value = normalized(f, value)?;
+    if value.is_empty() {
+        return match f.required {
+            true => Err(InputError::field(f.name, ErrorCode::Required)),
+            false => Ok(None),
+        };
+    }
+    if value.chars().count() > f.max_len {
+        return Err(InputError {
+            field: Some(f.name),
+            code: ErrorCode::TooLong,
+            max: Some(f.max_len),
+        });
+    }
+    let code = match (f.kind, f.name) {
+        (FieldKind::Email, _) if !is_valid_email(&value) => Some(ErrorCode::InvalidEmail),
+        (FieldKind::Select, _) if !allowed.topics.contains(&value) => Some(ErrorCode::InvalidTopic),
+        (_, "lang") if !allowed.languages.contains(&value) => Some(ErrorCode::InvalidLanguage),
+        (_, "submission_id")
+            if value.len() < 8
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Some(ErrorCode::InvalidValue)
+        }
+        (_, "started_at") if value.parse::<u64>().is_err() => Some(ErrorCode::InvalidValue),
+        _ => None,
+    };
+    match code {
+        Some(code) => Err(InputError::field(f.name, code)),
+        None => Ok(Some(value)),
+    }
+}
+
+/// The value trimmed (a textarea's line breaks as `\n`), or the error of a
+/// character the field may not hold.
+fn normalized(f: &helpsite_form::Field, value: &str) -> Result<String, InputError> {
+    let value = if f.kind == FieldKind::Textarea {
+        // Browsers send a textarea's line breaks as CRLF but count them as
+        // one character for `maxlength`; count them the same way.
+        value
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .trim_end()
+            .trim_start_matches(['\n', ' '])
+            .to_string()
+    } else {
+        if value.contains(['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}']) {
+            return Err(InputError::field(f.name, ErrorCode::HeaderInjection));
+        }
+        value.trim().to_string()
+    };
+    let bad_char =
+        |c: char| c.is_control() && !(f.kind == FieldKind::Textarea && (c == '\n' || c == '\t'));
+    if value
+        .chars()
+        .any(|c| bad_char(c) || is_bidi_override(c) && f.kind != FieldKind::Textarea)
+    {
+        return Err(InputError::field(f.name, ErrorCode::InvalidCharacters));
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -290,13 +327,14 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn cfg() -> Config {
-        Config::local(
+    fn cfg() -> Allowed<'static> {
+        let cfg = Config::local(
             Path::new("/tmp/x"),
             vec!["en".into(), "fi".into(), "fa".into()],
             "en".into(),
             vec![],
-        )
+        );
+        Allowed::of(Box::leak(Box::new(cfg)))
     }
 
     fn raw(pairs: &[(&'static str, &str)]) -> RawFields {

@@ -71,7 +71,7 @@ pub fn write_blocking(path: &Path, body: &[u8], place: Place) -> Result<(), Writ
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.{}.tmp",
-        crate::reference::new_reference("T")
+        crate::core::reference::new_reference("T")
     ));
     let placed = fill(&tmp, body).and_then(|()| match place {
         Place::Replace => fs::rename(&tmp, path).map_err(err("replacing", path)),

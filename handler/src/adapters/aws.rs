@@ -10,12 +10,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 
-use crate::archive::{
-    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry, Record,
-};
 use crate::config::AwsSettings;
-use crate::email::Outgoing;
-use crate::mailer::MailError;
+use crate::core::record::Record;
+use crate::ports::archive::{
+    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry,
+};
+use crate::ports::mail::{MailError, Outgoing};
 
 /// Loads the SDK configuration (credentials and region from the usual
 /// chain: Lambda's role, env, profile) with our retry and timeout bounds.
@@ -232,7 +232,7 @@ impl S3Archive {
             if current.sent {
                 return Ok(Claim::Sent);
             }
-            if current.expires_at_ms > crate::time::now_ms() {
+            if current.expires_at_ms > crate::core::time::now_ms() {
                 return Ok(Claim::Busy);
             }
             return Ok(match self.put_lease(key, body, Some(&etag)).await? {
@@ -418,7 +418,7 @@ impl S3Archive {
     }
 }
 
-/// Anonymous signals (`crate::events`) beside the submissions.
+/// Anonymous signals (`crate::core::event`) beside the submissions.
 impl S3Archive {
     /// Creates `<prefix><name>` unless it exists. Returns whether it was new.
     pub(crate) async fn put_if_absent(

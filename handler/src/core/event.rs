@@ -13,11 +13,7 @@
 //! one page view stores nothing new. Nothing identifies a visitor: no IP
 //! address, no cookie, no user agent; the page-view id is random per view.
 
-use std::path::{Path, PathBuf};
-
 use serde::{Deserialize, Serialize};
-
-use crate::archive::ArchiveError;
 
 /// What an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,7 +71,7 @@ impl Event {
     /// The object's name under its folder: day and an id derived from the
     /// page view, so the same event from one view maps to one name.
     pub fn object_name(&self) -> String {
-        let day = &crate::time::rfc3339(self.t)[..10];
+        let day = &crate::core::time::rfc3339(self.t)[..10];
         let suffix = match self.k {
             Kind::Vote => format!("{}-v", self.q_hash()),
             Kind::Reason => format!("{}-r", self.q_hash()),
@@ -97,89 +93,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Where events are written: the same place as the submissions.
-#[derive(Debug, Clone)]
-pub enum EventStore {
-    Local(PathBuf),
-    #[cfg(feature = "aws")]
-    S3(crate::aws::S3Archive),
-}
-
-impl EventStore {
-    /// The store beside the services' archive.
-    pub fn of(archive: &crate::archive::Archive) -> EventStore {
-        match archive {
-            crate::archive::Archive::Local(a) => EventStore::Local(a.root().to_path_buf()),
-            #[cfg(feature = "aws")]
-            crate::archive::Archive::S3(a) => EventStore::S3(a.clone()),
-        }
-    }
-
-    /// Stores the event unless the same one exists. Returns whether it was new.
-    pub async fn put(&self, ev: &Event) -> Result<bool, ArchiveError> {
-        let name = ev.object_name();
-        // Insights keep the language and the query only; the view id just names the object.
-        let kept = match ev.k.folder() {
-            "insights" => Event {
-                v: String::new(),
-                ..ev.clone()
-            },
-            _ => ev.clone(),
-        };
-        let mut body = serde_json::to_vec(&kept).map_err(|e| ArchiveError(e.to_string()))?;
-        body.push(b'\n');
-        match self {
-            EventStore::Local(root) => put_local(root, &name, body).await,
-            #[cfg(feature = "aws")]
-            EventStore::S3(a) => a.put_if_absent(&name, body).await,
-        }
-    }
-}
-
-async fn put_local(root: &Path, name: &str, body: Vec<u8>) -> Result<bool, ArchiveError> {
-    let path = root.join(name);
-    tokio::task::spawn_blocking(move || create_file_once(&path, &body))
-        .await
-        .map_err(|e| ArchiveError(e.to_string()))?
-}
-
-/// Writes a temp file, flushes and fsyncs it, then hard-links it to `path`:
-/// the name appears complete or not at all, and only if it was free.
-fn create_file_once(path: &Path, body: &[u8]) -> Result<bool, ArchiveError> {
-    use std::io::Write;
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        ArchiveError(format!("{what} {}: {e}", p.display()))
-    };
-    if path.exists() {
-        return Ok(false);
-    }
-    let dir = path.parent().expect("has a folder");
-    std::fs::create_dir_all(dir).map_err(|e| io("creating", dir, e))?;
-    let tmp = dir.join(format!(".{}.tmp", crate::reference::new_reference("T")));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io("creating", &tmp, e))?;
-    f.write_all(body).map_err(|e| io("writing", &tmp, e))?;
-    f.flush().map_err(|e| io("writing", &tmp, e))?;
-    f.sync_all().map_err(|e| io("syncing", &tmp, e))?;
-    drop(f);
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    match linked {
-        Ok(()) => {
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(true)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io("storing", path, e)),
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn vote(v: &str, q: &str) -> Event {
+    pub(crate) fn vote(v: &str, q: &str) -> Event {
         Event {
             t: 1_714_657_500_000,
             k: Kind::Vote,
@@ -206,15 +124,5 @@ mod tests {
             vote("abcDEF123456", "a").object_name(),
             vote("abcDEF123456", "b").object_name()
         );
-    }
-
-    #[tokio::test]
-    async fn a_repeat_is_stored_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EventStore::Local(dir.path().to_path_buf());
-        assert!(store.put(&vote("abcDEF123456", "")).await.unwrap());
-        assert!(!store.put(&vote("abcDEF123456", "")).await.unwrap());
-        let day = dir.path().join("feedback/2024-05-02");
-        assert_eq!(std::fs::read_dir(day).unwrap().count(), 1);
     }
 }

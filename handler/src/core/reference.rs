@@ -11,7 +11,7 @@ pub fn new_reference(prefix: &str) -> String {
         // No OS randomness (never expected): fall back to the clock and a counter.
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let n = crate::time::now_ms()
+        let n = crate::core::time::now_ms()
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(COUNTER.fetch_add(1, Ordering::Relaxed));
         bytes.copy_from_slice(&n.to_le_bytes()[..5]);

@@ -1,0 +1,8 @@
+//! Storage and transport: the local archive and outbox (files that are
+//! complete or absent), and with the `aws` feature S3 and SES.
+
+#[cfg(feature = "aws")]
+pub mod aws;
+pub mod durable;
+pub mod local_archive;
+pub mod outbox;

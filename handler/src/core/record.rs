@@ -1,0 +1,80 @@
+//! A stored submission and its delivery status.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::submission::Submission;
+
+/// Whether the support email has gone out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Sent,
+}
+
+/// The acknowledgement to the visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AckStatus {
+    /// Not configured.
+    Off,
+    /// Waiting for the support email to be sent first.
+    Pending,
+    Sent,
+    /// Tried and failed; not retried (the support email matters, this does not).
+    Failed,
+}
+
+/// One stored submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub version: u32,
+    pub key: String,
+    pub reference: String,
+    pub received_at_ms: u64,
+    pub received_at: String,
+    pub lang: String,
+    pub topic: String,
+    pub name: String,
+    pub email: String,
+    pub order: Option<String>,
+    pub message: String,
+    pub submission_id: Option<String>,
+    pub status: Status,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub sent_at_ms: Option<u64>,
+    pub ack: AckStatus,
+}
+
+impl Record {
+    pub fn new(sub: Submission, reference: String, received_at_ms: u64, ack: bool) -> Record {
+        let key = match &sub.submission_id {
+            Some(id) => format!("sid-{id}"),
+            None => reference.clone(),
+        };
+        Record {
+            version: 1,
+            key,
+            reference,
+            received_at_ms,
+            received_at: crate::core::time::rfc3339(received_at_ms),
+            lang: sub.lang,
+            topic: sub.topic,
+            name: sub.name,
+            email: sub.email,
+            order: sub.order,
+            message: sub.message,
+            submission_id: sub.submission_id,
+            status: Status::Pending,
+            attempts: 0,
+            last_error: None,
+            sent_at_ms: None,
+            ack: if ack {
+                AckStatus::Pending
+            } else {
+                AckStatus::Off
+            },
+        }
+    }
+}

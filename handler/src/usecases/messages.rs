@@ -1,0 +1,246 @@
+//! The MIME messages the handler sends: to support, and the visitor's
+//! acknowledgement.
+//!
+//! Every header value comes from the configuration or from a validated
+//! single-line field; `mail-builder` does the RFC 2047 / MIME encoding.
+
+use mail_builder::headers::address::Address;
+use mail_builder::headers::raw::Raw;
+use mail_builder::MessageBuilder;
+
+use helpsite_form::definition::{ACK_BODY, ACK_SUBJECT};
+
+use crate::config::Config;
+use crate::core::mailbox::Mailbox;
+use crate::core::record::Record;
+use crate::core::texts::Texts;
+use crate::ports::mail::{Envelope, Outgoing};
+
+/// Who messages come from and go to, and what they call the site.
+#[derive(Debug, Clone, Copy)]
+pub struct Letterhead<'a> {
+    /// `From:` of every message.
+    pub sender: &'a Mailbox,
+    /// `To:` of support messages.
+    pub recipients: &'a [Mailbox],
+    /// Name shown in acknowledgements.
+    pub site_name: &'a str,
+    /// Acknowledgement texts per language.
+    pub texts: &'a Texts,
+}
+
+impl<'a> Letterhead<'a> {
+    /// The letterhead the settings describe.
+    pub fn of(cfg: &'a Config) -> Letterhead<'a> {
+        Letterhead {
+            sender: &cfg.sender,
+            recipients: &cfg.recipients,
+            site_name: &cfg.site_name,
+            texts: &cfg.texts,
+        }
+    }
+}
+
+fn address(m: &Mailbox) -> Address<'_> {
+    Address::new_address(m.name.as_deref(), m.addr.as_str())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A visitor's text made safe for a header value: line breaks and other
+/// control characters become spaces (validation refuses them already; this
+/// is the second line of defence), and an RFC 2047 opener `=?` is broken up,
+/// so a visitor cannot smuggle an encoded-word that decodes to a line break.
+pub fn header_text(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    out.replace("=?", "= ?")
+}
+
+/// The subject of the support message: reference, topic, visitor's name.
+pub fn support_subject(rec: &Record) -> String {
+    header_text(&format!("[{}] {}: {}", rec.reference, rec.topic, rec.name))
+}
+
+/// The plain-text body of the support message.
+fn support_text(rec: &Record) -> String {
+    let order = rec.order.as_deref().unwrap_or("-");
+    format!(
+        "New contact form submission {reference}\n\n\
+         Reference: {reference}\n\
+         Name: {name}\n\
+         Email: {email}\n\
+         Topic: {topic}\n\
+         Order: {order}\n\
+         Language: {lang}\n\
+         Received: {received}\n\n\
+         Message:\n\n{message}\n\n\
+         --\nReply to this email to answer the visitor.\n",
+        reference = rec.reference,
+        name = rec.name,
+        email = rec.email,
+        topic = rec.topic,
+        lang = rec.lang,
+        received = rec.received_at,
+        message = rec.message,
+    )
+}
+
+/// The HTML body of the support message: the same as the text, every
+/// value escaped.
+fn support_html(rec: &Record) -> String {
+    let order = rec.order.as_deref().unwrap_or("-");
+    let row = |label: &str, value: &str| {
+        format!(
+            "<tr><th style=\"text-align:start;padding:2px 12px 2px 0\">{}</th><td dir=\"auto\">{}</td></tr>\n",
+            escape_html(label),
+            escape_html(value)
+        )
+    };
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n\
+         <h1 style=\"font-size:1.2em\">{title}</h1>\n<table>\n{rows}</table>\n\
+         <h2 style=\"font-size:1em\">Message</h2>\n\
+         <div dir=\"auto\" style=\"white-space:pre-wrap;font-family:sans-serif\">{message}</div>\n\
+         <p style=\"color:#666\">Reply to this email to answer the visitor.</p>\n</body></html>\n",
+        title = escape_html(&format!("Contact form submission {}", rec.reference)),
+        rows = [
+            row("Reference", &rec.reference),
+            row("Name", &rec.name),
+            row("Email", &rec.email),
+            row("Topic", &rec.topic),
+            row("Order", order),
+            row("Language", &rec.lang),
+            row("Received", &rec.received_at),
+        ]
+        .concat(),
+        message = escape_html(&rec.message),
+    )
+}
+
+/// The message to the support team. `From` is the configured sender,
+/// `To` the configured recipients, `Reply-To` the visitor.
+pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
+    let (text, html) = (support_text(rec), support_html(rec));
+    let to: Vec<Address<'_>> = head.recipients.iter().map(address).collect();
+    let visitor_name = header_text(&rec.name);
+    let visitor_addr = header_text(&rec.email);
+    let raw = MessageBuilder::new()
+        .from(address(head.sender))
+        .to(Address::new_list(to))
+        .reply_to(Address::new_address(
+            Some(visitor_name.as_str()),
+            visitor_addr.as_str(),
+        ))
+        .subject(support_subject(rec))
+        .message_id(message_id(&rec.reference, "support", head))
+        .date((rec.received_at_ms / 1000) as i64)
+        .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
+        .header("Auto-Submitted", Raw::new("auto-generated"))
+        .text_body(text)
+        .html_body(html)
+        .write_to_vec()
+        .expect("writing to a Vec cannot fail");
+    Outgoing {
+        envelope: Envelope {
+            from: head.sender.addr.clone(),
+            to: head.recipients.iter().map(|m| m.addr.clone()).collect(),
+        },
+        raw,
+        file_stem: format!("{}-support", rec.reference),
+    }
+}
+
+/// The acknowledgement to the visitor, in their language. It repeats none of
+/// what they typed (not even the name), so it cannot carry someone else's
+/// text to an address they entered.
+pub fn acknowledgement(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
+    let t = head.texts.for_lang(&rec.lang);
+    let fill = |text: &str| {
+        text.replace("{site}", head.site_name)
+            .replace("{ref}", &rec.reference)
+    };
+    let subject = header_text(&fill(t.message(ACK_SUBJECT)));
+    let visitor_addr = header_text(&rec.email);
+    let body = fill(t.message(ACK_BODY).trim());
+    // The language the text is written in (a fallback's, if the site's
+    // language had none) and its direction from CLDR.
+    let (lang, dir) = (t.lang, t.dir);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n{paras}</body></html>\n",
+        lang = escape_html(lang),
+        title = escape_html(&subject),
+        paras = body.split("\n\n").map(|p| format!("<p>{}</p>\n", escape_html(p))).collect::<String>(),
+    );
+    let raw = MessageBuilder::new()
+        .from(address(head.sender))
+        .to(Address::new_address(None::<&str>, visitor_addr.as_str()))
+        .subject(subject)
+        .message_id(message_id(&rec.reference, "ack", head))
+        .date((rec.received_at_ms / 1000) as i64)
+        .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
+        .header("Auto-Submitted", Raw::new("auto-replied"))
+        .header("Content-Language", Raw::new(header_text(lang)))
+        .text_body(format!("{body}\n"))
+        .html_body(html)
+        .write_to_vec()
+        .expect("writing to a Vec cannot fail");
+    Outgoing {
+        envelope: Envelope {
+            from: head.sender.addr.clone(),
+            to: vec![rec.email.clone()],
+        },
+        raw,
+        file_stem: format!("{}-ack", rec.reference),
+    }
+}
+
+fn message_id(reference: &str, kind: &str, head: &Letterhead<'_>) -> String {
+    format!(
+        "{}.{kind}@{}",
+        reference.to_ascii_lowercase(),
+        head.sender.domain()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_text_defuses_line_breaks_and_encoded_words() {
+        assert_eq!(header_text("a\r\nBcc: x"), "a  Bcc: x");
+        assert_eq!(header_text("=?utf-8?B?DQo=?="), "= ?utf-8?B?DQo= ?=");
+        assert_eq!(header_text("Zoë \u{2028}"), "Zoë  ");
+    }
+
+    #[test]
+    fn html_escaping() {
+        assert_eq!(
+            escape_html("<b a=\"1\">&'</b>"),
+            "&lt;b a=&quot;1&quot;&gt;&amp;&#39;&lt;/b&gt;"
+        );
+    }
+}

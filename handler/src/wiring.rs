@@ -1,0 +1,214 @@
+//! Wiring: the one place that names both the local and the AWS variants.
+//! [`Services::from_config`] picks them from the settings; [`Archive`] and
+//! [`Mailer`] dispatch to whichever was picked.
+
+use std::path::PathBuf;
+
+use crate::adapters::local_archive::LocalArchive;
+use crate::adapters::outbox;
+use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig};
+use crate::core::record::Record;
+use crate::ports::archive::{
+    is_safe_key, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry,
+};
+use crate::ports::mail::{MailError, Outgoing};
+
+#[cfg(feature = "aws")]
+use crate::adapters::aws::{S3Archive, SesMailer};
+
+/// The archive and the mailer a configuration names.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub archive: Archive,
+    pub mailer: Mailer,
+}
+
+impl Services {
+    /// Builds the clients (for AWS: loads credentials and region once).
+    pub async fn from_config(cfg: &Config) -> Result<Services, ConfigError> {
+        #[cfg(feature = "aws")]
+        let sdk =
+            if cfg.mailer == MailerConfig::Ses || matches!(cfg.archive, ArchiveConfig::S3 { .. }) {
+                Some(crate::adapters::aws::sdk_config(&cfg.aws).await)
+            } else {
+                None
+            };
+        let archive = match &cfg.archive {
+            ArchiveConfig::Local(dir) => Archive::Local(LocalArchive::new(dir.clone())),
+            #[cfg(feature = "aws")]
+            ArchiveConfig::S3 { bucket, prefix } => Archive::S3(S3Archive::new(
+                sdk.as_ref().expect("loaded for S3"),
+                &cfg.aws,
+                bucket.clone(),
+                prefix.clone(),
+            )),
+            #[cfg(not(feature = "aws"))]
+            ArchiveConfig::S3 { .. } => return Err(no_aws()),
+        };
+        let mailer = match &cfg.mailer {
+            MailerConfig::Outbox(dir) => Mailer::Outbox(dir.clone()),
+            #[cfg(feature = "aws")]
+            MailerConfig::Ses => Mailer::Ses(SesMailer::new(
+                sdk.as_ref().expect("loaded for SES"),
+                &cfg.aws,
+            )),
+            #[cfg(not(feature = "aws"))]
+            MailerConfig::Ses => return Err(no_aws()),
+        };
+        Ok(Services { archive, mailer })
+    }
+}
+
+/// A build without the `aws` feature asked for SES or S3.
+#[cfg(not(feature = "aws"))]
+fn no_aws() -> ConfigError {
+    ConfigError::Invalid {
+        var: "CONTACT_MAILER/CONTACT_ARCHIVE".into(),
+        value: "ses/s3".into(),
+        reason: "this build has no AWS support (feature `aws`)",
+    }
+}
+
+/// How email leaves the handler.
+#[derive(Debug, Clone)]
+pub enum Mailer {
+    /// Writes `<outbox>/<received-ms>-<reference>-<kind>.eml`.
+    Outbox(PathBuf),
+    #[cfg(feature = "aws")]
+    Ses(SesMailer),
+}
+
+impl Mailer {
+    /// Sends one message; returns the transport's message id (the file name
+    /// for the outbox).
+    pub async fn send(&self, msg: &Outgoing) -> Result<String, MailError> {
+        match self {
+            Mailer::Outbox(dir) => outbox::write_eml(dir, msg).await,
+            #[cfg(feature = "aws")]
+            Mailer::Ses(ses) => ses.send(msg).await,
+        }
+    }
+}
+
+/// Where records live.
+#[derive(Debug, Clone)]
+pub enum Archive {
+    Local(LocalArchive),
+    #[cfg(feature = "aws")]
+    S3(S3Archive),
+}
+
+impl Archive {
+    /// Stores a new record unless one with its key exists (then returns it).
+    /// The pending marker is written first, so a stored record is never
+    /// without one until it is sent.
+    pub async fn create(&self, rec: &Record) -> Result<Created, ArchiveError> {
+        let body = serde_json::to_vec_pretty(rec).map_err(|e| ArchiveError(e.to_string()))?;
+        match self {
+            Archive::Local(a) => a.create(&rec.key, &body).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.create(&rec.key, &body).await,
+        }
+    }
+
+    /// Replaces a record (status changes).
+    pub async fn update(&self, rec: &Record) -> Result<(), ArchiveError> {
+        let body = serde_json::to_vec_pretty(rec).map_err(|e| ArchiveError(e.to_string()))?;
+        match self {
+            Archive::Local(a) => a.update(&rec.key, &body).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.update(&rec.key, &body).await,
+        }
+    }
+
+    pub async fn load(&self, key: &str) -> Result<Option<Record>, ArchiveError> {
+        match self {
+            Archive::Local(a) => a.load(key).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.load(key).await,
+        }
+    }
+
+    /// Removes the pending marker of a sent (or vanished) record.
+    pub async fn clear_pending(&self, key: &str) -> Result<(), ArchiveError> {
+        match self {
+            Archive::Local(a) => a.clear_pending(key).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.clear_pending(key).await,
+        }
+    }
+
+    pub async fn pending(&self) -> Result<Vec<PendingEntry>, ArchiveError> {
+        match self {
+            Archive::Local(a) => a.pending().await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.pending().await,
+        }
+    }
+
+    /// Claims `key` for sending for `ttl` (see the module documentation).
+    pub async fn claim(&self, key: &str, ttl: std::time::Duration) -> Result<Claim, ArchiveError> {
+        if !is_safe_key(key) {
+            return Err(ArchiveError(format!("unsafe key {key:?}")));
+        }
+        let body = LeaseBody::new(ttl);
+        match self {
+            Archive::Local(a) => a.claim(key, &body).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.claim(key, &body).await,
+        }
+    }
+
+    /// Gives a claim up once the outcome is recorded.
+    pub async fn release(&self, lease: &Lease) -> Result<(), ArchiveError> {
+        match self {
+            Archive::Local(a) => a.release(lease).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.release(lease).await,
+        }
+    }
+
+    /// Turns a held claim into a sent claim that never expires.
+    pub async fn keep_as_sent(&self, lease: &Lease) -> Result<(), ArchiveError> {
+        match self {
+            Archive::Local(a) => a.keep_as_sent(lease).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.keep_as_sent(lease).await,
+        }
+    }
+
+    /// Moves a local record that cannot be parsed to `damaged/` (kept for
+    /// a human) and drops its pending marker: there is nothing in it to
+    /// send, and it must not fail every later run. Returns where it went;
+    /// `None` when the record is readable, absent, or in S3 (written whole
+    /// by S3, so never half-written).
+    pub async fn set_aside_if_unreadable(
+        &self,
+        key: &str,
+    ) -> Result<Option<PathBuf>, ArchiveError> {
+        match self {
+            Archive::Local(a) => a.set_aside_if_unreadable(key).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(_) => Ok(None),
+        }
+    }
+
+    /// Removes the sent claim of a record now marked sent.
+    pub async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
+        match self {
+            Archive::Local(a) => a.clear_sent_claim(key).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.clear_sent_claim(key).await,
+        }
+    }
+
+    /// Creates `<root or prefix><name>` unless it exists (the anonymous
+    /// signals beside the submissions). Returns whether it was new.
+    pub async fn put_if_absent(&self, name: &str, body: Vec<u8>) -> Result<bool, ArchiveError> {
+        match self {
+            Archive::Local(a) => a.put_if_absent(name, body).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.put_if_absent(name, body).await,
+        }
+    }
+}
