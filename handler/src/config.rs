@@ -208,47 +208,125 @@ impl Config {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let in_lambda = get("AWS_LAMBDA_FUNCTION_NAME").is_some();
+        let (sender, recipients) = mailboxes(&get)?;
+        let allowed_origins = origins(&get)?;
+        let site = Site::from_lookup(&get)?;
+        let pages = Pages::from_lookup(&get, &site.languages)?;
+        let (archive, mailer) = transports(&get)?;
+        let rate_limit = rate_limit(&get)?;
+        let reference_prefix = reference_prefix(&get)?;
+        let aws = aws_settings(&get)?;
+        Ok(Config {
+            site_name: get("CONTACT_SITE_NAME")
+                .or_else(|| sender.name.clone())
+                .unwrap_or_else(|| "Help Center".into()),
+            sender,
+            recipients,
+            allowed_origins,
+            allow_same_origin: parse_bool(&get, "CONTACT_ALLOW_SAME_ORIGIN", false)?,
+            languages: site.languages,
+            default_language: site.default_language,
+            topics: site.topics,
+            thanks_url: pages.thanks_url,
+            error_url: pages.error_url,
+            thanks_url_by_lang: pages.thanks_url_by_lang,
+            error_url_by_lang: pages.error_url_by_lang,
+            archive,
+            mailer,
+            acknowledge: parse_bool(&get, "CONTACT_ACKNOWLEDGE", false)?,
+            min_fill_time: Duration::from_millis(parse_num(&get, "CONTACT_MIN_FILL_MS", 3000)?),
+            rate_limit,
+            reference_prefix,
+            trust_forwarded_for: parse_bool(&get, "CONTACT_TRUST_FORWARDED_FOR", false)?,
+            trusted_proxy_hops: proxy_hops(&get)?,
+            redeliver_min_age: Duration::from_secs(parse_num(
+                &get,
+                "CONTACT_REDELIVER_MIN_AGE_SECONDS",
+                120,
+            )?),
+            claim_ttl: Duration::from_secs(parse_num(
+                &get,
+                "CONTACT_CLAIM_SECONDS",
+                DEFAULT_CLAIM_SECONDS,
+            )?),
+            aws,
+            texts: site.texts,
+        })
+    }
 
-        let sender_raw = get("CONTACT_SENDER").ok_or(ConfigError::Missing("CONTACT_SENDER"))?;
-        let sender = Mailbox::parse(&sender_raw).ok_or_else(|| {
-            ConfigError::invalid(
-                "CONTACT_SENDER",
-                &sender_raw,
-                "expected `Name <addr@domain>` or `addr@domain`",
-            )
-        })?;
-        let recipients_raw =
-            get("CONTACT_RECIPIENTS").ok_or(ConfigError::Missing("CONTACT_RECIPIENTS"))?;
-        let mut recipients = Vec::new();
-        for item in split_list(&recipients_raw) {
-            recipients.push(Mailbox::parse(&item).ok_or_else(|| {
-                ConfigError::invalid(
-                    "CONTACT_RECIPIENTS",
-                    &item,
-                    "expected `Name <addr@domain>` or `addr@domain`",
-                )
+    /// The thank-you URL for `lang` with the reference filled in.
+    pub fn thanks_location(&self, lang: &str, reference: &str) -> String {
+        let template = self
+            .thanks_url_by_lang
+            .get(lang)
+            .unwrap_or(&self.thanks_url);
+        template
+            .replace("{lang}", &url_component(lang))
+            .replace("{ref}", &url_component(reference))
+    }
+
+    /// The error-page URL for `lang` with the error code filled in.
+    pub fn error_location(&self, lang: &str, code: &str) -> String {
+        let template = self.error_url_by_lang.get(lang).unwrap_or(&self.error_url);
+        template
+            .replace("{lang}", &url_component(lang))
+            .replace("{code}", &url_component(code))
+    }
+}
+
+const MAILBOX_SYNTAX: &str = "expected `Name <addr@domain>` or `addr@domain`";
+
+/// `CONTACT_SENDER` and `CONTACT_RECIPIENTS`.
+fn mailboxes(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<(Mailbox, Vec<Mailbox>), ConfigError> {
+    let sender_raw = get("CONTACT_SENDER").ok_or(ConfigError::Missing("CONTACT_SENDER"))?;
+    let sender = Mailbox::parse(&sender_raw)
+        .ok_or_else(|| ConfigError::invalid("CONTACT_SENDER", &sender_raw, MAILBOX_SYNTAX))?;
+    let recipients_raw =
+        get("CONTACT_RECIPIENTS").ok_or(ConfigError::Missing("CONTACT_RECIPIENTS"))?;
+    let mut recipients = Vec::new();
+    for item in split_list(&recipients_raw) {
+        recipients
+            .push(Mailbox::parse(&item).ok_or_else(|| {
+                ConfigError::invalid("CONTACT_RECIPIENTS", &item, MAILBOX_SYNTAX)
             })?);
-        }
-        if recipients.is_empty() {
-            return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
-        }
+    }
+    if recipients.is_empty() {
+        return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
+    }
+    Ok((sender, recipients))
+}
 
-        let allowed_origins = get("CONTACT_ALLOWED_ORIGINS")
-            .map(|v| split_list(&v))
-            .unwrap_or_default();
-        for o in &allowed_origins {
-            if o != "*" && !(o.starts_with("https://") || o.starts_with("http://"))
-                || o.ends_with('/')
-            {
-                return Err(ConfigError::invalid(
-                    "CONTACT_ALLOWED_ORIGINS",
-                    o,
-                    "an origin is `scheme://host[:port]` without a path, or `*`",
-                ));
-            }
+/// `CONTACT_ALLOWED_ORIGINS`: each `scheme://host[:port]` or `*`.
+fn origins(get: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>, ConfigError> {
+    let allowed_origins = get("CONTACT_ALLOWED_ORIGINS")
+        .map(|v| split_list(&v))
+        .unwrap_or_default();
+    for o in &allowed_origins {
+        if o != "*" && !(o.starts_with("https://") || o.starts_with("http://")) || o.ends_with('/')
+        {
+            return Err(ConfigError::invalid(
+                "CONTACT_ALLOWED_ORIGINS",
+                o,
+                "an origin is `scheme://host[:port]` without a path, or `*`",
+            ));
         }
+    }
+    Ok(allowed_origins)
+}
 
+/// The texts, languages and topics: the environment's, else the site's
+/// form definition's, else the shipped defaults.
+struct Site {
+    texts: Texts,
+    languages: Vec<String>,
+    default_language: String,
+    topics: Vec<String>,
+}
+
+impl Site {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Site, ConfigError> {
         let texts = match get("CONTACT_FORM_DEFINITION") {
             Some(path) => Texts::load(Path::new(&path)).map_err(ConfigError::Definition)?,
             None => Texts::shipped(),
@@ -286,12 +364,33 @@ impl Config {
         if topics.is_empty() {
             return Err(ConfigError::Missing("CONTACT_TOPICS"));
         }
+        Ok(Site {
+            texts,
+            languages,
+            default_language,
+            topics,
+        })
+    }
+}
 
+/// The thank-you and error pages, and their per-language overrides.
+struct Pages {
+    thanks_url: String,
+    error_url: String,
+    thanks_url_by_lang: HashMap<String, String>,
+    error_url_by_lang: HashMap<String, String>,
+}
+
+impl Pages {
+    fn from_lookup(
+        get: &impl Fn(&str) -> Option<String>,
+        languages: &[String],
+    ) -> Result<Pages, ConfigError> {
         let thanks_url = get("CONTACT_THANKS_URL").unwrap_or_else(|| DEFAULT_THANKS_URL.into());
         let error_url = get("CONTACT_ERROR_URL").unwrap_or_else(|| DEFAULT_ERROR_URL.into());
         let mut thanks_url_by_lang = HashMap::new();
         let mut error_url_by_lang = HashMap::new();
-        for lang in &languages {
+        for lang in languages {
             let suffix = lang.to_uppercase().replace('-', "_");
             if let Some(v) = get(&format!("CONTACT_THANKS_URL_{suffix}")) {
                 thanks_url_by_lang.insert(lang.clone(), v);
@@ -300,14 +399,26 @@ impl Config {
                 error_url_by_lang.insert(lang.clone(), v);
             }
         }
+        let pages = Pages {
+            thanks_url,
+            error_url,
+            thanks_url_by_lang,
+            error_url_by_lang,
+        };
+        pages.check()?;
+        Ok(pages)
+    }
 
+    /// Every URL is visible ASCII: it goes into a `Location` header as it is.
+    fn check(&self) -> Result<(), ConfigError> {
         let url_checks = [
-            ("CONTACT_THANKS_URL", &thanks_url),
-            ("CONTACT_ERROR_URL", &error_url),
+            ("CONTACT_THANKS_URL", &self.thanks_url),
+            ("CONTACT_ERROR_URL", &self.error_url),
         ];
-        let per_lang = thanks_url_by_lang
+        let per_lang = self
+            .thanks_url_by_lang
             .values()
-            .chain(error_url_by_lang.values());
+            .chain(self.error_url_by_lang.values());
         for (var, url) in url_checks
             .into_iter()
             .chain(per_lang.map(|u| ("CONTACT_*_URL_<LANG>", u)))
@@ -320,147 +431,111 @@ impl Config {
                 ));
             }
         }
-
-        let archive = match get("CONTACT_ARCHIVE") {
-            Some(v) => parse_archive(&v)?,
-            None if in_lambda => return Err(ConfigError::Missing("CONTACT_ARCHIVE")),
-            None => ArchiveConfig::Local(PathBuf::from(".archive")),
-        };
-        let mailer = match get("CONTACT_MAILER").as_deref() {
-            Some("ses") => MailerConfig::Ses,
-            Some("outbox") => MailerConfig::Outbox(
-                get("CONTACT_OUTBOX")
-                    .unwrap_or_else(|| ".outbox".into())
-                    .into(),
-            ),
-            Some(other) => {
-                return Err(ConfigError::invalid(
-                    "CONTACT_MAILER",
-                    other,
-                    "expected `ses` or `outbox`",
-                ))
-            }
-            None if in_lambda => MailerConfig::Ses,
-            None => MailerConfig::Outbox(
-                get("CONTACT_OUTBOX")
-                    .unwrap_or_else(|| ".outbox".into())
-                    .into(),
-            ),
-        };
-        if !cfg!(feature = "aws")
-            && (mailer == MailerConfig::Ses || matches!(archive, ArchiveConfig::S3 { .. }))
-        {
-            return Err(ConfigError::invalid(
-                "CONTACT_MAILER/CONTACT_ARCHIVE",
-                "ses/s3",
-                "this build has no AWS support (feature `aws`)",
-            ));
-        }
-
-        let rate_limit = match get("CONTACT_RATE_LIMIT").as_deref() {
-            None => Some(RateLimit {
-                burst: 10,
-                per: Duration::from_secs(600),
-            }),
-            Some("off") => None,
-            Some(v) => Some(parse_rate(v).ok_or_else(|| {
-                ConfigError::invalid(
-                    "CONTACT_RATE_LIMIT",
-                    v,
-                    "expected `N/SECONDS` (e.g. `10/600`) or `off`",
-                )
-            })?),
-        };
-        let reference_prefix = get("CONTACT_REFERENCE_PREFIX").unwrap_or_else(|| "HS".into());
-        if reference_prefix.is_empty()
-            || reference_prefix.len() > 8
-            || !reference_prefix
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            return Err(ConfigError::invalid(
-                "CONTACT_REFERENCE_PREFIX",
-                &reference_prefix,
-                "1 to 8 capital letters or digits",
-            ));
-        }
-
-        let aws = AwsSettings {
-            region: get("CONTACT_AWS_REGION"),
-            ses_endpoint: get("CONTACT_SES_ENDPOINT"),
-            s3_endpoint: get("CONTACT_S3_ENDPOINT"),
-            s3_path_style: parse_bool(&get, "CONTACT_S3_PATH_STYLE", false)?,
-            max_attempts: parse_num(&get, "CONTACT_AWS_MAX_ATTEMPTS", 3)?.max(1) as u32,
-            operation_timeout: Duration::from_secs(
-                parse_num(&get, "CONTACT_AWS_TIMEOUT_SECONDS", 10)?.max(1),
-            ),
-            ses_configuration_set: get("CONTACT_SES_CONFIGURATION_SET"),
-        };
-
-        Ok(Config {
-            site_name: get("CONTACT_SITE_NAME")
-                .or_else(|| sender.name.clone())
-                .unwrap_or_else(|| "Help Center".into()),
-            sender,
-            recipients,
-            allowed_origins,
-            allow_same_origin: parse_bool(&get, "CONTACT_ALLOW_SAME_ORIGIN", false)?,
-            languages,
-            default_language,
-            topics,
-            thanks_url,
-            error_url,
-            thanks_url_by_lang,
-            error_url_by_lang,
-            archive,
-            mailer,
-            acknowledge: parse_bool(&get, "CONTACT_ACKNOWLEDGE", false)?,
-            min_fill_time: Duration::from_millis(parse_num(&get, "CONTACT_MIN_FILL_MS", 3000)?),
-            rate_limit,
-            reference_prefix,
-            trust_forwarded_for: parse_bool(&get, "CONTACT_TRUST_FORWARDED_FOR", false)?,
-            trusted_proxy_hops: match parse_num(&get, "CONTACT_TRUSTED_PROXY_HOPS", 1)? {
-                0 => {
-                    return Err(ConfigError::invalid(
-                        "CONTACT_TRUSTED_PROXY_HOPS",
-                        "0",
-                        "expected 1 or more (the proxies that append to X-Forwarded-For)",
-                    ))
-                }
-                n => n as usize,
-            },
-            redeliver_min_age: Duration::from_secs(parse_num(
-                &get,
-                "CONTACT_REDELIVER_MIN_AGE_SECONDS",
-                120,
-            )?),
-            claim_ttl: Duration::from_secs(parse_num(
-                &get,
-                "CONTACT_CLAIM_SECONDS",
-                DEFAULT_CLAIM_SECONDS,
-            )?),
-            aws,
-            texts,
-        })
+        Ok(())
     }
+}
 
-    /// The thank-you URL for `lang` with the reference filled in.
-    pub fn thanks_location(&self, lang: &str, reference: &str) -> String {
-        let template = self
-            .thanks_url_by_lang
-            .get(lang)
-            .unwrap_or(&self.thanks_url);
-        template
-            .replace("{lang}", &url_component(lang))
-            .replace("{ref}", &url_component(reference))
+/// `CONTACT_ARCHIVE` and `CONTACT_MAILER` (S3 and SES by default in Lambda).
+fn transports(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<(ArchiveConfig, MailerConfig), ConfigError> {
+    let in_lambda = get("AWS_LAMBDA_FUNCTION_NAME").is_some();
+    let archive = match get("CONTACT_ARCHIVE") {
+        Some(v) => parse_archive(&v)?,
+        None if in_lambda => return Err(ConfigError::Missing("CONTACT_ARCHIVE")),
+        None => ArchiveConfig::Local(PathBuf::from(".archive")),
+    };
+    let outbox = || {
+        MailerConfig::Outbox(
+            get("CONTACT_OUTBOX")
+                .unwrap_or_else(|| ".outbox".into())
+                .into(),
+        )
+    };
+    let mailer = match get("CONTACT_MAILER").as_deref() {
+        Some("ses") => MailerConfig::Ses,
+        Some("outbox") => outbox(),
+        Some(other) => {
+            return Err(ConfigError::invalid(
+                "CONTACT_MAILER",
+                other,
+                "expected `ses` or `outbox`",
+            ))
+        }
+        None if in_lambda => MailerConfig::Ses,
+        None => outbox(),
+    };
+    if !cfg!(feature = "aws")
+        && (mailer == MailerConfig::Ses || matches!(archive, ArchiveConfig::S3 { .. }))
+    {
+        return Err(ConfigError::invalid(
+            "CONTACT_MAILER/CONTACT_ARCHIVE",
+            "ses/s3",
+            "this build has no AWS support (feature `aws`)",
+        ));
     }
+    Ok((archive, mailer))
+}
 
-    /// The error-page URL for `lang` with the error code filled in.
-    pub fn error_location(&self, lang: &str, code: &str) -> String {
-        let template = self.error_url_by_lang.get(lang).unwrap_or(&self.error_url);
-        template
-            .replace("{lang}", &url_component(lang))
-            .replace("{code}", &url_component(code))
+/// `CONTACT_RATE_LIMIT`: `N/SECONDS`, `off`, or 10 per 600 seconds.
+fn rate_limit(get: &impl Fn(&str) -> Option<String>) -> Result<Option<RateLimit>, ConfigError> {
+    match get("CONTACT_RATE_LIMIT").as_deref() {
+        None => Ok(Some(RateLimit {
+            burst: 10,
+            per: Duration::from_secs(600),
+        })),
+        Some("off") => Ok(None),
+        Some(v) => Ok(Some(parse_rate(v).ok_or_else(|| {
+            ConfigError::invalid(
+                "CONTACT_RATE_LIMIT",
+                v,
+                "expected `N/SECONDS` (e.g. `10/600`) or `off`",
+            )
+        })?)),
+    }
+}
+
+/// `CONTACT_REFERENCE_PREFIX`: 1 to 8 capitals or digits, `HS` by default.
+fn reference_prefix(get: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    let reference_prefix = get("CONTACT_REFERENCE_PREFIX").unwrap_or_else(|| "HS".into());
+    if reference_prefix.is_empty()
+        || reference_prefix.len() > 8
+        || !reference_prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Err(ConfigError::invalid(
+            "CONTACT_REFERENCE_PREFIX",
+            &reference_prefix,
+            "1 to 8 capital letters or digits",
+        ));
+    }
+    Ok(reference_prefix)
+}
+
+fn aws_settings(get: &impl Fn(&str) -> Option<String>) -> Result<AwsSettings, ConfigError> {
+    Ok(AwsSettings {
+        region: get("CONTACT_AWS_REGION"),
+        ses_endpoint: get("CONTACT_SES_ENDPOINT"),
+        s3_endpoint: get("CONTACT_S3_ENDPOINT"),
+        s3_path_style: parse_bool(&get, "CONTACT_S3_PATH_STYLE", false)?,
+        max_attempts: parse_num(&get, "CONTACT_AWS_MAX_ATTEMPTS", 3)?.max(1) as u32,
+        operation_timeout: Duration::from_secs(
+            parse_num(&get, "CONTACT_AWS_TIMEOUT_SECONDS", 10)?.max(1),
+        ),
+        ses_configuration_set: get("CONTACT_SES_CONFIGURATION_SET"),
+    })
+}
+
+/// `CONTACT_TRUSTED_PROXY_HOPS`: 1 or more.
+fn proxy_hops(get: &impl Fn(&str) -> Option<String>) -> Result<usize, ConfigError> {
+    match parse_num(get, "CONTACT_TRUSTED_PROXY_HOPS", 1)? {
+        0 => Err(ConfigError::invalid(
+            "CONTACT_TRUSTED_PROXY_HOPS",
+            "0",
+            "expected 1 or more (the proxies that append to X-Forwarded-For)",
+        )),
+        n => Ok(n as usize),
     }
 }
 
