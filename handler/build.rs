@@ -86,7 +86,7 @@ fn likely_scripts<'a>(catalogs: impl Iterator<Item = &'a String>) -> BTreeMap<St
         expander.maximize(&mut id);
         id.script.map(|s| s.as_str().to_string())
     };
-    let mut languages: Vec<&str> = catalogs.map(|c| c.split('-').next().unwrap()).collect();
+    let mut languages: Vec<&str> = catalogs.map(|c| definition::primary_subtag(c)).collect();
     languages.dedup();
     let mut likely = BTreeMap::new();
     for language in languages {

@@ -63,6 +63,12 @@ pub fn numbers_shown() -> Vec<usize> {
     n
 }
 
+/// A language tag's primary language subtag as written (`pt-BR` → `pt`,
+/// `zh_Hant` → `zh`).
+pub fn primary_subtag(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or("")
+}
+
 /// A language tag's language, script and region, after adding what is
 /// likely (CLDR likely subtags, when the caller has them).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,13 +81,11 @@ pub struct Subtags {
 impl Subtags {
     /// Only what the tag says, nothing added.
     pub fn written(tag: &str) -> Subtags {
-        let mut parts = tag.split(['-', '_']);
-        let language = parts.next().unwrap_or("").to_ascii_lowercase();
         let mut s = Subtags {
-            language,
+            language: primary_subtag(tag).to_ascii_lowercase(),
             ..Subtags::default()
         };
-        for p in parts {
+        for p in tag.split(['-', '_']).skip(1) {
             if p.len() == 4 && p.chars().all(|c| c.is_ascii_alphabetic()) && s.script.is_none() {
                 let mut c = p.to_ascii_lowercase();
                 c[..1].make_ascii_uppercase();
@@ -155,6 +159,14 @@ mod tests {
         assert_eq!(pick("zh-Hant-HK"), Some("zh-Hant"));
         assert_eq!(pick("sr-Latn"), None);
         assert_eq!(pick("yo"), None);
+    }
+
+    #[test]
+    fn primary_subtag_as_written() {
+        assert_eq!(primary_subtag("pt-BR"), "pt");
+        assert_eq!(primary_subtag("zh_Hant"), "zh");
+        assert_eq!(primary_subtag("FA"), "FA");
+        assert_eq!(primary_subtag(""), "");
     }
 
     #[test]

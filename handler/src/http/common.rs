@@ -160,7 +160,7 @@ pub(crate) fn hinted_language(cfg: &Config, headers: &HeaderMap) -> String {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        let primary = tag.split('-').next().unwrap_or("");
+        let primary = helpsite_form::definition::primary_subtag(&tag);
         if let Some(l) = cfg
             .languages
             .iter()
