@@ -98,52 +98,43 @@ pub enum Archive {
     S3(S3Archive),
 }
 
+/// Runs `$body` with `$a` bound to whichever archive `$archive` holds.
+macro_rules! on_either {
+    ($archive:expr, $a:ident => $body:expr) => {
+        match $archive {
+            Archive::Local($a) => $body,
+            #[cfg(feature = "aws")]
+            Archive::S3($a) => $body,
+        }
+    };
+}
+
 impl Archive {
     /// Stores a new record unless one with its key exists (then returns it).
     /// The pending marker is written first, so a stored record is never
     /// without one until it is sent.
     pub async fn create(&self, rec: &Record) -> Result<Created, ArchiveError> {
         let body = serde_json::to_vec_pretty(rec).map_err(|e| ArchiveError(e.to_string()))?;
-        match self {
-            Archive::Local(a) => a.create(&rec.key, &body).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.create(&rec.key, &body).await,
-        }
+        on_either!(self, a => a.create(&rec.key, &body).await)
     }
 
     /// Replaces a record (status changes).
     pub async fn update(&self, rec: &Record) -> Result<(), ArchiveError> {
         let body = serde_json::to_vec_pretty(rec).map_err(|e| ArchiveError(e.to_string()))?;
-        match self {
-            Archive::Local(a) => a.update(&rec.key, &body).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.update(&rec.key, &body).await,
-        }
+        on_either!(self, a => a.update(&rec.key, &body).await)
     }
 
     pub async fn load(&self, key: &str) -> Result<Option<Record>, ArchiveError> {
-        match self {
-            Archive::Local(a) => a.load(key).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.load(key).await,
-        }
+        on_either!(self, a => a.load(key).await)
     }
 
     /// Removes the pending marker of a sent (or vanished) record.
     pub async fn clear_pending(&self, key: &str) -> Result<(), ArchiveError> {
-        match self {
-            Archive::Local(a) => a.clear_pending(key).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.clear_pending(key).await,
-        }
+        on_either!(self, a => a.clear_pending(key).await)
     }
 
     pub async fn pending(&self) -> Result<Vec<PendingEntry>, ArchiveError> {
-        match self {
-            Archive::Local(a) => a.pending().await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.pending().await,
-        }
+        on_either!(self, a => a.pending().await)
     }
 
     /// Claims `key` for sending for `ttl` (see the module documentation).
@@ -152,29 +143,17 @@ impl Archive {
             return Err(ArchiveError(format!("unsafe key {key:?}")));
         }
         let body = LeaseBody::new(ttl);
-        match self {
-            Archive::Local(a) => a.claim(key, &body).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.claim(key, &body).await,
-        }
+        on_either!(self, a => a.claim(key, &body).await)
     }
 
     /// Gives a claim up once the outcome is recorded.
     pub async fn release(&self, lease: &Lease) -> Result<(), ArchiveError> {
-        match self {
-            Archive::Local(a) => a.release(lease).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.release(lease).await,
-        }
+        on_either!(self, a => a.release(lease).await)
     }
 
     /// Turns a held claim into a sent claim that never expires.
     pub async fn keep_as_sent(&self, lease: &Lease) -> Result<(), ArchiveError> {
-        match self {
-            Archive::Local(a) => a.keep_as_sent(lease).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.keep_as_sent(lease).await,
-        }
+        on_either!(self, a => a.keep_as_sent(lease).await)
     }
 
     /// Moves a local record that cannot be parsed to `damaged/` (kept for
@@ -195,20 +174,12 @@ impl Archive {
 
     /// Removes the sent claim of a record now marked sent.
     pub async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
-        match self {
-            Archive::Local(a) => a.clear_sent_claim(key).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.clear_sent_claim(key).await,
-        }
+        on_either!(self, a => a.clear_sent_claim(key).await)
     }
 
     /// Creates `<root or prefix><name>` unless it exists (the anonymous
     /// signals beside the submissions). Returns whether it was new.
     pub async fn put_if_absent(&self, name: &str, body: Vec<u8>) -> Result<bool, ArchiveError> {
-        match self {
-            Archive::Local(a) => a.put_if_absent(name, body).await,
-            #[cfg(feature = "aws")]
-            Archive::S3(a) => a.put_if_absent(name, body).await,
-        }
+        on_either!(self, a => a.put_if_absent(name, body).await)
     }
 }

@@ -191,11 +191,29 @@ impl S3Archive {
 
     /// The lease object and its ETag, if there is one.
     async fn get_lease(&self, key: &str) -> Result<Option<(LeaseBody, String)>, ArchiveError> {
+        let Some((bytes, etag)) = self.get(self.lease_key(key), "GetObject (lease)").await? else {
+            return Ok(None);
+        };
+        // An unreadable lease is treated as expired.
+        let body = serde_json::from_slice(&bytes).unwrap_or(LeaseBody {
+            owner: String::new(),
+            expires_at_ms: 0,
+            sent: false,
+        });
+        Ok(Some((body, etag)))
+    }
+
+    /// An object's bytes and ETag; `None` when there is no such key.
+    async fn get(
+        &self,
+        object: String,
+        what: &str,
+    ) -> Result<Option<(Vec<u8>, String)>, ArchiveError> {
         let got = self
             .client
             .get_object()
             .bucket(&self.bucket)
-            .key(self.lease_key(key))
+            .key(object)
             .send()
             .await;
         match got {
@@ -206,16 +224,10 @@ impl S3Archive {
                     .collect()
                     .await
                     .map_err(|e| ArchiveError(format!("S3 GetObject body: {e}")))?;
-                // An unreadable lease is treated as expired.
-                let body = serde_json::from_slice(&bytes.into_bytes()).unwrap_or(LeaseBody {
-                    owner: String::new(),
-                    expires_at_ms: 0,
-                    sent: false,
-                });
-                Ok(Some((body, etag)))
+                Ok(Some((bytes.into_bytes().to_vec(), etag)))
             }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
-            Err(e) => Err(s3_error("GetObject (lease)", &e)),
+            Err(e) => Err(s3_error(what, &e)),
         }
     }
 
@@ -316,20 +328,14 @@ impl S3Archive {
             .await;
         match put {
             Ok(_) => Ok(Created::New),
-            Err(e) => {
-                // 412: the record exists; 409: a concurrent conditional write of the same key.
-                let status = e.raw_response().map(|r| r.status().as_u16());
-                if matches!(status, Some(412 | 409)) {
-                    match self.load(key).await? {
-                        Some(existing) => Ok(Created::Exists(Box::new(existing))),
-                        None => Err(ArchiveError(format!(
-                            "S3 conditional write conflict on {key}"
-                        ))),
-                    }
-                } else {
-                    Err(s3_error("PutObject", &e))
-                }
-            }
+            // The record exists, or a concurrent conditional write of the same key.
+            Err(e) if is_condition_failure(&e) => match self.load(key).await? {
+                Some(existing) => Ok(Created::Exists(Box::new(existing))),
+                None => Err(ArchiveError(format!(
+                    "S3 conditional write conflict on {key}"
+                ))),
+            },
+            Err(e) => Err(s3_error("PutObject", &e)),
         }
     }
 
@@ -347,24 +353,9 @@ impl S3Archive {
     }
 
     pub(crate) async fn load(&self, key: &str) -> Result<Option<Record>, ArchiveError> {
-        let got = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(self.record_key(key))
-            .send()
-            .await;
-        match got {
-            Ok(out) => {
-                let bytes = out
-                    .body
-                    .collect()
-                    .await
-                    .map_err(|e| ArchiveError(format!("S3 GetObject body: {e}")))?;
-                parse_record(&bytes.into_bytes(), key).map(Some)
-            }
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => Ok(None),
-            Err(e) => Err(s3_error("GetObject", &e)),
+        match self.get(self.record_key(key), "GetObject").await? {
+            Some((bytes, _)) => parse_record(&bytes, key).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -438,14 +429,7 @@ impl S3Archive {
             .await;
         match put {
             Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.raw_response().map(|r| r.status().as_u16()),
-                    Some(412 | 409)
-                ) =>
-            {
-                Ok(false)
-            }
+            Err(e) if is_condition_failure(&e) => Ok(false),
             Err(e) => Err(s3_error("PutObject", &e)),
         }
     }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -170,6 +171,31 @@ pub(crate) fn hinted_language(cfg: &Config, headers: &HeaderMap) -> String {
         }
     }
     cfg.default_language.clone()
+}
+
+/// A success: `json` for a script, else a `303` to `location`; with CORS
+/// and `no-store` either way.
+pub(crate) fn answer_ok(
+    mode: Mode,
+    origin: &Origin,
+    json: serde_json::Value,
+    location: impl FnOnce() -> String,
+) -> Response {
+    let mut resp = match mode {
+        Mode::Json => (StatusCode::OK, axum::Json(json)).into_response(),
+        Mode::Redirect => redirect(&location()),
+    };
+    add_cors(&mut resp, origin);
+    no_store(resp)
+}
+
+/// `Retry-After` in whole seconds, at least one.
+pub(crate) fn with_retry_after(mut resp: Response, retry: Duration) -> Response {
+    let secs = retry.max(Duration::from_secs(1)).as_secs();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 pub(crate) fn no_store(mut resp: Response) -> Response {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use helpsite_form::ErrorCode;
@@ -17,8 +17,8 @@ use tracing::{error, info, warn};
 use crate::config::Config;
 use crate::core::time::now_ms;
 use crate::http::common::{
-    add_cors, body_kind, check_origin, client_key, hinted_language, json_errors, mode, no_store,
-    preflight, redirect, status_of, Mode, Origin,
+    add_cors, answer_ok, body_kind, check_origin, client_key, hinted_language, json_errors, mode,
+    no_store, preflight, redirect, status_of, with_retry_after, Mode, Origin,
 };
 use crate::http::AppState;
 use crate::usecases::input::{self, BodyKind, InputError, BODY_LIMIT};
@@ -34,16 +34,8 @@ pub fn routes(state: Arc<AppState>, paths: &[&str]) -> Router {
 }
 
 fn accepted(cfg: &Config, mode: Mode, lang: &str, reference: &str, origin: &Origin) -> Response {
-    let mut resp = match mode {
-        Mode::Json => (
-            StatusCode::OK,
-            axum::Json(json!({ "ok": true, "reference": reference })),
-        )
-            .into_response(),
-        Mode::Redirect => redirect(&cfg.thanks_location(lang, reference)),
-    };
-    add_cors(&mut resp, origin);
-    no_store(resp)
+    let json = json!({ "ok": true, "reference": reference });
+    answer_ok(mode, origin, json, || cfg.thanks_location(lang, reference))
 }
 
 fn rejected(
@@ -102,11 +94,7 @@ async fn post_contact(State(st): State<Arc<AppState>>, req: Request) -> Response
         return asked.refuse(&lang, ErrorCode::OriginNotAllowed);
     }
     if let Err(retry_after) = st.limiter.check(&client_key(cfg, &req)) {
-        let mut resp = asked.refuse(&lang, ErrorCode::RateLimited);
-        if let Ok(v) = HeaderValue::from_str(&retry_after.as_secs().to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return resp;
+        return with_retry_after(asked.refuse(&lang, ErrorCode::RateLimited), retry_after);
     }
     let raw = match read_fields(req).await {
         Ok(r) => r,

@@ -7,11 +7,10 @@
 //! a per-client rate limit (never stored), localized errors, no 5xx for bad input.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -71,6 +70,8 @@ pub fn routes(app: Arc<AppState>, feedback: &[&str], insights: &[&str]) -> Route
 
 /// What is common to both endpoints before the body is judged.
 struct Request_ {
+    /// When it was received, on our clock.
+    received: u64,
     mode: Mode,
     origin: Origin,
     lang: String,
@@ -83,75 +84,60 @@ async fn read(
     known: &[&'static str],
 ) -> Result<Request_, Box<Response>> {
     let cfg = &st.app.config;
-    let mode = app::mode(req.headers());
-    let origin = app::check_origin(cfg, req.headers());
-    let lang = app::hinted_language(cfg, req.headers());
-    let fail = |code: ErrorCode, origin: &Origin| {
-        Box::new(answer_error(
-            cfg,
-            mode,
-            &lang,
-            None,
-            &[InputError::request(code)],
-            origin,
-        ))
+    let mut r = Request_ {
+        received: now_ms(),
+        mode: app::mode(req.headers()),
+        origin: app::check_origin(cfg, req.headers()),
+        lang: app::hinted_language(cfg, req.headers()),
+        fields: Fields::new(),
     };
-    if matches!(origin, Origin::Denied) {
-        return Err(fail(ErrorCode::OriginNotAllowed, &origin));
+    let fail = |r: &Request_, e: InputError| {
+        Box::new(answer_error(cfg, r.mode, &r.lang, None, &[e], &r.origin))
+    };
+    let refuse = |r: &Request_, code: ErrorCode| fail(r, InputError::request(code));
+    if matches!(r.origin, Origin::Denied) {
+        return Err(refuse(&r, ErrorCode::OriginNotAllowed));
     }
     if let Err(retry) = st.limiter.check(&app::client_key(cfg, &req)) {
-        let mut resp = fail(ErrorCode::RateLimited, &origin);
-        if let Ok(v) =
-            HeaderValue::from_str(&retry.max(Duration::from_secs(1)).as_secs().to_string())
-        {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Err(resp);
+        let resp = refuse(&r, ErrorCode::RateLimited);
+        return Err(Box::new(app::with_retry_after(*resp, retry)));
     }
     let Some(kind) = app::body_kind(req.headers()) else {
-        return Err(fail(ErrorCode::UnsupportedMediaType, &origin));
+        return Err(refuse(&r, ErrorCode::UnsupportedMediaType));
     };
     let body: Body = req.into_body();
     let bytes = match Limited::new(body, BODY_LIMIT).collect().await {
         Ok(c) => c.to_bytes(),
-        Err(_) => return Err(fail(ErrorCode::BodyTooLarge, &origin)),
+        Err(_) => return Err(refuse(&r, ErrorCode::BodyTooLarge)),
     };
-    match parse(kind, &bytes, known) {
-        Ok(fields) => {
-            let lang = match get(&fields, "lang") {
-                l if cfg.languages.iter().any(|x| x == l) => l.to_string(),
-                _ => lang,
-            };
-            Ok(Request_ {
-                mode,
-                origin,
-                lang,
-                fields,
-            })
-        }
-        Err(e) => Err(Box::new(answer_error(
-            cfg,
-            mode,
-            &lang,
-            None,
-            &[e],
-            &origin,
-        ))),
+    r.fields = parse(kind, &bytes, known).map_err(|e| fail(&r, e))?;
+    let lang = get(&r.fields, "lang");
+    if cfg.languages.iter().any(|x| x == lang) {
+        r.lang = lang.to_string();
     }
+    Ok(r)
 }
 
 async fn post_feedback(State(st): State<Arc<SignalState>>, req: Request) -> Response {
-    let received = now_ms();
+    feedback(&st, req).await.unwrap_or_else(|resp| *resp)
+}
+
+async fn post_insights(State(st): State<Arc<SignalState>>, req: Request) -> Response {
+    insights(&st, req).await.unwrap_or_else(|resp| *resp)
+}
+
+async fn feedback(st: &SignalState, req: Request) -> Result<Response, Box<Response>> {
     let cfg = &st.app.config;
-    let r = match read(&st, req, FEEDBACK_FIELDS).await {
-        Ok(r) => r,
-        Err(resp) => return *resp,
-    };
+    let r = read(st, req, FEEDBACK_FIELDS).await?;
+    let received = r.received;
     // Where a plain form post returns: the page, when it is a safe path.
     let back = page_path(&r.fields).ok();
     let events = match feedback_events(&cfg.languages, &r.fields, received) {
         Ok(e) => e,
-        Err(e) => return answer_error(cfg, r.mode, &r.lang, back.as_deref(), &[e], &r.origin),
+        Err(e) => {
+            let resp = answer_error(cfg, r.mode, &r.lang, back.as_deref(), &[e], &r.origin);
+            return Ok(resp);
+        }
     };
     let next = if events.iter().any(|e| e.k == Kind::Vote && e.y == "no") {
         "feedback-more"
@@ -164,32 +150,33 @@ async fn post_feedback(State(st): State<Arc<SignalState>>, req: Request) -> Resp
             spam = true,
             "feedback ignored: answered as accepted, nothing stored"
         );
-    } else if let Err(resp) = store(&st, &events, &r, back.as_deref()).await {
-        return resp;
+    } else {
+        store(st, &events, &r, back.as_deref()).await?;
     }
     let page = back.unwrap_or_default();
-    answer_ok(cfg, r.mode, &r.origin, &format!("{page}#{next}"), &view)
+    Ok(answer_ok(
+        cfg,
+        r.mode,
+        &r.origin,
+        &format!("{page}#{next}"),
+        &view,
+    ))
 }
 
-async fn post_insights(State(st): State<Arc<SignalState>>, req: Request) -> Response {
-    let received = now_ms();
+async fn insights(st: &SignalState, req: Request) -> Result<Response, Box<Response>> {
     let cfg = &st.app.config;
-    let r = match read(&st, req, INSIGHTS_FIELDS).await {
-        Ok(r) => r,
-        Err(resp) => return *resp,
-    };
+    let r = read(st, req, INSIGHTS_FIELDS).await?;
+    let received = r.received;
     let ev = match insights_event(&cfg.languages, &r.fields, received) {
         Ok(e) => e,
-        Err(e) => return answer_error(cfg, r.mode, &r.lang, None, &[e], &r.origin),
+        Err(e) => return Ok(answer_error(cfg, r.mode, &r.lang, None, &[e], &r.origin)),
     };
     if !is_spam(&r.fields, received) {
-        if let Err(resp) = store(&st, std::slice::from_ref(&ev), &r, None).await {
-            return resp;
-        }
+        store(st, std::slice::from_ref(&ev), &r, None).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     app::add_cors(&mut resp, &r.origin);
-    app::no_store(resp)
+    Ok(app::no_store(resp))
 }
 
 async fn store(
@@ -197,7 +184,7 @@ async fn store(
     events: &[Event],
     r: &Request_,
     back: Option<&str>,
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     let cfg = &st.app.config;
     let unavailable = |r: &Request_| {
         answer_error(
@@ -213,7 +200,7 @@ async fn store(
         Ok(s) => s,
         Err(e) => {
             error!(error = %e, "handler misconfigured");
-            return Err(unavailable(r));
+            return Err(Box::new(unavailable(r)));
         }
     };
     for ev in events {
@@ -222,7 +209,7 @@ async fn store(
             Ok(new) => info!(kind = ?ev.k, lang = %ev.l, duplicate = !new, "signal stored"),
             Err(e) => {
                 error!(error = %e, "signal not stored");
-                return Err(unavailable(r));
+                return Err(Box::new(unavailable(r)));
             }
         }
     }
@@ -249,16 +236,10 @@ fn header_safe(path: &str) -> String {
 }
 
 fn answer_ok(cfg: &Config, mode: Mode, origin: &Origin, location: &str, view: &str) -> Response {
-    let mut resp = match mode {
-        Mode::Json => (
-            StatusCode::OK,
-            axum::Json(json!({ "ok": true, "view": view })),
-        )
-            .into_response(),
-        Mode::Redirect => app::redirect(&format!("{}{}", site_origin(cfg), header_safe(location))),
-    };
-    app::add_cors(&mut resp, origin);
-    app::no_store(resp)
+    let json = json!({ "ok": true, "view": view });
+    app::answer_ok(mode, origin, json, || {
+        format!("{}{}", site_origin(cfg), header_safe(location))
+    })
 }
 
 fn answer_error(

@@ -147,30 +147,17 @@ pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
     let to: Vec<Address<'_>> = head.recipients.iter().map(address).collect();
     let visitor_name = header_text(&rec.name);
     let visitor_addr = header_text(&rec.email);
-    let raw = MessageBuilder::new()
-        .from(address(head.sender))
+    let msg = letter(head, rec, "support", "auto-generated")
         .to(Address::new_list(to))
         .reply_to(Address::new_address(
             Some(visitor_name.as_str()),
             visitor_addr.as_str(),
         ))
         .subject(support_subject(rec))
-        .message_id(message_id(&rec.reference, "support", head))
-        .date((rec.received_at_ms / 1000) as i64)
-        .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
-        .header("Auto-Submitted", Raw::new("auto-generated"))
         .text_body(text)
-        .html_body(html)
-        .write_to_vec()
-        .expect("writing to a Vec cannot fail");
-    Outgoing {
-        envelope: Envelope {
-            from: head.sender.addr.clone(),
-            to: head.recipients.iter().map(|m| m.addr.clone()).collect(),
-        },
-        raw,
-        file_stem: format!("{}-support", rec.reference),
-    }
+        .html_body(html);
+    let to = head.recipients.iter().map(|m| m.addr.clone()).collect();
+    sealed(msg, head, to, format!("{}-support", rec.reference))
 }
 
 /// The acknowledgement to the visitor, in their language. It repeats none of
@@ -194,26 +181,50 @@ pub fn acknowledgement(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
         title = escape_html(&subject),
         paras = body.split("\n\n").map(|p| format!("<p>{}</p>\n", escape_html(p))).collect::<String>(),
     );
-    let raw = MessageBuilder::new()
-        .from(address(head.sender))
+    let msg = letter(head, rec, "ack", "auto-replied")
         .to(Address::new_address(None::<&str>, visitor_addr.as_str()))
         .subject(subject)
-        .message_id(message_id(&rec.reference, "ack", head))
-        .date((rec.received_at_ms / 1000) as i64)
-        .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
-        .header("Auto-Submitted", Raw::new("auto-replied"))
         .header("Content-Language", Raw::new(header_text(lang)))
         .text_body(format!("{body}\n"))
-        .html_body(html)
-        .write_to_vec()
-        .expect("writing to a Vec cannot fail");
+        .html_body(html);
+    sealed(
+        msg,
+        head,
+        vec![rec.email.clone()],
+        format!("{}-ack", rec.reference),
+    )
+}
+
+/// What every message of `rec` has: the sender, a message id of `kind`,
+/// the receipt date, the reference, and `Auto-Submitted: <auto>`.
+fn letter<'x>(
+    head: &Letterhead<'x>,
+    rec: &'x Record,
+    kind: &str,
+    auto: &'static str,
+) -> MessageBuilder<'x> {
+    MessageBuilder::new()
+        .from(address(head.sender))
+        .message_id(message_id(&rec.reference, kind, head))
+        .date((rec.received_at_ms / 1000) as i64)
+        .header("X-Helpsite-Reference", Raw::new(rec.reference.as_str()))
+        .header("Auto-Submitted", Raw::new(auto))
+}
+
+/// The message written out, with the envelope the transport needs.
+fn sealed(
+    msg: MessageBuilder<'_>,
+    head: &Letterhead<'_>,
+    to: Vec<String>,
+    file_stem: String,
+) -> Outgoing {
     Outgoing {
         envelope: Envelope {
             from: head.sender.addr.clone(),
-            to: vec![rec.email.clone()],
+            to,
         },
-        raw,
-        file_stem: format!("{}-ack", rec.reference),
+        raw: msg.write_to_vec().expect("writing to a Vec cannot fail"),
+        file_stem,
     }
 }
 
