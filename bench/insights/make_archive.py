@@ -2,7 +2,7 @@
 
     python3 bench/insights/make_archive.py DIR --votes 1000000 [--layout files|jsonl]
 
-Writes what the handler writes (handler/src/events.rs): one small JSON file per
+Writes what the handler writes (handler/src/core/event.rs): one small JSON file per
 event under feedback/<day>/ and insights/<day>/ (`files`), or one `<day>.jsonl`
 per day and kind (`jsonl`, the compact form `helpsite insights` also reads).
 Every 4th vote is a No, every 3rd No carries a reason; one zero-hit query per
