@@ -11,10 +11,9 @@
 //! let cfg = handler::Config::local(root, vec!["en".into()], "en".into(), vec![]);
 //! let app: axum::Router = axum::Router::new().nest("/api", handler::router(cfg));
 //! ```
-
 //!
-//! The layers, each importing only from those above it in this list (see
-//! docs/architecture.md): [`core`], [`ports`], [`config`], [`adapters`],
+//! The layers, each importing only from itself and those listed before it
+//! (see docs/architecture.md): [`core`], [`ports`], [`config`], [`adapters`],
 //! [`wiring`], [`usecases`], [`http`], then this file's routers and the
 //! binaries.
 
@@ -31,6 +30,8 @@ use std::time::Duration;
 
 pub use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig, RateLimit};
 pub use crate::core::texts::Texts;
+// `handler::events` and `handler::time` are what the generator reads the
+// stored signals with.
 pub use crate::core::{event as events, reference, time};
 pub use crate::http::AppState;
 pub use crate::usecases::redeliver::RedeliverReport;

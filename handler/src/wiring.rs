@@ -137,7 +137,7 @@ impl Archive {
         on_either!(self, a => a.pending().await)
     }
 
-    /// Claims `key` for sending for `ttl` (see the module documentation).
+    /// Claims `key` for sending for `ttl` (see [`crate::ports::archive`]).
     pub async fn claim(&self, key: &str, ttl: std::time::Duration) -> Result<Claim, ArchiveError> {
         if !is_safe_key(key) {
             return Err(ArchiveError(format!("unsafe key {key:?}")));
