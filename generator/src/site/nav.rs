@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use super::structure::{entry, inside, is_section};
+use super::context::dir_of;
+use super::structure::{inside, is_section};
 use super::{Instance, Site};
 
 /// How many of a section's pages the open branch lists around the current
@@ -39,14 +40,18 @@ pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> 
         .collect()
 }
 
+/// A link to instance `n`; a page not yet translated is marked with the
+/// language its title is in (as `structure::entry` does, without the
+/// description and icon a sidebar does not show).
 fn leaf(site: &Site<'_>, n: usize, current: Option<&str>) -> Node {
-    let e = entry(site, n, None);
+    let i = &site.instances[n];
+    let foreign = i.src.lang != i.lang;
     Node {
-        current: current == Some(e.url.as_str()),
-        title: e.title,
-        url: e.url,
-        lang: e.lang,
-        dir: e.dir,
+        current: current == Some(i.url.as_str()),
+        title: i.src.title().to_string(),
+        url: i.url.clone(),
+        lang: foreign.then(|| i.src.lang.clone()),
+        dir: foreign.then(|| dir_of(site, &i.src.lang)),
         ..Node::default()
     }
 }
