@@ -3,8 +3,14 @@
 // the built help center, written to bench/pages/REPORT.md.
 //
 //   node bench/pages/report.mjs            build the repo's site and report
+//   node bench/pages/report.mjs --check    also exit 1 unless accessibility,
+//                                          best practices and SEO are all 100
 //   HELPSITE_SITE_DIR=dir node ...         report on an already built site
 //     (HELPSITE_SITE_COMMIT=<rev> says which commit it was built from)
+//
+// The repo's site has no sections (its pages sit at the top level), so the
+// section page and an article inside a section come from the help-center
+// fixture (tests/fixtures/helpcenter), built here with the same helpsite.
 //
 // Lighthouse (mobile defaults, simulated throttling) runs in Debian's Chromium
 // (CHROME_PATH, default /usr/bin/chromium) against the test suite's static
@@ -21,21 +27,26 @@ import { fileURLToPath } from 'node:url';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { staticServer } from '../../tests/browser/lib/server.mjs';
-import { siteDir, REPO } from '../../tests/browser/lib/site.mjs';
+import { siteDir, buildFixture, REPO } from '../../tests/browser/lib/site.mjs';
 import { CHROMIUM_ARGS } from '../../tests/browser/lib/browser.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
+// [label, path under /<lang>/, site]: 'repo' is the repo's site, 'helpcenter' the fixture.
 const KINDS = [
-  ['home', ''],
-  ['FAQ (billing)', 'billing/'],
-  ['policy (refund-policy)', 'refund-policy/'],
-  ['contact', 'contact/'],
+  ['home', '', 'repo'],
+  ['section (helpcenter billing)', 'billing/', 'helpcenter'],
+  ['article in a section (helpcenter card)', 'billing/payments/card/', 'helpcenter'],
+  ['article (payment-safety)', 'payment-safety/', 'repo'],
+  ['FAQ (billing)', 'billing/', 'repo'],
+  ['policy (refund-policy)', 'refund-policy/', 'repo'],
+  ['contact', 'contact/', 'repo'],
 ];
 const LANGS = ['en', 'fa'];
+const CHECKED = ['accessibility', 'best-practices', 'seo'];
 
-const dir = siteDir();
+const dirs = { repo: siteDir(), helpcenter: buildFixture('helpcenter') };
 
 // --- page weight ------------------------------------------------------------
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
@@ -56,7 +67,7 @@ function assetsOf(html) {
   return found;
 }
 
-function weigh(urlPath) {
+function weigh(dir, urlPath) {
   const htmlFile = path.join(dir, urlPath, 'index.html');
   const html = fs.readFileSync(htmlFile);
   const row = { html: [html.length, gz(html)], css: [0, 0], js: [0, 0], files: [] };
@@ -73,12 +84,13 @@ function weigh(urlPath) {
 }
 
 // --- Lighthouse ---------------------------------------------------------------
-async function audit(server) {
+async function audit(servers) {
   const chrome = await chromeLauncher.launch({ chromePath: CHROME, chromeFlags: CHROMIUM_ARGS, logLevel: 'silent' });
   const results = {};
   try {
     for (const lang of LANGS) {
-      for (const [kind, p] of KINDS) {
+      for (const [kind, p, site] of KINDS) {
+        const server = servers[site];
         const url = `${server.url}/${lang}/${p}`;
         process.stderr.write(`lighthouse ${url}\n`);
         const r = await lighthouse(url, {
@@ -174,11 +186,11 @@ function markdown(results, weights, meta) {
   return out.join('\n');
 }
 
-const server = await staticServer(dir);
+const servers = { repo: await staticServer(dirs.repo), helpcenter: await staticServer(dirs.helpcenter) };
 try {
   const weights = {};
-  for (const lang of LANGS) for (const [kind, p] of KINDS) weights[`${lang} ${kind}`] = weigh(`${lang}/${p}`);
-  const results = await audit(server);
+  for (const lang of LANGS) for (const [kind, p, site] of KINDS) weights[`${lang} ${kind}`] = weigh(dirs[site], `${lang}/${p}`);
+  const results = await audit(servers);
   const first = Object.values(results)[0];
   let commit = 'unknown';
   try {
@@ -202,6 +214,16 @@ try {
   fs.writeFileSync(path.join(HERE, 'REPORT.md'), md + '\n');
   fs.writeFileSync(path.join(HERE, 'results.json'), JSON.stringify({ meta, results, weights }, null, 2) + '\n');
   process.stdout.write(md + '\n');
+  if (process.argv.includes('--check')) {
+    const low = Object.values(results).flatMap((r) =>
+      CHECKED.filter((c) => r.scores[c] < 100).map((c) => `${r.url} (${r.kind}): ${c} ${r.scores[c]}`),
+    );
+    if (low.length) {
+      process.stderr.write(`report: below 100:\n  ${low.join('\n  ')}\n`);
+      process.exitCode = 1;
+    }
+  }
 } finally {
-  await server.close();
+  await servers.repo.close();
+  await servers.helpcenter.close();
 }

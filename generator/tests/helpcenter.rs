@@ -194,8 +194,9 @@ fn a_section_of_300_articles_lists_them_all_and_the_home_card_only_the_first() {
         .collect();
     assert_eq!(all, ["All 300 articles"]);
     // An article's page does not grow with its section (its related
-    // articles, at most five, aside).
-    let small = with_library(3);
+    // articles, at most five, aside): the sidebar lists a bounded window
+    // of the section's pages, full at 40 as at 300.
+    let small = with_library(40);
     let (_small_tmp, small_out) = build(small.path());
     let size = |o: &Path| {
         let html = read(o, "en/library/article-001/index.html");
@@ -337,16 +338,48 @@ fn a_long_faq_gets_a_question_index_and_a_way_back_to_the_top() {
 }
 
 #[test]
-fn the_sidebar_opens_the_current_category_to_its_sections_only() {
+fn the_sidebar_tree_opens_only_the_current_path() {
     let tmp = with_library(300);
     let (_out_tmp, out) = build(tmp.path());
     let card = page(&out, "en/billing/payments/card/index.html");
+    // Billing and Payments are open; the page is marked; Account is closed.
     assert_eq!(
-        attrs(&card, ".site-nav .nav-sub a", "href"),
-        ["/en/billing/payments/"]
+        texts(&card, ".site-nav details[open] > summary"),
+        ["Billing", "Payments"]
     );
-    // Articles are not listed: a page in a 300-article section stays small.
+    assert_eq!(
+        attrs(&card, ".site-nav [aria-current=page]", "href"),
+        ["/en/billing/payments/card/"]
+    );
+    assert!(
+        texts(&card, ".site-nav details:not([open]) > summary").contains(&"Account".to_string())
+    );
+    // A closed section links its own page, never its articles.
+    assert_eq!(
+        attrs(
+            &card,
+            ".site-nav details:not([open]) a[href^='/en/library/']",
+            "href"
+        ),
+        ["/en/library/"]
+    );
+    // In a 300-article section, a window around the page, then "All 300".
     let article = page(&out, "en/library/article-150/index.html");
-    assert!(attrs(&article, ".site-nav .nav-sub a", "href").is_empty());
-    assert!(attrs(&article, ".site-nav a", "href").len() < 10);
+    let links = attrs(&article, ".site-nav details[open] a", "href");
+    assert!(links.len() <= 16, "{} links", links.len());
+    assert!(links.contains(&"/en/library/article-150/".to_string()));
+    assert_eq!(
+        texts(&article, ".site-nav details[open] .nav-all"),
+        ["All 300 articles"]
+    );
+    assert_eq!(
+        attrs(&article, ".site-nav [aria-current=page]", "href"),
+        ["/en/library/article-150/"]
+    );
+    // The section's own page is the current entry on the section page.
+    let library = page(&out, "en/library/index.html");
+    assert_eq!(
+        attrs(&library, ".site-nav [aria-current=page]", "href"),
+        ["/en/library/"]
+    );
 }

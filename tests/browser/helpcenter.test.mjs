@@ -130,3 +130,53 @@ test('"/" and Ctrl+K move to the search box, but not while typing', async () => 
   assert.equal(await page.locator('#search-input').inputValue(), 'a/b');
   await ctx.close();
 });
+
+// The sidebar tree: only the current page's path is open; a closed category
+// is reached with Tab and opened with Enter or Space (native <details>, so
+// it also works without scripts); the current page is aria-current.
+for (const [lang, dir] of [['en', 'ltr'], ['fa', 'rtl']]) {
+  test(`the navigation tree opens by keyboard, ${lang} (${dir})`, async () => {
+    const ctx = await browser.newContext();
+    const watcher = await watch(ctx, { ignore: [FAVICON] });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/${lang}/billing/payments/card/`, { waitUntil: 'load' });
+    assert.equal(await page.getAttribute('html', 'dir'), dir);
+    const nav = page.locator('nav.site-nav');
+    const current = nav.locator('[aria-current="page"]');
+    assert.equal(await current.count(), 1);
+    assert.equal(await current.getAttribute('href'), `/${lang}/billing/payments/card/`);
+    // Open: the current page's category and section; closed: the others.
+    const open = await nav.locator('details').evaluateAll((ds) => ds.map((d) => d.open));
+    assert.deepEqual(open, [false, true, true]);
+    const account = nav.locator('details').first();
+    const summary = account.locator('summary');
+    const accountLink = account.locator('a.nav-all');
+    assert.equal(await accountLink.isVisible(), false);
+
+    // Tab from the skip link until the closed category's summary has focus.
+    await page.locator('.skip-link').focus();
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await summary.evaluate((s) => s === document.activeElement);
+    }
+    assert.ok(reached, 'Tab never reached the closed category');
+    await page.keyboard.press('Enter');
+    assert.equal(await account.evaluate((d) => d.open), true, 'Enter did not open it');
+    assert.equal(await accountLink.isVisible(), true);
+    await page.keyboard.press('Space');
+    assert.equal(await account.evaluate((d) => d.open), false, 'Space did not close it');
+    await page.keyboard.press('Space');
+    assert.equal(await account.evaluate((d) => d.open), true, 'Space did not open it');
+    // Tab goes on into the opened category: its link to the category's page.
+    await page.keyboard.press('Tab');
+    assert.equal(await accountLink.evaluate((a) => a === document.activeElement), true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/${lang}/account/`);
+    const here = page.locator('nav.site-nav [aria-current="page"]');
+    assert.equal(await here.getAttribute('href'), `/${lang}/account/`);
+    assert.equal(await page.locator('nav.site-nav details').first().evaluate((d) => d.open), true);
+    assert.deepEqual(watcher.problems(), []);
+    await ctx.close();
+  });
+}

@@ -9,23 +9,43 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, siteDir } from './lib/site.mjs';
+import os from 'node:os';
+import { REPO, siteDir, helpsiteCommand } from './lib/site.mjs';
+import { execFileSync } from 'node:child_process';
 import { staticServer } from './lib/server.mjs';
 import { launch } from './lib/browser.mjs';
 
 const OUT = process.env.HELPSITE_ARTIFACTS || path.join(REPO, 'tests/artifacts');
 
-let server, browser;
+let server, sections, browser;
+
+/**
+ * The help-center fixture with Bengali added (its pages then fall back to
+ * English under a Bengali interface): the repo's site has no sections, so
+ * section pages are pictured from it, in en, fa and bn.
+ */
+function buildSections() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'helpsite-shots-'));
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const root = path.join(tmp, 'site');
+  fs.cpSync(path.join(REPO, 'tests/fixtures/helpcenter'), root, { recursive: true });
+  fs.appendFileSync(path.join(root, 'site.toml'), '\n[languages.bn]\nname = "বাংলা"\n');
+  const [cmd, args] = helpsiteCommand(['build', '--root', root, '--out', path.join(tmp, 'out')]);
+  execFileSync(cmd, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  return path.join(tmp, 'out');
+}
 
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   server = await staticServer(siteDir());
+  sections = await staticServer(buildSections());
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
+  await sections?.close();
 });
 
 const VIEWPORTS = {
@@ -140,3 +160,50 @@ test('Bengali and Persian text is drawn with fonts that have the glyphs', { time
   assert.ok(bn.some((f) => /bengali|bangla/i.test(f)), `Bengali h1 drawn with ${bn.join(', ')}`);
   assert.ok(fa.some((f) => /arabic|naskh|persian|vazir|kufi/i.test(f)), `Persian h1 drawn with ${fa.join(', ')}`);
 });
+
+// Every page kind in en, fa and bn, light and dark, desktop and phone:
+// tests/artifacts/kinds/<lang>-<kind>-<scheme>-<viewport>.png. Besides the
+// pictures: nothing scrolls sideways, and dark pages are drawn dark.
+const KINDS = [
+  { kind: 'home', path: '' },
+  { kind: 'section', path: 'billing/', site: 'sections' },
+  { kind: 'article', path: 'payment-safety/' },
+  { kind: 'faq', path: 'billing/', openFirst: true },
+  { kind: 'contact', path: 'contact/' },
+];
+
+for (const lang of ['en', 'fa', 'bn']) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`screenshots of every page kind, ${lang} ${colorScheme}`, { timeout: 120_000 }, async () => {
+      fs.mkdirSync(path.join(OUT, 'kinds'), { recursive: true });
+      for (const [vp, viewport] of Object.entries(VIEWPORTS)) {
+        const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
+        const page = await context.newPage();
+        try {
+          for (const k of KINDS) {
+            const base = k.site === 'sections' ? sections : server;
+            await page.goto(`${base.url}/${lang}/${k.path}`, { waitUntil: 'load' });
+            await page.evaluate(() => document.fonts.ready);
+            if (k.openFirst) await page.evaluate(() => document.querySelector('details.faq-item')?.setAttribute('open', ''));
+            const file = path.join(OUT, 'kinds', `${lang}-${k.kind}-${colorScheme}-${vp}.png`);
+            await page.screenshot({ path: file, fullPage: true });
+            const where = `${lang} ${k.kind} ${colorScheme} ${vp}`;
+            assert.ok(fs.statSync(file).size > 10_000, `${file} is suspiciously small`);
+            const geo = await page.evaluate(() => ({
+              vw: document.documentElement.clientWidth,
+              scrollW: document.documentElement.scrollWidth,
+              bg: getComputedStyle(document.documentElement).backgroundColor,
+              dir: document.documentElement.dir,
+            }));
+            assert.ok(geo.scrollW <= geo.vw + 1, `${where}: page scrolls sideways (${geo.scrollW} > ${geo.vw})`);
+            assert.equal(geo.dir, lang === 'fa' ? 'rtl' : 'ltr', where);
+            const sum = geo.bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+            assert.ok(colorScheme === 'dark' ? sum < 150 : sum > 600, `${where}: background ${geo.bg}`);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  }
+}

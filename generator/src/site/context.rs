@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use tera::{Context, Tera};
 
 use super::output::OutputFile;
-use super::structure::{self, Entry};
+use super::structure;
 use super::Site;
 use crate::content::Kind;
 use crate::error::{Error, Result};
@@ -99,23 +99,12 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         }),
     );
     ctx.insert("contact_url", &site.contact.get(lang));
-    ctx.insert("nav", &nav_items(site, lang));
+    ctx.insert("nav", &super::nav::tree(site, lang, None));
     ctx
 }
 
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
 const LONG_PAGE_BYTES: usize = 6_000;
-
-/// The navigation of one language: its top-level pages and sections
-/// (`guides/_index.md` is the section `guides`), by weight then title.
-/// Deeper pages are reached from their section, so every page's sidebar stays
-/// short however large the site grows.
-fn nav_items(site: &Site<'_>, lang: &str) -> Vec<Entry> {
-    structure::inside(site, lang, "")
-        .iter()
-        .map(|&n| structure::entry(site, n, None))
-        .collect()
-}
 
 pub(super) fn render_page(
     site: &Site<'_>,
@@ -188,7 +177,6 @@ pub(super) fn render_page(
     let crumbs = structure::breadcrumbs(site, inst);
     let (prev, next) = structure::prev_next(site, inst);
     let related = super::related::related(site, n, rendered);
-    let open = structure::open_branch(site, inst);
 
     ctx.insert(
         "page",
@@ -214,7 +202,6 @@ pub(super) fn render_page(
             "breadcrumbs": crumbs,
             "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
             "related": related,
-            "nav_open": open.as_ref().map(|(url, subs)| json!({ "url": url, "sections": subs })),
             // Long enough that a way back up saves scrolling.
             "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
             "prev": prev,
@@ -225,6 +212,7 @@ pub(super) fn render_page(
             "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
         }),
     );
+    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst)));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);

@@ -8,6 +8,7 @@ pub mod assets;
 mod context;
 mod generated;
 pub mod incremental;
+mod nav;
 pub mod output;
 mod related;
 mod sitemap;

@@ -229,21 +229,3 @@ pub(crate) fn prev_next(site: &Site<'_>, inst: &Instance<'_>) -> (Option<Entry>,
     let next = pages.get(pos + 1).map(|&n| entry(site, n, None));
     (prev, next)
 }
-
-/// The sidebar's open branch for a page: the top-level section holding it
-/// and that section's sub-sections (folders only, so the sidebar does not
-/// grow with the number of pages in a section).
-pub(crate) fn open_branch(site: &Site<'_>, inst: &Instance<'_>) -> Option<(String, Vec<Entry>)> {
-    let top = inst.src.key.split('/').next().filter(|t| !t.is_empty())?;
-    let &n = site.index.get(&(inst.lang, top))?;
-    if !is_section(&site.instances[n]) {
-        return None;
-    }
-    let subs = inside(site, inst.lang, &site.instances[n].src.key)
-        .iter()
-        .copied()
-        .filter(|&m| is_section(&site.instances[m]))
-        .map(|m| entry(site, m, None))
-        .collect();
-    Some((site.instances[n].url.clone(), subs))
-}

@@ -1,0 +1,132 @@
+//! The sidebar's navigation tree. Every page lists the top-level categories
+//! and opens only the path to itself: its category, its section, and a
+//! bounded window of the section's pages. A collapsed category holds only its
+//! sub-sections and a link to its own page, so a page's sidebar grows with the
+//! number of sections, never with the number of articles in them.
+
+use serde::Serialize;
+
+use super::context::dir_of;
+use super::structure::{inside, is_section};
+use super::{Instance, Site};
+
+/// How many of a section's pages the open branch lists around the current
+/// one; the section's own page lists them all.
+const PAGE_WINDOW: usize = 15;
+
+/// One entry of the tree. A `branch` is a section (a `<details>` in the
+/// theme), open when it holds the current page; `all` is the link to a
+/// section's own page, with how many pages it holds directly.
+#[derive(Serialize, Default)]
+pub(crate) struct Node {
+    pub title: String,
+    pub url: String,
+    pub lang: Option<String>,
+    pub dir: Option<&'static str>,
+    pub branch: bool,
+    pub open: bool,
+    pub current: bool,
+    pub all: Option<usize>,
+    pub children: Vec<Node>,
+}
+
+/// The tree for `page` (or, with none, every branch collapsed) in `lang`.
+pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> Vec<Node> {
+    let path = page.map_or("", |p| p.src.key.as_str());
+    let current = page.map(|p| p.url.as_str());
+    inside(site, lang, "")
+        .iter()
+        .map(|&n| node(site, n, path, current))
+        .collect()
+}
+
+/// A link to instance `n`; a page not yet translated is marked with the
+/// language its title is in (as `structure::entry` does, without the
+/// description and icon a sidebar does not show).
+fn leaf(site: &Site<'_>, n: usize, current: Option<&str>) -> Node {
+    let i = &site.instances[n];
+    let foreign = i.src.lang != i.lang;
+    Node {
+        current: current == Some(i.url.as_str()),
+        title: i.src.title().to_string(),
+        url: i.url.clone(),
+        lang: foreign.then(|| i.src.lang.clone()),
+        dir: foreign.then(|| dir_of(site, &i.src.lang)),
+        ..Node::default()
+    }
+}
+
+/// Whether the folder `key` holds the page keyed `path` (or is it).
+fn on_path(key: &str, path: &str) -> bool {
+    path == key || path.strip_prefix(key).is_some_and(|r| r.starts_with('/'))
+}
+
+fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>) -> Node {
+    let inst = &site.instances[n];
+    if !is_section(inst) {
+        return leaf(site, n, current);
+    }
+    let key = inst.src.key.as_str();
+    let open = on_path(key, path);
+    let (subs, pages): (Vec<usize>, Vec<usize>) = inside(site, inst.lang, key)
+        .iter()
+        .partition(|&&m| is_section(&site.instances[m]));
+    let mut children: Vec<Node> = subs
+        .iter()
+        .map(|&m| {
+            if open {
+                node(site, m, path, current)
+            } else {
+                leaf(site, m, current)
+            }
+        })
+        .collect();
+    if open {
+        let at = pages
+            .iter()
+            .position(|&m| site.instances[m].src.key == path)
+            .unwrap_or(0);
+        let (from, to) = window(at, pages.len());
+        children.extend(pages[from..to].iter().map(|&m| leaf(site, m, current)));
+    }
+    children.push(Node {
+        all: Some(pages.len()),
+        ..leaf(site, n, current)
+    });
+    Node {
+        branch: true,
+        open,
+        children,
+        ..leaf(site, n, None)
+    }
+}
+
+/// The range of at most `PAGE_WINDOW` of `len` pages around position `at`.
+fn window(at: usize, len: usize) -> (usize, usize) {
+    let from = at
+        .saturating_sub(PAGE_WINDOW / 2)
+        .min(len.saturating_sub(PAGE_WINDOW));
+    (from, (from + PAGE_WINDOW).min(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_keeps_the_current_page_and_stays_in_bounds() {
+        assert_eq!(window(0, 3), (0, 3));
+        assert_eq!(window(0, 300), (0, PAGE_WINDOW));
+        assert_eq!(window(150, 300), (143, 158));
+        assert_eq!(window(299, 300), (300 - PAGE_WINDOW, 300));
+        assert_eq!(window(0, 0), (0, 0));
+    }
+
+    #[test]
+    fn a_folder_is_on_the_path_of_its_pages_only() {
+        assert!(on_path("billing", "billing"));
+        assert!(on_path("billing", "billing/refunds"));
+        assert!(!on_path("billing", "billing-faq"));
+        assert!(!on_path("billing/refunds", "billing"));
+    }
+}
