@@ -4,9 +4,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
+use super::model::Site;
 use super::output::OutputFile;
 use super::structure::{self, Entry};
-use super::Site;
 use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
@@ -27,13 +27,6 @@ struct Alternate {
     href: String,
 }
 
-pub(super) fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
-    site.formats
-        .get(lang)
-        .map(|f| f.dir.as_str())
-        .unwrap_or("ltr")
-}
-
 /// The parts of the context every page of a language shares.
 pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     let config = site.config;
@@ -52,7 +45,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         &json!({
             "code": lang,
             "name": lc.name,
-            "dir": dir_of(site, lang),
+            "dir": site.dir_of(lang),
             "home": format!("/{lang}/"),
         }),
     );
@@ -68,7 +61,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .map(|k| {
             (
                 k.clone(),
-                json!({ "lang": fallback_lang, "dir": dir_of(site, fallback_lang) }),
+                json!({ "lang": fallback_lang, "dir": site.dir_of(fallback_lang) }),
             )
         })
         .collect();
@@ -86,7 +79,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .languages
         .iter()
         .map(String::as_str)
-        .filter(|l| dir_of(site, l) == "rtl")
+        .filter(|l| site.dir_of(l) == "rtl")
         .collect();
     ctx.insert(
         "search",
@@ -140,7 +133,7 @@ pub(super) fn render_page(
         languages.push(LanguageLink {
             code: code.clone(),
             name: config.languages[code].name.clone(),
-            dir: dir_of(site, code),
+            dir: site.dir_of(code),
             url: other.url.clone(),
             current: code == lang,
             translated: other.translated,
@@ -201,7 +194,7 @@ pub(super) fn render_page(
             "permalink": format!("{base}{}", inst.url),
             "content": r.html,
             "content_lang": src.lang,
-            "content_dir": dir_of(site, &src.lang),
+            "content_dir": site.dir_of(&src.lang),
             "translated": inst.translated,
         "show_untranslated_notice": !inst.translated && config.i18n.untranslated_notice,
             "draft": src.front.draft,
@@ -372,7 +365,7 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
         .map(|code| LanguageLink {
             code: code.clone(),
             name: config.languages[code].name.clone(),
-            dir: dir_of(site, code),
+            dir: site.dir_of(code),
             url: format!("/{code}/"),
             current: code == default,
             translated: true,

@@ -171,7 +171,7 @@ impl Incremental {
             .map(|(n, r)| (n, std::mem::replace(&mut self.rendered[n], r)))
             .collect();
         let result = (|| {
-            let diags = super::check_pages(&site, &self.rendered);
+            let diags = super::links::check_pages(&site, &self.rendered);
             if diags.iter().any(crate::error::Diagnostic::is_error) {
                 return Err(Error::Site(super::sort(diags)));
             }

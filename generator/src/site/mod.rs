@@ -6,51 +6,32 @@
 mod appearance;
 pub mod assets;
 mod context;
+mod form;
 mod generated;
 pub mod incremental;
+mod links;
+mod model;
 pub mod output;
 mod related;
 mod sitemap;
 mod structure;
 mod toc;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+pub use form::{form_definition, write_form_definition};
+pub use model::{BuildOptions, Built};
+pub(crate) use model::{Instance, Loaded, Site};
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Kind, SourcePage};
+use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::{Catalogs, LocaleFormat};
 use crate::markdown::{self, Labels, Rendered};
 use output::OutputFile;
-
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// Write pages marked `draft = true` (with a visible badge).
-    pub drafts: bool,
-    /// Add the live-reload script (serve only).
-    pub live_reload: bool,
-    /// Show a progress bar for long builds (drawn only on a terminal, never in CI).
-    pub progress: bool,
-}
-
-/// A rendered site, not yet written.
-#[derive(Debug)]
-pub struct Built {
-    pub files: Vec<OutputFile>,
-    /// Warnings: reported, not fatal.
-    pub warnings: Vec<Diagnostic>,
-    /// Notes: what the build did for the site (`check` shows them).
-    pub notes: Vec<Diagnostic>,
-    /// Pages written per language code (including untranslated fallbacks).
-    pub pages_per_lang: BTreeMap<String, usize>,
-    pub untranslated: usize,
-    /// Wall time of each phase, in order (`helpsite build --timings`). The
-    /// templates and the search index run side by side, so their times overlap.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
 
 /// Runs `f`, adding its wall time to `timings` under `phase`.
 fn timed<T>(
@@ -82,109 +63,6 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
 
 /// What to do with each rendered file: write it (keeping nothing), or keep it.
 type Sink<'s> = dyn Fn(OutputFile) -> Result<Option<OutputFile>> + Sync + 's;
-
-/// One page as a visitor of one language gets it: its own translation, or
-/// the default language's page with a notice.
-pub(crate) struct Instance<'a> {
-    pub lang: &'a str,
-    pub src: &'a SourcePage,
-    pub translated: bool,
-    /// `/fi/billing/`
-    pub url: String,
-}
-
-/// Everything the rendering of pages shares.
-pub(crate) struct Site<'a> {
-    pub config: &'a SiteConfig,
-    pub catalogs: &'a Catalogs,
-    pub formats: &'a BTreeMap<String, LocaleFormat>,
-    pub assets: &'a assets::AssetUrls,
-    pub opts: &'a BuildOptions,
-    pub instances: &'a [Instance<'a>],
-    /// (lang, key) → index into `instances`
-    pub index: HashMap<(&'a str, &'a str), usize>,
-    /// (lang, folder key) → the instances directly inside it, in order.
-    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
-    /// The words "related articles" are computed from.
-    pub terms: related::Terms,
-    /// lang → the URL of its contact page, where the site has one.
-    pub contact: HashMap<&'a str, &'a str>,
-    /// What every page of a language shares in its template context
-    /// (navigation, UI strings, assets…), built once per language.
-    pub base: HashMap<String, tera::Context>,
-    pub languages: Vec<String>,
-}
-
-impl<'a> Site<'a> {
-    pub fn instance(&self, lang: &str, key: &str) -> Option<&Instance<'a>> {
-        self.index.get(&(lang, key)).map(|&i| &self.instances[i])
-    }
-}
-
-/// Everything a build reads from disk. `serve` keeps it between rebuilds.
-pub(crate) struct Loaded {
-    pub root: PathBuf,
-    pub opts: BuildOptions,
-    pub config: SiteConfig,
-    pub catalogs: Catalogs,
-    pub formats: BTreeMap<String, LocaleFormat>,
-    pub tera: tera::Tera,
-    pub asset_files: Vec<OutputFile>,
-    pub asset_urls: assets::AssetUrls,
-    pub pages: Vec<SourcePage>,
-    /// Keys of pages whose front matter is broken: links to them are not reported twice.
-    pub failed_keys: HashSet<String>,
-    pub languages: Vec<String>,
-}
-
-/// The contact form's definition and texts for the handler (`form.json`):
-/// the site's languages and topics, and per language the catalog's texts
-/// for answers and emails with CLDR direction and numbers.
-pub fn form_definition(root: &Path) -> Result<helpsite_form::definition::FormDefinition> {
-    let config = SiteConfig::load(root)?;
-    let theme = crate::theme::Theme::load(root, &config)?;
-    let catalogs = Catalogs::load(&config, root, &theme).map_err(Error::Site)?;
-    let mut formats = BTreeMap::new();
-    for (code, lc) in &config.languages {
-        let f = LocaleFormat::new(code, lc).map_err(|m| {
-            Error::Site(vec![Diagnostic::error(
-                "site.toml",
-                None,
-                format!("[languages.{code}]: {m}"),
-            )])
-        })?;
-        formats.insert(code.clone(), f);
-    }
-    Ok(crate::i18n::form_texts::definition(
-        &config, &catalogs, &formats,
-    ))
-}
-
-/// Writes [`form_definition`] as JSON to `file`: a temporary file beside
-/// it, flushed to disk, then renamed over it.
-pub fn write_form_definition(root: &Path, file: &Path) -> Result<()> {
-    use std::io::Write;
-    let def = form_definition(root)?;
-    let json = serde_json::to_vec_pretty(&def).expect("serializable definition");
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(&json)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(file, e))?;
-    // Readable by the function's user, like the rest of a deployment package.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(file, e))?;
-    }
-    tmp.persist(file).map_err(|e| Error::io(file, e.error))?;
-    Ok(())
-}
 
 /// Loads config, theme, catalogs, locales and content. Problems in pages are
 /// returned beside the result so every error of a build is reported at once.
@@ -255,7 +133,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     let (made, notes) = generated::missing_pages(&config, &catalogs, &pages);
     pages.extend(made);
     diags.extend(notes);
-    diags.extend(duplicate_urls(&pages));
+    diags.extend(links::duplicate_urls(&pages));
     let languages = config.ordered_languages();
     let loaded = Loaded {
         root: root.to_path_buf(),
@@ -274,10 +152,6 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
 }
 
 impl Loaded {
-    fn instances(&self) -> Vec<Instance<'_>> {
-        instances(&self.config, &self.languages, &self.pages)
-    }
-
     fn site<'a>(&'a self, instances: &'a [Instance<'a>]) -> Site<'a> {
         let index = instances
             .iter()
@@ -360,7 +234,7 @@ fn write_site(
         .into_iter()
         .partition(|d| d.severity == crate::error::Severity::Note);
     let checked = timed(&mut timings, "check links and anchors", || {
-        check_pages(site, rendered)
+        links::check_pages(site, rendered)
     });
     diags.extend(checked);
     if diags.iter().any(Diagnostic::is_error) {
@@ -499,67 +373,6 @@ fn sort(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// Two pages of one language that would be written to the same URL.
-fn duplicate_urls(pages: &[SourcePage]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(&str, String), &SourcePage> = HashMap::new();
-    let mut diags = Vec::new();
-    for p in pages {
-        if let Some(first) = seen.insert((p.lang.as_str(), p.url_path()), p) {
-            diags.push(
-                Diagnostic::error(
-                    &p.shown_path,
-                    None,
-                    format!(
-                        "writes the same URL /{}/{} as {}",
-                        p.lang,
-                        p.url_path(),
-                        first.shown_path.display()
-                    ),
-                )
-                .with_help("give one of them a different slug in its front matter"),
-            );
-        }
-    }
-    diags
-}
-
-fn instances<'a>(
-    config: &SiteConfig,
-    languages: &'a [String],
-    pages: &'a [SourcePage],
-) -> Vec<Instance<'a>> {
-    let mut by_key: BTreeMap<&str, BTreeMap<&str, &SourcePage>> = BTreeMap::new();
-    for p in pages {
-        by_key
-            .entry(p.key.as_str())
-            .or_default()
-            .insert(p.lang.as_str(), p);
-    }
-    let mut out = Vec::new();
-    for translations in by_key.values() {
-        for lang in languages {
-            let (src, translated) = match translations.get(lang.as_str()) {
-                Some(p) => (*p, true),
-                None => match translations.get(config.default_language.as_str()) {
-                    Some(p) => (*p, false),
-                    // Not in the default language either: the first language that has it.
-                    None => (
-                        *translations.values().next().expect("a key has a page"),
-                        false,
-                    ),
-                },
-            };
-            out.push(Instance {
-                lang,
-                src,
-                translated,
-                url: format!("/{lang}/{}", src.url_path()),
-            });
-        }
-    }
-    out
-}
-
 pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
     let t = |k: &str| catalogs.text(lang, k).to_string();
     Labels {
@@ -620,92 +433,4 @@ fn render_markdown(
         markdown::front_link(dest, src.front.related_line, &opts, &mut rendered);
     }
     rendered
-}
-
-/// Ids the templates put on every page, which content may link to.
-const TEMPLATE_IDS: &[&str] = &["main", "top", "toc"];
-
-fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let ids: Vec<BTreeSet<&str>> = rendered
-        .iter()
-        .map(|r| r.ids.iter().map(String::as_str).collect())
-        .collect();
-    for (i, (inst, r)) in site.instances.iter().zip(rendered).enumerate() {
-        // Each source file is reported once: by its own language's page.
-        if !inst.translated {
-            continue;
-        }
-        let file = &inst.src.shown_path;
-        for f in &r.findings {
-            let d = if f.error {
-                Diagnostic::error(file, Some(f.line), &f.message)
-            } else {
-                Diagnostic::warning(file, Some(f.line), &f.message)
-            };
-            diags.push(d.with_help(&f.help));
-        }
-        for link in &r.links {
-            let Some(fragment) = &link.fragment else {
-                continue;
-            };
-            let target = if link.key == "\0self" {
-                Some(i)
-            } else {
-                site.index.get(&(inst.lang, link.key.as_str())).copied()
-            };
-            let Some(t) = target else { continue };
-            let fragment = percent_decode(fragment);
-            if !ids[t].contains(fragment.as_str()) && !TEMPLATE_IDS.contains(&fragment.as_str()) {
-                let target_file = &site.instances[t].src.shown_path;
-                diags.push(
-                    Diagnostic::error(file, Some(link.line), format!("link \"{}\": no heading with id \"{fragment}\" in {}", link.written, target_file.display()))
-                        .with_help(format!("use one of the headings' ids, or add {{#{fragment}}} after the heading you mean in {}", target_file.display())),
-                );
-            }
-        }
-        if inst.src.front.kind == Kind::Faq && r.questions.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    Some(inst.src.body_line),
-                    "this FAQ page has no questions",
-                )
-                .with_help("write each question as a ## heading with its answer below it"),
-            );
-        }
-        let mut previous = 1u8;
-        for h in &r.headings {
-            if h.level == 1 {
-                diags.push(
-                    Diagnostic::warning(
-                        file,
-                        Some(h.line),
-                        "a # heading repeats the page title level",
-                    )
-                    .with_help("the title comes from front matter; start sections with ##"),
-                );
-            } else if h.level > previous + 1 {
-                diags.push(
-                    Diagnostic::warning(
-                        file,
-                        Some(h.line),
-                        format!("heading skips from level {previous} to {}", h.level),
-                    )
-                    .with_help(format!(
-                        "use {} for this heading",
-                        "#".repeat(previous as usize + 1)
-                    )),
-                );
-            }
-            previous = h.level;
-        }
-    }
-    diags
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
