@@ -338,7 +338,7 @@ fn line_in_language(text: &str, code: &str, key: &str) -> Option<usize> {
 /// `locale`, `calendar` and `numbering` of one language, checked against
 /// what CLDR (ICU4X) knows; each error names the line and the valid values.
 fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) -> Vec<Diagnostic> {
-    use crate::i18n::locale;
+    use crate::cldr;
     let mut diags = Vec::new();
     let at = |key: &str| line_in_language(text, code, key);
     if let Some(tag) = &lc.locale {
@@ -350,22 +350,22 @@ fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) 
         }
     }
     if let Some(calendar) = &lc.calendar {
-        if !locale::is_calendar(calendar) {
+        if !cldr::is_calendar(calendar) {
             diags.push(
                 Diagnostic::error(
                     path,
                     at("calendar"),
                     format!("[languages.{code}] calendar \"{calendar}\" is not a CLDR calendar"),
                 )
-                .with_help(format!("use one of: {}", locale::CALENDARS.join(", "))),
+                .with_help(format!("use one of: {}", cldr::CALENDARS.join(", "))),
             );
         }
     }
     if let Some(numbering) = &lc.numbering {
-        if !locale::is_numbering(numbering) {
+        if !cldr::is_numbering(numbering) {
             diags.push(
                 Diagnostic::error(path, at("numbering"), format!("[languages.{code}] numbering \"{numbering}\" is not a numbering system with CLDR digits"))
-                    .with_help(format!("use one of: {}", locale::numbering_systems().join(", "))),
+                    .with_help(format!("use one of: {}", cldr::numbering_systems().join(", "))),
             );
         }
     }

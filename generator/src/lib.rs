@@ -4,6 +4,7 @@
 //! [`templates`] → [`site::output`]; [`site`] drives it.
 
 pub mod check;
+pub mod cldr;
 pub mod config;
 pub mod content;
 pub mod error;

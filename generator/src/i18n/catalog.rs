@@ -14,30 +14,14 @@ use std::path::{Path, PathBuf};
 
 use helpsite_form::definition::{self, Subtags};
 use icu::locale::{LanguageIdentifier, LocaleExpander};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::plural;
 use crate::config::SiteConfig;
 use crate::error::{line_of, Diagnostic};
 use crate::theme::{self, Theme};
 
-/// One UI string: a text, or its plural forms by CLDR category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Message {
-    Text(String),
-    Plural(BTreeMap<String, String>),
-}
-
-impl Message {
-    /// The text for a count-free use: the plural table's `other` form.
-    pub fn text(&self) -> &str {
-        match self {
-            Message::Text(t) => t,
-            Message::Plural(forms) => forms.get("other").map(String::as_str).unwrap_or(""),
-        }
-    }
-}
+pub use super::message::Message;
 
 pub type Catalog = BTreeMap<String, Message>;
 
