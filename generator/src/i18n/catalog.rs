@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use helpsite_form::definition::{self, Subtags};
 use icu::locale::{LanguageIdentifier, LocaleExpander};
-use serde::Deserialize;
 
 use super::plural;
 use crate::config::SiteConfig;
