@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{line_of, Diagnostic, Error, Result};
+use crate::toml_error;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -167,8 +168,16 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str, shown_path: &Path) -> Result<SiteConfig> {
-        let mut config: SiteConfig = toml::from_str(text)
-            .map_err(|e| Error::Site(vec![toml_diagnostic(&e, text, shown_path)]))?;
+        let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::Site(vec![toml_error::diagnostic(
+                &e,
+                shown_path,
+                line,
+                "",
+                "keys allowed here",
+            )])
+        })?;
         if let Ok(endpoint) = std::env::var("HELPSITE_FORM_ENDPOINT") {
             if !endpoint.is_empty() {
                 config.form.endpoint = endpoint;
@@ -370,35 +379,6 @@ fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) 
         }
     }
     diags
-}
-
-/// toml's message turned into ours (we print file:line ourselves), with a hint.
-fn toml_diagnostic(e: &toml::de::Error, text: &str, shown_path: &Path) -> Diagnostic {
-    let line = e.span().map(|s| line_of(text, s.start));
-    let msg = e.message().trim().to_string();
-    // serde says: unknown field `foo`, expected one of `a`, `b`
-    if let Some(key) = msg
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        let known: Vec<&str> = msg
-            .split("expected one of ")
-            .nth(1)
-            .unwrap_or("")
-            .split(", ")
-            .map(|k| k.trim_matches('`'))
-            .collect();
-        let help = match crate::content::front_matter::did_you_mean(key, &known) {
-            Some(k) => format!(
-                "did you mean \"{k}\"? Keys allowed here: {}",
-                known.join(", ")
-            ),
-            None => format!("keys allowed here: {}", known.join(", ")),
-        };
-        return Diagnostic::error(shown_path, line, format!("unknown key \"{key}\""))
-            .with_help(help);
-    }
-    Diagnostic::error(shown_path, line, msg)
 }
 
 #[cfg(test)]

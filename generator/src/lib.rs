@@ -20,5 +20,6 @@ pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod theme;
+pub mod toml_error;
 
 pub use error::{Diagnostic, Error, Result};
