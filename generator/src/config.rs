@@ -106,7 +106,8 @@ impl Default for I18nConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FormConfig {
-    /// Where the contact form posts. `HELPSITE_FORM_ENDPOINT` overrides it at build time.
+    /// Where the contact form posts. `helpsite build` and `serve` take
+    /// `HELPSITE_FORM_ENDPOINT` over it.
     pub endpoint: String,
     /// Topic ids offered by the form; labels come from the theme catalog (`topic_<id>`).
     pub topics: Vec<String>,
@@ -168,7 +169,7 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str, shown_path: &Path) -> Result<SiteConfig> {
-        let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
+        let config: SiteConfig = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             Error::Site(vec![toml_error::diagnostic(
                 &e,
@@ -178,11 +179,6 @@ impl SiteConfig {
                 "keys allowed here",
             )])
         })?;
-        if let Ok(endpoint) = std::env::var("HELPSITE_FORM_ENDPOINT") {
-            if !endpoint.is_empty() {
-                config.form.endpoint = endpoint;
-            }
-        }
         let diags = config.validate(shown_path, text);
         if diags.is_empty() {
             Ok(config)

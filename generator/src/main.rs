@@ -282,6 +282,7 @@ fn main() -> ExitCode {
                 &BuildOptions {
                     drafts,
                     progress: true,
+                    form_endpoint: form_endpoint(),
                     ..Default::default()
                 },
             ) {
@@ -354,6 +355,7 @@ fn main() -> ExitCode {
                 port,
                 exit_after: exit_after.map(std::time::Duration::from_secs),
                 limits,
+                form_endpoint: form_endpoint(),
             };
             match generator::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -419,6 +421,14 @@ fn shell_root(dir: &std::path::Path) -> String {
     } else {
         format!(" --root {}", dir.display())
     }
+}
+
+/// `HELPSITE_FORM_ENDPOINT`, when set and not empty: where the built
+/// contact form posts, over site.toml's `[form] endpoint`.
+fn form_endpoint() -> Option<String> {
+    std::env::var("HELPSITE_FORM_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty())
 }
 
 #[global_allocator]

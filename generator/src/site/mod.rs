@@ -67,7 +67,10 @@ type Sink<'s> = dyn Fn(OutputFile) -> Result<Option<OutputFile>> + Sync + 's;
 /// Loads config, theme, catalogs, locales and content. Problems in pages are
 /// returned beside the result so every error of a build is reported at once.
 fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
-    let config = SiteConfig::load(root)?;
+    let mut config = SiteConfig::load(root)?;
+    if let Some(endpoint) = &opts.form_endpoint {
+        config.form.endpoint = endpoint.clone();
+    }
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     let theme = crate::theme::Theme::load(root, &config)?;

@@ -19,6 +19,9 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// Show a progress bar for long builds (drawn only on a terminal, never in CI).
     pub progress: bool,
+    /// Replaces site.toml's `[form] endpoint` (the command line takes it
+    /// from `HELPSITE_FORM_ENDPOINT`; parsing site.toml reads no environment).
+    pub form_endpoint: Option<String>,
 }
 
 /// A rendered site, not yet written.
