@@ -62,11 +62,19 @@ pub struct Question {
     pub line: usize,
 }
 
+/// The page an internal link goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `#fragment` alone: the page the link stands on.
+    SamePage,
+    /// Another page (or this one by its file name), by content key.
+    Page(String),
+}
+
 /// A link to check once every page is rendered.
 #[derive(Debug, Clone)]
 pub struct InternalLink {
-    /// Content key of the target page.
-    pub key: String,
+    pub target: LinkTarget,
     pub fragment: Option<String>,
     pub line: usize,
     pub written: String,
@@ -553,7 +561,7 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
     }
     if let Some(fragment) = dest.strip_prefix('#') {
         out.links.push(InternalLink {
-            key: String::from("\0self"),
+            target: LinkTarget::SamePage,
             fragment: Some(fragment.to_string()),
             line,
             written: dest.into(),
@@ -576,7 +584,7 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
     match (opts.url_of)(&key, fragment.is_some()) {
         Some(url) => {
             out.links.push(InternalLink {
-                key,
+                target: LinkTarget::Page(key),
                 fragment: fragment.clone(),
                 line,
                 written: dest.into(),
@@ -606,8 +614,13 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
 pub fn front_link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) {
     let before = out.findings.len();
     if let LinkOutcome::Rewrite(_) = link(dest, line, opts, out) {
-        if let Some(l) = out.links.last() {
-            out.related.push((l.key.clone(), l.fragment.clone()));
+        if let Some(InternalLink {
+            target: LinkTarget::Page(key),
+            fragment,
+            ..
+        }) = out.links.last()
+        {
+            out.related.push((key.clone(), fragment.clone()));
         }
     } else if out.findings.len() == before {
         out.findings.push(Finding {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::model::Site;
 use crate::content::{Kind, SourcePage};
 use crate::error::Diagnostic;
-use crate::markdown::Rendered;
+use crate::markdown::{LinkTarget, Rendered};
 
 /// Two pages of one language that would be written to the same URL.
 pub(super) fn duplicate_urls(pages: &[SourcePage]) -> Vec<Diagnostic> {
@@ -59,10 +59,9 @@ pub(super) fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnos
             let Some(fragment) = &link.fragment else {
                 continue;
             };
-            let target = if link.key == "\0self" {
-                Some(i)
-            } else {
-                site.index.get(&(inst.lang, link.key.as_str())).copied()
+            let target = match &link.target {
+                LinkTarget::SamePage => Some(i),
+                LinkTarget::Page(key) => site.index.get(&(inst.lang, key.as_str())).copied(),
             };
             let Some(t) = target else { continue };
             let fragment = percent_decode(fragment);
