@@ -37,7 +37,9 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `PartialEq` is derived: a rebuild compares whole front matters, so a
+/// new field can never be missed there.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
