@@ -3,13 +3,14 @@
 //! node) checked against the Rust one.
 
 mod common;
+mod query;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use common::*;
 use generator::search::analyze::{analyze, Word};
-use generator::search::query::LoadedIndex;
+use query::LoadedIndex;
 use generator::search::{build_index, SearchPage};
 use generator::site::{self, BuildOptions};
 

@@ -3,6 +3,7 @@
 //! the corpus of each language in tests/fixtures/search-corpus/.
 
 mod common;
+mod query;
 
 use common::repo;
 use generator::search::analyze::{stem_asset, words, Analyzer};
@@ -226,7 +227,7 @@ fn javascript_engine_with_stemmers_matches_rust() {
         eprintln!("node not found: skipping the engine comparison");
         return;
     }
-    use generator::search::query::LoadedIndex;
+    use query::LoadedIndex;
     use generator::site::{self, BuildOptions};
     let dir = tempfile::tempdir().unwrap();
     let mut indexes = std::collections::BTreeMap::new();
