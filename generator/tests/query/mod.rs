@@ -107,7 +107,9 @@ impl LoadedIndex {
                     shard.keys.push(surface.clone());
                 }
             }
-            shard.keys.sort_by(|a, b| generator::search::index::js_cmp(a, b));
+            shard
+                .keys
+                .sort_by(|a, b| generator::search::index::js_cmp(a, b));
             shards.push(shard);
         }
         let mut documents = Vec::new();
