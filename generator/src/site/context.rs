@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::Site;
+use super::model::{Instance, Site};
 use super::output::OutputFile;
 use super::structure::{self, Entry};
 use crate::content::Kind;
@@ -124,38 +124,12 @@ pub(super) fn render_page(
     let base = config.base_url();
     let mut ctx = site.base[lang].clone();
 
-    let mut languages = Vec::new();
-    let mut alternates = Vec::new();
-    for code in &site.languages {
-        let Some(other) = site.instance(code, &src.key) else {
-            continue;
-        };
-        languages.push(LanguageLink {
-            code: code.clone(),
-            name: config.languages[code].name.clone(),
-            dir: site.dir_of(code),
-            url: other.url.clone(),
-            current: code == lang,
-            translated: other.translated,
-        });
-        if other.translated {
-            alternates.push(Alternate {
-                hreflang: code.clone(),
-                href: format!("{base}{}", other.url),
-            });
-        }
-    }
-    let x_default = site
-        .instance(&config.default_language, &src.key)
-        .filter(|i| i.translated)
-        .map(|i| format!("{base}{}", i.url))
-        .or_else(|| alternates.first().map(|a| a.href.clone()));
-    // An untranslated page is a copy: its canonical URL is the original's.
-    let canonical = if inst.translated {
-        format!("{base}{}", inst.url)
-    } else {
-        format!("{base}/{}/{}", src.lang, src.url_path())
-    };
+    let Translations {
+        languages,
+        alternates,
+        x_default,
+        canonical,
+    } = translations(site, inst);
 
     let updated = src.front.updated.as_ref().and_then(|d| d.date);
     let fmt = &site.formats[lang];
@@ -222,6 +196,77 @@ pub(super) fn render_page(
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
     ctx.insert("canonical", &canonical);
+    insert_kind_context(&mut ctx, site, inst);
+    let template = match (src.key.is_empty(), src.front.kind) {
+        (true, Kind::Page) => "home.html".to_string(),
+        (_, kind) => format!("{}.html", kind.as_str()),
+    };
+    let html = render(tera, &template, &ctx, &src.shown_path)?;
+    Ok(OutputFile {
+        path: format!("{lang}/{}index.html", src.url_path()),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// The page in every language, for the switcher and search engines.
+struct Translations {
+    languages: Vec<LanguageLink>,
+    alternates: Vec<Alternate>,
+    x_default: Option<String>,
+    canonical: String,
+}
+
+fn translations(site: &Site<'_>, inst: &Instance<'_>) -> Translations {
+    let config = site.config;
+    let src = inst.src;
+    let lang = inst.lang;
+    let base = config.base_url();
+    let mut languages = Vec::new();
+    let mut alternates = Vec::new();
+    for code in &site.languages {
+        let Some(other) = site.instance(code, &src.key) else {
+            continue;
+        };
+        languages.push(LanguageLink {
+            code: code.clone(),
+            name: config.languages[code].name.clone(),
+            dir: site.dir_of(code),
+            url: other.url.clone(),
+            current: code == lang,
+            translated: other.translated,
+        });
+        if other.translated {
+            alternates.push(Alternate {
+                hreflang: code.clone(),
+                href: format!("{base}{}", other.url),
+            });
+        }
+    }
+    let x_default = site
+        .instance(&config.default_language, &src.key)
+        .filter(|i| i.translated)
+        .map(|i| format!("{base}{}", i.url))
+        .or_else(|| alternates.first().map(|a| a.href.clone()));
+    // An untranslated page is a copy: its canonical URL is the original's.
+    let canonical = if inst.translated {
+        format!("{base}{}", inst.url)
+    } else {
+        format!("{base}/{}/{}", src.lang, src.url_path())
+    };
+
+    Translations {
+        languages,
+        alternates,
+        x_default,
+        canonical,
+    }
+}
+
+/// What only some kinds of page show: the contact form, the feedback
+/// question, the form error reasons.
+fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) {
+    let src = inst.src;
+    let lang = inst.lang;
     if src.front.kind == Kind::Contact {
         ctx.insert("form", &form_context(site, lang));
     }
@@ -243,15 +288,6 @@ pub(super) fn render_page(
             .collect();
         ctx.insert("form_errors", &reasons);
     }
-    let template = match (src.key.is_empty(), src.front.kind) {
-        (true, Kind::Page) => "home.html".to_string(),
-        (_, kind) => format!("{}.html", kind.as_str()),
-    };
-    let html = render(tera, &template, &ctx, &src.shown_path)?;
-    Ok(OutputFile {
-        path: format!("{lang}/{}index.html", src.url_path()),
-        bytes: html.into_bytes(),
-    })
 }
 
 /// The contact form, from the one definition the handler validates against.
