@@ -79,19 +79,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         Catalogs::default()
     });
     diags.extend(catalogs.warnings.iter().cloned());
-    let mut formats = BTreeMap::new();
-    for (code, lc) in &config.languages {
-        match LocaleFormat::new(code, lc) {
-            Ok(f) => {
-                formats.insert(code.clone(), f);
-            }
-            Err(m) => diags.push(Diagnostic::error(
-                "site.toml",
-                None,
-                format!("[languages.{code}]: {m}"),
-            )),
-        }
-    }
+    let formats = locale_formats(&config, &mut diags);
     let tera = match crate::templates::load(&theme) {
         Ok(mut t) => {
             t.register_filter("plural", crate::i18n::plural::PluralFilter::new(&config));
@@ -106,29 +94,10 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (mut asset_files, mut asset_urls) = assets::collect(&theme)?;
-    let config_text =
-        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    match appearance::assets(root, &config, &config_text) {
-        Ok((files, urls)) => {
-            asset_files.extend(files);
-            asset_urls.extend(urls);
-        }
-        Err(d) => return Err(Error::Site(d)),
-    }
+    let (asset_files, asset_urls) = site_assets(root, &config, &theme)?;
 
     let (mut pages, page_diags) = content::load(root, &config);
-    let failed_keys: HashSet<String> = page_diags
-        .iter()
-        .filter_map(|d| d.file.strip_prefix("content").ok())
-        .filter_map(|p| {
-            p.iter()
-                .skip(1)
-                .collect::<PathBuf>()
-                .to_str()
-                .map(|s| content::page::key_of(Path::new(s)))
-        })
-        .collect();
+    let failed_keys = failed_keys(&page_diags);
     diags.extend(page_diags);
     if !opts.drafts {
         pages.retain(|p| !p.front.draft);
@@ -152,6 +121,62 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         languages,
     };
     Ok((loaded, diags))
+}
+
+/// Dates, numbers and direction of every language; a locale CLDR does not
+/// know is reported.
+fn locale_formats(
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, LocaleFormat> {
+    let mut formats = BTreeMap::new();
+    for (code, lc) in &config.languages {
+        match LocaleFormat::new(code, lc) {
+            Ok(f) => {
+                formats.insert(code.clone(), f);
+            }
+            Err(m) => diags.push(Diagnostic::error(
+                "site.toml",
+                None,
+                format!("[languages.{code}]: {m}"),
+            )),
+        }
+    }
+    formats
+}
+
+/// The theme's static files, and the accent stylesheet and logo of `[appearance]`.
+fn site_assets(
+    root: &Path,
+    config: &SiteConfig,
+    theme: &crate::theme::Theme,
+) -> Result<(Vec<OutputFile>, assets::AssetUrls)> {
+    let (mut asset_files, mut asset_urls) = assets::collect(theme)?;
+    let config_text =
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    match appearance::assets(root, config, &config_text) {
+        Ok((files, urls)) => {
+            asset_files.extend(files);
+            asset_urls.extend(urls);
+        }
+        Err(d) => return Err(Error::Site(d)),
+    }
+    Ok((asset_files, asset_urls))
+}
+
+/// Keys of pages whose front matter is broken: links to them are not reported twice.
+fn failed_keys(page_diags: &[Diagnostic]) -> HashSet<String> {
+    page_diags
+        .iter()
+        .filter_map(|d| d.file.strip_prefix("content").ok())
+        .filter_map(|p| {
+            p.iter()
+                .skip(1)
+                .collect::<PathBuf>()
+                .to_str()
+                .map(|s| content::page::key_of(Path::new(s)))
+        })
+        .collect()
 }
 
 impl Loaded {
@@ -277,6 +302,30 @@ fn write_site(
     timings.push(("search index (beside the templates)", search_time));
     let mut files: Vec<OutputFile> = pages?.into_iter().flatten().collect();
     let started = std::time::Instant::now();
+    let extra = site_files(loaded, site, search)?;
+    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
+    files.extend(extra.into_iter().flatten());
+    timings.push((
+        "entry, 404 and search pages, sitemap, assets, index files",
+        started.elapsed(),
+    ));
+    Ok(Built {
+        files,
+        warnings: sort(diags),
+        notes: sort(notes),
+        pages_per_lang: pages_per_lang(instances),
+        untranslated: instances.iter().filter(|i| !i.translated).count(),
+        timings,
+    })
+}
+
+/// The files besides the pages: entry, 404 and search pages, sitemap,
+/// robots.txt, the theme's assets and the search index.
+fn site_files(
+    loaded: &Loaded,
+    site: &Site<'_>,
+    search: Vec<OutputFile>,
+) -> Result<Vec<OutputFile>> {
     let mut extra = context::render_extra(site, &loaded.tera)?;
     extra.push(OutputFile {
         path: "sitemap.xml".into(),
@@ -288,24 +337,15 @@ fn write_site(
     });
     extra.extend(loaded.asset_files.iter().cloned());
     extra.extend(search);
-    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
-    files.extend(extra.into_iter().flatten());
-    timings.push((
-        "entry, 404 and search pages, sitemap, assets, index files",
-        started.elapsed(),
-    ));
+    Ok(extra)
+}
+
+fn pages_per_lang(instances: &[Instance<'_>]) -> BTreeMap<String, usize> {
     let mut pages_per_lang = BTreeMap::new();
     for inst in instances {
         *pages_per_lang.entry(inst.lang.to_string()).or_insert(0) += 1;
     }
-    Ok(Built {
-        files,
-        warnings: sort(diags),
-        notes: sort(notes),
-        pages_per_lang,
-        untranslated: instances.iter().filter(|i| !i.translated).count(),
-        timings,
-    })
+    pages_per_lang
 }
 
 /// The search index of every language (or of `only` these), from the
