@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{line_of, Diagnostic, Error, Result};
+use crate::toml_error;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -105,7 +106,8 @@ impl Default for I18nConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FormConfig {
-    /// Where the contact form posts. `HELPSITE_FORM_ENDPOINT` overrides it at build time.
+    /// Where the contact form posts. `helpsite build` and `serve` take
+    /// `HELPSITE_FORM_ENDPOINT` over it.
     pub endpoint: String,
     /// Topic ids offered by the form; labels come from the theme catalog (`topic_<id>`).
     pub topics: Vec<String>,
@@ -167,13 +169,16 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str, shown_path: &Path) -> Result<SiteConfig> {
-        let mut config: SiteConfig = toml::from_str(text)
-            .map_err(|e| Error::Site(vec![toml_diagnostic(&e, text, shown_path)]))?;
-        if let Ok(endpoint) = std::env::var("HELPSITE_FORM_ENDPOINT") {
-            if !endpoint.is_empty() {
-                config.form.endpoint = endpoint;
-            }
-        }
+        let config: SiteConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::Site(vec![toml_error::diagnostic(
+                &e,
+                shown_path,
+                line,
+                "",
+                "keys allowed here",
+            )])
+        })?;
         let diags = config.validate(shown_path, text);
         if diags.is_empty() {
             Ok(config)
@@ -338,7 +343,7 @@ fn line_in_language(text: &str, code: &str, key: &str) -> Option<usize> {
 /// `locale`, `calendar` and `numbering` of one language, checked against
 /// what CLDR (ICU4X) knows; each error names the line and the valid values.
 fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) -> Vec<Diagnostic> {
-    use crate::i18n::locale;
+    use crate::cldr;
     let mut diags = Vec::new();
     let at = |key: &str| line_in_language(text, code, key);
     if let Some(tag) = &lc.locale {
@@ -350,55 +355,26 @@ fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) 
         }
     }
     if let Some(calendar) = &lc.calendar {
-        if !locale::is_calendar(calendar) {
+        if !cldr::is_calendar(calendar) {
             diags.push(
                 Diagnostic::error(
                     path,
                     at("calendar"),
                     format!("[languages.{code}] calendar \"{calendar}\" is not a CLDR calendar"),
                 )
-                .with_help(format!("use one of: {}", locale::CALENDARS.join(", "))),
+                .with_help(format!("use one of: {}", cldr::CALENDARS.join(", "))),
             );
         }
     }
     if let Some(numbering) = &lc.numbering {
-        if !locale::is_numbering(numbering) {
+        if !cldr::is_numbering(numbering) {
             diags.push(
                 Diagnostic::error(path, at("numbering"), format!("[languages.{code}] numbering \"{numbering}\" is not a numbering system with CLDR digits"))
-                    .with_help(format!("use one of: {}", locale::numbering_systems().join(", "))),
+                    .with_help(format!("use one of: {}", cldr::numbering_systems().join(", "))),
             );
         }
     }
     diags
-}
-
-/// toml's message turned into ours (we print file:line ourselves), with a hint.
-fn toml_diagnostic(e: &toml::de::Error, text: &str, shown_path: &Path) -> Diagnostic {
-    let line = e.span().map(|s| line_of(text, s.start));
-    let msg = e.message().trim().to_string();
-    // serde says: unknown field `foo`, expected one of `a`, `b`
-    if let Some(key) = msg
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        let known: Vec<&str> = msg
-            .split("expected one of ")
-            .nth(1)
-            .unwrap_or("")
-            .split(", ")
-            .map(|k| k.trim_matches('`'))
-            .collect();
-        let help = match crate::content::front_matter::did_you_mean(key, &known) {
-            Some(k) => format!(
-                "did you mean \"{k}\"? Keys allowed here: {}",
-                known.join(", ")
-            ),
-            None => format!("keys allowed here: {}", known.join(", ")),
-        };
-        return Diagnostic::error(shown_path, line, format!("unknown key \"{key}\""))
-            .with_help(help);
-    }
-    Diagnostic::error(shown_path, line, msg)
 }
 
 #[cfg(test)]

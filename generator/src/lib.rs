@@ -4,6 +4,7 @@
 //! [`templates`] → [`site::output`]; [`site`] drives it.
 
 pub mod check;
+pub mod cldr;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -19,5 +20,6 @@ pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod theme;
+pub mod toml_error;
 
 pub use error::{Diagnostic, Error, Result};

@@ -3,15 +3,16 @@
 //! node) checked against the Rust one.
 
 mod common;
+mod query;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use common::*;
 use generator::search::analyze::{analyze, Word};
-use generator::search::query::LoadedIndex;
 use generator::search::{build_index, SearchPage};
 use generator::site::{self, BuildOptions};
+use query::LoadedIndex;
 
 /// The shipped site's translated pages, per language, as search sees them.
 fn shipped_pages() -> &'static BTreeMap<String, Vec<SearchPage>> {

@@ -3,6 +3,7 @@
 //! the corpus of each language in tests/fixtures/search-corpus/.
 
 mod common;
+mod query;
 
 use common::repo;
 use generator::search::analyze::{stem_asset, words, Analyzer};
@@ -226,8 +227,8 @@ fn javascript_engine_with_stemmers_matches_rust() {
         eprintln!("node not found: skipping the engine comparison");
         return;
     }
-    use generator::search::query::LoadedIndex;
     use generator::site::{self, BuildOptions};
+    use query::LoadedIndex;
     let dir = tempfile::tempdir().unwrap();
     let mut indexes = std::collections::BTreeMap::new();
     for root in [repo().join("tests/fixtures/search-languages"), repo()] {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{line_of, Diagnostic};
+use crate::toml_error;
 
 /// What a page is; picks its template and behaviour.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -36,7 +37,9 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `PartialEq` is derived: a rebuild compares whole front matters, so a
+/// new field can never be missed there.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
@@ -57,20 +60,6 @@ pub struct FrontMatter {
     #[serde(skip)]
     pub related_line: usize,
 }
-
-/// The keys a page may use, for "did you mean" hints.
-pub const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "kind",
-    "updated",
-    "weight",
-    "slug",
-    "draft",
-    "icon",
-    "related",
-    "promoted",
-];
 
 /// An icon is a mark beside a title, not a place for text (an emoji with
 /// modifiers can take several characters).
@@ -117,20 +106,16 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
     let at = |offset: usize| split.front_line + line_of(split.front, offset) - 1;
     let mut fm: FrontMatter = toml::from_str(split.front).map_err(|e| {
         let line = e.span().map(|s| at(s.start)).unwrap_or(split.front_line);
-        let msg = e.message().trim().to_string();
-        let mut d = Diagnostic::error(shown, Some(line), format!("front matter: {msg}"));
-        if let Some(key) = msg
-            .strip_prefix("unknown field `")
-            .and_then(|r| r.split('`').next())
-        {
-            d.message = format!("front matter: unknown key \"{key}\"");
-            d.help = Some(match did_you_mean(key, KEYS) {
-                Some(k) => format!(
-                    "did you mean \"{k}\"? Keys a page may use: {}",
-                    KEYS.join(", ")
-                ),
-                None => format!("keys a page may use: {}", KEYS.join(", ")),
-            });
+        let msg = e.message();
+        let mut d = toml_error::diagnostic(
+            &e,
+            shown,
+            Some(line),
+            "front matter: ",
+            "keys a page may use",
+        );
+        if d.help.is_some() {
+            // An unknown key: the help lists the keys.
         } else if msg.contains("datetime") || msg.contains("invalid date") {
             d.help = Some("write a date without quotes, like updated = 2024-05-02".into());
         } else if msg.contains("unknown variant") {
@@ -138,7 +123,6 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
         }
         vec![d]
     })?;
-    let mut diags = Vec::new();
     let key_line = |key: &str| {
         split
             .front
@@ -146,12 +130,30 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
             .position(|l| l.trim_start().starts_with(key))
             .map(|i| split.front_line + i)
     };
+    fm.related_line = key_line("related").unwrap_or(split.front_line);
+    let mut diags = check_title_and_date(&fm, shown, &key_line, split.front_line);
+    diags.extend(check_slug_and_icon(&fm, shown, &key_line));
+    if diags.is_empty() {
+        Ok(fm)
+    } else {
+        Err(diags)
+    }
+}
+
+/// The title is there; `updated` is a date.
+fn check_title_and_date(
+    fm: &FrontMatter,
+    shown: &std::path::Path,
+    key_line: &dyn Fn(&str) -> Option<usize>,
+    front_line: usize,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     match &fm.title {
         Some(t) if !t.trim().is_empty() => {}
         _ => diags.push(
             Diagnostic::error(
                 shown,
-                key_line("title").or(Some(split.front_line)),
+                key_line("title").or(Some(front_line)),
                 "front matter: title is missing",
             )
             .with_help("add a line: title = \"Page title\""),
@@ -169,6 +171,16 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
             );
         }
     }
+    diags
+}
+
+/// The slug fits in a URL; the icon is a short mark.
+fn check_slug_and_icon(
+    fm: &FrontMatter,
+    shown: &std::path::Path,
+    key_line: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     if let Some(slug) = &fm.slug {
         let problem = super::url_name::problem(slug);
         if slug.is_empty() || slug.contains('/') || problem.is_some() {
@@ -185,7 +197,6 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
             );
         }
     }
-    fm.related_line = key_line("related").unwrap_or(split.front_line);
     if let Some(icon) = &fm.icon {
         if icon.trim().is_empty() || icon.chars().count() > ICON_MAX_CHARS {
             diags.push(
@@ -200,21 +211,7 @@ pub fn parse(split: &Split<'_>, shown: &std::path::Path) -> Result<FrontMatter, 
             );
         }
     }
-    if diags.is_empty() {
-        Ok(fm)
-    } else {
-        Err(diags)
-    }
-}
-
-/// The closest known key, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::levenshtein(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
+    diags
 }
 
 #[cfg(test)]
@@ -236,6 +233,15 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("did you mean \"title\""));
+    }
+
+    #[test]
+    fn unknown_key_help_lists_the_struct_fields() {
+        let err = parse_text("+++\ntitle = \"A\"\nzzz = 1\n+++\n").unwrap_err();
+        assert_eq!(
+            err[0].help.as_deref(),
+            Some("keys a page may use: title, description, kind, updated, weight, slug, draft, icon, related, promoted")
+        );
     }
 
     #[test]

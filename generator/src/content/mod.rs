@@ -16,16 +16,36 @@ use crate::error::Diagnostic;
 
 /// Every page under `content/`, parsed, with all problems found on the way.
 pub fn load(root: &Path, config: &SiteConfig) -> (Vec<SourcePage>, Vec<Diagnostic>) {
-    let content = root.join("content");
     let mut diags = Vec::new();
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let files = page_files(root, config, &mut diags);
+    let results: Vec<Result<SourcePage, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|(lang, path)| read_page(root, lang, path))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (pages, diags)
+}
 
+/// The `.md` files of each declared language folder, as (language, path).
+fn page_files(
+    root: &Path,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
+    let content = root.join("content");
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
     let Ok(entries) = std::fs::read_dir(&content) else {
         diags.push(
             Diagnostic::error("content", None, "the site has no content/ folder")
                 .with_help("run `helpsite init` there to write starter pages (it keeps existing files), or create content/<lang>/_index.md"),
         );
-        return (Vec::new(), diags);
+        return Vec::new();
     };
     let mut lang_dirs: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     lang_dirs.sort();
@@ -84,39 +104,29 @@ pub fn load(root: &Path, config: &SiteConfig) -> (Vec<SourcePage>, Vec<Diagnosti
         }
     }
 
-    let results: Vec<Result<SourcePage, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|(lang, path)| {
-            let shown = rel(root, path);
-            let bytes = std::fs::read(path)
-                .map_err(|e| vec![Diagnostic::error(&shown, None, format!("cannot read: {e}"))])?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let line = crate::error::line_of(
-                    &String::from_utf8_lossy(e.as_bytes()),
-                    e.utf8_error().valid_up_to(),
-                );
-                vec![
-                    Diagnostic::error(&shown, Some(line), "the file is not valid UTF-8 text")
-                        .with_help(
-                            "save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)",
-                        ),
-                ]
-            })?;
-            let rel_path = path
-                .strip_prefix(root.join("content").join(lang))
-                .unwrap_or(path)
-                .to_path_buf();
-            SourcePage::parse(lang, &rel_path, shown, &text)
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.extend(d),
-        }
-    }
-    (pages, diags)
+    files
+}
+
+/// One page file read and parsed.
+fn read_page(root: &Path, lang: &str, path: &Path) -> Result<SourcePage, Vec<Diagnostic>> {
+    let shown = rel(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::error(&shown, None, format!("cannot read: {e}"))])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = crate::error::line_of(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        vec![
+            Diagnostic::error(&shown, Some(line), "the file is not valid UTF-8 text")
+                .with_help("save it as UTF-8 in your editor (\"Save with encoding\" → UTF-8)"),
+        ]
+    })?;
+    let rel_path = path
+        .strip_prefix(root.join("content").join(lang))
+        .unwrap_or(path)
+        .to_path_buf();
+    SourcePage::parse(lang, &rel_path, shown, &text)
 }
 
 /// A path as people see it in messages: relative to the site root.

@@ -14,30 +14,13 @@ use std::path::{Path, PathBuf};
 
 use helpsite_form::definition::{self, Subtags};
 use icu::locale::{LanguageIdentifier, LocaleExpander};
-use serde::{Deserialize, Serialize};
 
 use super::plural;
 use crate::config::SiteConfig;
 use crate::error::{line_of, Diagnostic};
 use crate::theme::{self, Theme};
 
-/// One UI string: a text, or its plural forms by CLDR category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Message {
-    Text(String),
-    Plural(BTreeMap<String, String>),
-}
-
-impl Message {
-    /// The text for a count-free use: the plural table's `other` form.
-    pub fn text(&self) -> &str {
-        match self {
-            Message::Text(t) => t,
-            Message::Plural(forms) => forms.get("other").map(String::as_str).unwrap_or(""),
-        }
-    }
-}
+pub use super::message::Message;
 
 pub type Catalog = BTreeMap<String, Message>;
 
@@ -136,107 +119,155 @@ fn site_layer(root: &Path) -> Layer<'static> {
         .collect()
 }
 
+/// Every language's catalog as its files give it, before the fallback fills it.
+#[derive(Default)]
+struct Gathered {
+    raw: BTreeMap<String, Catalog>,
+    /// (lang, key) → the file the text came from, for messages.
+    origin: BTreeMap<(String, String), PathBuf>,
+    /// Per language, the site's own file messages about it name.
+    site_file: BTreeMap<String, PathBuf>,
+}
+
+/// Reads each language's layers in order, later ones overriding earlier ones.
+fn gather(
+    config: &SiteConfig,
+    root: &Path,
+    theme: &Theme,
+    out: &mut Catalogs,
+    diags: &mut Vec<Diagnostic>,
+) -> Gathered {
+    let layers = layers(root, theme);
+    let mut parsed: BTreeMap<PathBuf, Option<Catalog>> = BTreeMap::new();
+    let mut g = Gathered::default();
+    for code in config.language_codes() {
+        let mut catalog = Catalog::new();
+        let mut used = Vec::new();
+        g.site_file
+            .insert(code.clone(), Path::new("i18n").join(format!("{code}.toml")));
+        for (i, layer) in layers.iter().enumerate() {
+            let names: Vec<&str> = layer.keys().map(String::as_str).collect();
+            let Some(name) = definition::closest(&code, &names, &likely_subtags) else {
+                continue;
+            };
+            let source = &layer[name];
+            let entries = parsed
+                .entry(source.shown.clone())
+                .or_insert_with(|| read_catalog(source, diags));
+            for (k, v) in entries.iter().flatten() {
+                catalog.insert(k.clone(), v.clone());
+                g.origin
+                    .insert((code.clone(), k.clone()), source.shown.clone());
+            }
+            if i > 0 {
+                g.site_file.insert(code.clone(), source.shown.clone());
+            }
+            used.push(source.shown.display().to_string());
+        }
+        if used.is_empty() && config.i18n.fallback.is_none() {
+            diags.push(no_catalog(config, &code, &g.site_file[&code]));
+        }
+        out.sources.insert(code.clone(), used);
+        g.raw.insert(code, catalog);
+    }
+    g
+}
+
+/// What fills the keys a language's catalog lacks.
+struct Fallback<'c> {
+    /// Every key any language has.
+    keys: BTreeSet<String>,
+    lang: Option<&'c str>,
+    catalog: Option<Catalog>,
+    rtl: bool,
+}
+
+impl Fallback<'_> {
+    /// Fills `catalog`'s missing keys from the fallback language, or reports
+    /// them; returns the keys it filled.
+    fn fill(
+        &self,
+        config: &SiteConfig,
+        code: &str,
+        catalog: &mut Catalog,
+        g: &mut Gathered,
+        diags: &mut Vec<Diagnostic>,
+    ) -> BTreeSet<String> {
+        let mut filled = BTreeSet::new();
+        // Fallback text in the other direction is isolated (FSI … PDI), so
+        // its punctuation stays where it belongs, in attributes too.
+        let isolate = is_rtl(config, code) != self.rtl;
+        for key in &self.keys {
+            if catalog.contains_key(key) {
+                continue;
+            }
+            match self.catalog.as_ref().and_then(|f| f.get(key)) {
+                Some(text) => {
+                    let text = if isolate {
+                        isolated(text)
+                    } else {
+                        text.clone()
+                    };
+                    catalog.insert(key.clone(), text);
+                    filled.insert(key.clone());
+                    if let Some(f) = self.lang {
+                        g.origin
+                            .insert((code.to_string(), key.clone()), PathBuf::from(f));
+                    }
+                }
+                None => diags.push(missing_key(key, code, &g.site_file[code])),
+            }
+        }
+        filled
+    }
+}
+
+fn missing_key(key: &str, code: &str, file: &Path) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        None,
+        format!("UI string \"{key}\" is missing in language \"{code}\""),
+    )
+    .with_help(format!(
+        "add {key} = \"…\" translated into {code} to {}, or set [i18n] fallback in site.toml",
+        file.display()
+    ))
+}
+
 impl Catalogs {
     /// Loads and checks the catalogs of every site language: the built-in
     /// ones, then the site theme's, then those of `<root>/i18n/`.
     pub fn load(config: &SiteConfig, root: &Path, theme: &Theme) -> Result<Self, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        let layers = layers(root, theme);
-        let mut parsed: BTreeMap<PathBuf, Option<Catalog>> = BTreeMap::new();
-
         let mut out = Catalogs::default();
-        // (lang, key) → the file the text came from, for messages.
-        let mut origin: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
-        // Per language, the site's own file messages about it name.
-        let mut site_file: BTreeMap<String, PathBuf> = BTreeMap::new();
-        let mut raw: BTreeMap<String, Catalog> = BTreeMap::new();
-        for code in config.language_codes() {
-            let mut catalog = Catalog::new();
-            let mut used = Vec::new();
-            site_file.insert(code.clone(), Path::new("i18n").join(format!("{code}.toml")));
-            for (i, layer) in layers.iter().enumerate() {
-                let names: Vec<&str> = layer.keys().map(String::as_str).collect();
-                let Some(name) = definition::closest(&code, &names, &likely_subtags) else {
-                    continue;
-                };
-                let source = &layer[name];
-                let entries = parsed
-                    .entry(source.shown.clone())
-                    .or_insert_with(|| read_catalog(source, &mut diags));
-                for (k, v) in entries.iter().flatten() {
-                    catalog.insert(k.clone(), v.clone());
-                    origin.insert((code.clone(), k.clone()), source.shown.clone());
-                }
-                if i > 0 {
-                    site_file.insert(code.clone(), source.shown.clone());
-                }
-                used.push(source.shown.display().to_string());
-            }
-            if used.is_empty() && config.i18n.fallback.is_none() {
-                diags.push(no_catalog(config, &code, &site_file[&code]));
-            }
-            out.sources.insert(code.clone(), used);
-            raw.insert(code, catalog);
-        }
+        let mut gathered = gather(config, root, theme, &mut out, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
-
-        let all_keys: BTreeSet<String> = raw.values().flat_map(|c| c.keys().cloned()).collect();
-        let fallback_lang = config.i18n.fallback.clone();
-        let fallback = fallback_lang.as_ref().and_then(|f| raw.get(f)).cloned();
-        let fallback_rtl = fallback_lang.as_deref().is_some_and(|f| is_rtl(config, f));
+        let raw = std::mem::take(&mut gathered.raw);
+        let fallback_lang = config.i18n.fallback.as_deref();
+        let fallback = Fallback {
+            keys: raw.values().flat_map(|c| c.keys().cloned()).collect(),
+            lang: fallback_lang,
+            catalog: fallback_lang.and_then(|f| raw.get(f)).cloned(),
+            rtl: fallback_lang.is_some_and(|f| is_rtl(config, f)),
+        };
         for (code, mut catalog) in raw {
-            let mut filled = BTreeSet::new();
-            // Fallback text in the other direction is isolated (FSI … PDI), so
-            // its punctuation stays where it belongs, in attributes too.
-            let isolate = is_rtl(config, &code) != fallback_rtl;
-            for key in &all_keys {
-                if catalog.contains_key(key) {
-                    continue;
-                }
-                match fallback.as_ref().and_then(|f| f.get(key)) {
-                    Some(text) => {
-                        let text = if isolate {
-                            isolated(text)
-                        } else {
-                            text.clone()
-                        };
-                        catalog.insert(key.clone(), text);
-                        filled.insert(key.clone());
-                        if let Some(f) = &fallback_lang {
-                            origin.insert((code.clone(), key.clone()), PathBuf::from(f));
-                        }
-                    }
-                    None => {
-                        let file = &site_file[&code];
-                        diags.push(
-                            Diagnostic::error(
-                                file,
-                                None,
-                                format!("UI string \"{key}\" is missing in language \"{code}\""),
-                            )
-                            .with_help(format!(
-                                "add {key} = \"…\" translated into {code} to {}, or set [i18n] fallback in site.toml",
-                                file.display()
-                            )),
-                        )
-                    }
-                }
-            }
+            let filled = fallback.fill(config, &code, &mut catalog, &mut gathered, &mut diags);
             let locale = config.languages[&code]
                 .locale
                 .clone()
                 .unwrap_or_else(|| code.clone());
             let text_lang = |key: &str| {
                 if filled.contains(key) {
-                    fallback_lang.clone().unwrap_or_else(|| code.clone())
+                    fallback_lang.map_or_else(|| code.clone(), str::to_string)
                 } else {
                     locale.clone()
                 }
             };
             for (key, message) in &catalog {
-                let file = origin
+                let file = gathered
+                    .origin
                     .get(&(code.clone(), key.clone()))
                     .cloned()
                     .unwrap_or_default();

@@ -8,3 +8,5 @@ pub mod plural;
 
 pub use catalog::Catalogs;
 pub use locale::LocaleFormat;
+
+pub mod message;

@@ -7,7 +7,7 @@ use icu::locale::Locale;
 use icu::plurals::{PluralCategory, PluralRules};
 use serde_json::Value;
 
-use super::catalog::Message;
+use super::message::Message;
 use super::LocaleFormat;
 
 /// CLDR's name of a category.

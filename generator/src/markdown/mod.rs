@@ -62,11 +62,19 @@ pub struct Question {
     pub line: usize,
 }
 
+/// The page an internal link goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `#fragment` alone: the page the link stands on.
+    SamePage,
+    /// Another page (or this one by its file name), by content key.
+    Page(String),
+}
+
 /// A link to check once every page is rendered.
 #[derive(Debug, Clone)]
 pub struct InternalLink {
-    /// Content key of the target page.
-    pub key: String,
+    pub target: LinkTarget,
     pub fragment: Option<String>,
     pub line: usize,
     pub written: String,
@@ -133,28 +141,6 @@ struct OpenQuestion<'a> {
 
 pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
     let lines = LineIndex::new(body);
-    let line_at = |offset: usize| opts.first_line + lines.line(offset) - 1;
-    let mut out = Rendered::default();
-    let mut ids = Ids::default();
-    let mut main: Vec<Event> = Vec::new();
-    let mut question: Option<OpenQuestion> = None;
-    let mut finished: Vec<OpenQuestion> = Vec::new();
-    let mut heading: Option<(u8, Option<String>, usize, Vec<Event>)> = None;
-    let mut image_alt: Option<(usize, String)> = None;
-    let mut in_code = false;
-    let mut footnotes: Vec<String> = Vec::new();
-    // Inside a link that is already isolated left-to-right.
-    let mut in_ltr_link = false;
-    // Inside any link: its text is not searched for addresses to link.
-    let mut in_link = false;
-    // The first paragraph's text, while it is being read (then `Some("")` no more).
-    let mut first_paragraph: Option<String> = None;
-    let mut summary_done = false;
-
-    // A link or image whose URL could run script is dropped; its text stays.
-    let mut dropped_link = false;
-    let mut dropped_image = false;
-
     // Without raw HTML, markup the author typed is text wherever it appears
     // (headings, questions, table cells, alt text, …): converted before
     // anything is collected or buffered, and before text runs are merged so
@@ -165,307 +151,415 @@ pub fn render(body: &str, opts: &RenderOptions<'_>) -> Rendered {
             Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => (Event::Text(h), range),
             other => (other, range),
         });
+    let mut r = Renderer::new(opts);
     for (event, range) in pulldown_cmark::TextMergeWithOffset::new(events) {
-        let line = line_at(range.start);
-        let event = match neutralize_script_urls(event, line, opts, &mut out) {
+        r.event(event, opts.first_line + lines.line(range.start) - 1);
+    }
+    r.finish()
+}
+
+/// A heading being collected: its id comes from its whole text.
+struct OpenHeading<'a> {
+    level: u8,
+    explicit: Option<String>,
+    line: usize,
+    events: Vec<Event<'a>>,
+}
+
+/// The state of one page's rendering, event by event.
+struct Renderer<'o, 'a> {
+    opts: &'o RenderOptions<'o>,
+    out: Rendered,
+    ids: Ids,
+    main: Vec<Event<'a>>,
+    question: Option<OpenQuestion<'a>>,
+    finished: Vec<OpenQuestion<'a>>,
+    heading: Option<OpenHeading<'a>>,
+    image_alt: Option<(usize, String)>,
+    in_code: bool,
+    footnotes: Vec<String>,
+    /// Inside a link that is already isolated left-to-right.
+    in_ltr_link: bool,
+    /// Inside any link: its text is not searched for addresses to link.
+    in_link: bool,
+    /// The first paragraph's text, while it is being read.
+    first_paragraph: Option<String>,
+    summary_done: bool,
+    /// A link or image whose URL could run script is dropped; its text stays.
+    dropped_link: bool,
+    dropped_image: bool,
+}
+
+impl<'o, 'a> Renderer<'o, 'a> {
+    fn new(opts: &'o RenderOptions<'o>) -> Self {
+        Renderer {
+            opts,
+            out: Rendered::default(),
+            ids: Ids::default(),
+            main: Vec::new(),
+            question: None,
+            finished: Vec::new(),
+            heading: None,
+            image_alt: None,
+            in_code: false,
+            footnotes: Vec::new(),
+            in_ltr_link: false,
+            in_link: false,
+            first_paragraph: None,
+            summary_done: false,
+            dropped_link: false,
+            dropped_image: false,
+        }
+    }
+
+    /// Where output goes: the open question's answer, or the page.
+    fn sink(&mut self) -> &mut Vec<Event<'a>> {
+        sink(&mut self.question, &mut self.main)
+    }
+
+    fn event(&mut self, event: Event<'a>, line: usize) {
+        let event = match neutralize_script_urls(event, line, self.opts, &mut self.out) {
             Neutralized::Keep(e) => e,
             Neutralized::DropLink => {
-                dropped_link = true;
-                continue;
+                self.dropped_link = true;
+                return;
             }
             Neutralized::DropImage => {
-                dropped_image = true;
-                continue;
+                self.dropped_image = true;
+                return;
             }
         };
         match &event {
-            Event::End(TagEnd::Link) if dropped_link => {
-                dropped_link = false;
-                continue;
+            Event::End(TagEnd::Link) if self.dropped_link => {
+                self.dropped_link = false;
+                return;
             }
-            Event::End(TagEnd::Image) if dropped_image => {
-                dropped_image = false;
-                continue;
+            Event::End(TagEnd::Image) if self.dropped_image => {
+                self.dropped_image = false;
+                return;
             }
             _ => {}
         }
         // Headings are buffered whole: their id comes from their text.
-        if let Some((_, _, _, buf)) = heading.as_mut() {
+        if let Some(open) = self.heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
-                let (level, explicit, hline, buf) = heading.take().expect("open heading");
-                let text = plain_text(&buf);
-                let inner = html_of(buf);
-                // An id ends up in `href="#…"` links: only what needs no escaping there.
-                let explicit = explicit.filter(|id| match crate::content::url_name::problem(id) {
-                    None if !id.is_empty() => true,
-                    problem => {
-                        out.findings.push(Finding {
-                            line: hline,
-                            message: format!(
-                                "heading id \"{id}\": {}",
-                                problem.unwrap_or_else(|| "is empty".into())
-                            ),
-                            help: "use letters, digits, '-', '_' or '.', like {#refunds}".into(),
-                            error: true,
-                        });
-                        false
-                    }
-                });
-                let id = ids.unique(explicit.unwrap_or_else(|| slugify(&text)));
-                out.ids.push(id.clone());
-                out.headings.push(Heading {
-                    level,
-                    id: id.clone(),
-                    text: text.clone(),
-                    line: hline,
-                });
-                if opts.faq && level == 2 {
-                    if let Some(q) = question.take() {
-                        finished.push(q);
-                    }
-                    question = Some(OpenQuestion {
-                        id,
-                        text,
-                        heading_html: inner,
-                        line: hline,
-                        answer: Vec::new(),
-                    });
-                } else {
-                    let mut h = String::new();
-                    let _ = escape_html(&mut h, &id);
-                    let label = attr(&format!("{}: {}", opts.labels.anchor, text));
-                    let html = format!(
-                        "<h{level} id=\"{h}\">{inner}<a class=\"anchor\" href=\"#{h}\"><span class=\"visually-hidden\">{label}</span></a></h{level}>\n"
-                    );
-                    sink(&mut question, &mut main).push(Event::Html(html.into()));
-                }
+                let open = self.heading.take().expect("open heading");
+                self.close_heading(open);
             } else {
-                buf.push(event);
+                open.events.push(event);
             }
-            continue;
+            return;
         }
-        let event = match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((
-                    level_num(level),
-                    id.map(|s| s.to_string()),
+        if let Some(event) = self.transform(event, line) {
+            self.sink().push(event);
+        }
+    }
+
+    /// A heading's id: the one written after it if it is usable, or its text's.
+    fn heading_id(&mut self, explicit: Option<String>, text: &str, line: usize) -> String {
+        // An id ends up in `href="#…"` links: only what needs no escaping there.
+        let explicit = explicit.filter(|id| match crate::content::url_name::problem(id) {
+            None if !id.is_empty() => true,
+            problem => {
+                self.out.findings.push(Finding {
                     line,
-                    Vec::new(),
-                ));
-                continue;
+                    message: format!(
+                        "heading id \"{id}\": {}",
+                        problem.unwrap_or_else(|| "is empty".into())
+                    ),
+                    help: "use letters, digits, '-', '_' or '.', like {#refunds}".into(),
+                    error: true,
+                });
+                false
             }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert(kind, opts.labels);
-                Event::Html(format!("<div class=\"callout callout-{class}\"><p class=\"callout-title\">{}</p>\n", attr(label)).into())
+        });
+        self.ids.unique(explicit.unwrap_or_else(|| slugify(text)))
+    }
+
+    fn close_heading(&mut self, open: OpenHeading<'a>) {
+        let OpenHeading {
+            level,
+            explicit,
+            line,
+            events,
+        } = open;
+        let text = plain_text(&events);
+        let inner = html_of(events);
+        let id = self.heading_id(explicit, &text, line);
+        self.out.ids.push(id.clone());
+        self.out.headings.push(Heading {
+            level,
+            id: id.clone(),
+            text: text.clone(),
+            line,
+        });
+        if self.opts.faq && level == 2 {
+            if let Some(q) = self.question.take() {
+                self.finished.push(q);
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-            Event::Start(Tag::Table(a)) => {
-                let wrap = format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n", attr(&opts.labels.table));
-                sink(&mut question, &mut main).push(Event::Html(wrap.into()));
-                Event::Start(Tag::Table(a))
-            }
-            Event::End(TagEnd::Table) => {
-                let s = sink(&mut question, &mut main);
-                s.push(Event::End(TagEnd::Table));
-                Event::Html("</div>\n".into())
-            }
-            // A long line scrolls inside the block, which keyboard users
-            // then need to reach: the block takes focus.
-            Event::Start(Tag::CodeBlock(k)) => {
-                in_code = true;
-                let lang = match &k {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
-                };
-                let class = if lang.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"language-{}\"", attr(&lang))
-                };
-                Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                Event::Html("</code></pre>\n".into())
-            }
-            Event::Start(Tag::Paragraph) if !summary_done && first_paragraph.is_none() => {
-                first_paragraph = Some(String::new());
-                Event::Start(Tag::Paragraph)
-            }
-            Event::End(TagEnd::Paragraph) if first_paragraph.is_some() => {
-                out.summary = summary::describe(&first_paragraph.take().unwrap_or_default());
-                summary_done = !out.summary.is_empty();
-                Event::End(TagEnd::Paragraph)
+            self.question = Some(OpenQuestion {
+                id,
+                text,
+                heading_html: inner,
+                line,
+                answer: Vec::new(),
+            });
+        } else {
+            let mut h = String::new();
+            let _ = escape_html(&mut h, &id);
+            let label = attr(&format!("{}: {}", self.opts.labels.anchor, text));
+            let html = format!(
+                "<h{level} id=\"{h}\">{inner}<a class=\"anchor\" href=\"#{h}\"><span class=\"visually-hidden\">{label}</span></a></h{level}>\n"
+            );
+            self.sink().push(Event::Html(html.into()));
+        }
+    }
+
+    /// The event as it goes into the page, or `None` when it is held back.
+    fn transform(&mut self, event: Event<'a>, line: usize) -> Option<Event<'a>> {
+        Some(match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.heading = Some(OpenHeading {
+                    level: level_num(level),
+                    explicit: id.map(|s| s.to_string()),
+                    line,
+                    events: Vec::new(),
+                });
+                return None;
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                in_link = true;
-                let email = link_type == pulldown_cmark::LinkType::Email;
-                match link(&dest_url, line, opts, &mut out) {
-                    _ if email => {
-                        in_ltr_link = true;
-                        Event::Html(
-                            format!("<a href=\"mailto:{}\" dir=\"ltr\">", attr(&dest_url)).into(),
-                        )
-                    }
-                    LinkOutcome::Keep => Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
-                    LinkOutcome::Rewrite(url) => Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }),
-                    LinkOutcome::Ltr => {
-                        in_ltr_link = true;
-                        let mut href = String::new();
-                        let _ = escape_href(&mut href, &dest_url);
-                        Event::Html(
-                            format!("<a href=\"{}\" dir=\"ltr\">", attr_escaped(&href)).into(),
-                        )
-                    }
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                image_alt = Some((line, String::new()));
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((l, alt)) = image_alt.take() {
-                    if alt.trim().is_empty() {
-                        out.findings.push(Finding {
-                            line: l,
-                            message: "image has no alt text".into(),
-                            help: "describe the image inside the brackets: ![What the picture shows](file.png)".into(),
-                            error: false,
-                        });
-                    }
-                }
-                Event::End(TagEnd::Image)
-            }
+            }) => self.start_link(link_type, dest_url, title, id, line),
             Event::End(TagEnd::Link) => {
-                in_ltr_link = false;
-                in_link = false;
+                self.in_ltr_link = false;
+                self.in_link = false;
                 Event::End(TagEnd::Link)
             }
-            Event::Text(t) => {
-                if let Some((_, alt)) = image_alt.as_mut() {
-                    alt.push_str(&t);
-                }
-                if let (Some(p), None) = (first_paragraph.as_mut(), &image_alt) {
-                    p.push_str(&t);
-                }
-                let rtl = opts.rtl && !in_code && !in_ltr_link;
-                let html = if in_code || in_link || image_alt.is_some() {
-                    rtl.then(|| bidi::isolate_ltr_runs(&t)).flatten()
-                } else {
-                    autolink::text_html(&t, rtl)
-                };
-                match html {
-                    Some(html) => Event::InlineHtml(html.into()),
-                    None => Event::Text(t),
-                }
+            Event::Start(Tag::Image { .. }) => {
+                self.image_alt = Some((line, String::new()));
+                event
             }
+            Event::End(TagEnd::Image) => {
+                self.end_image();
+                event
+            }
+            Event::Text(t) => self.text(t),
             Event::Code(c) => {
-                if let Some(p) = first_paragraph.as_mut() {
+                if let Some(p) = self.first_paragraph.as_mut() {
                     p.push_str(&c);
                 }
                 Event::Code(c)
             }
             e @ (Event::SoftBreak | Event::HardBreak) => {
-                if let Some(p) = first_paragraph.as_mut() {
+                if let Some(p) = self.first_paragraph.as_mut() {
                     p.push(' ');
                 }
                 e
             }
-            // Footnotes: numbered in order of first reference, with links both ways.
-            Event::FootnoteReference(name) => {
-                let n = footnote_number(&mut footnotes, &name);
-                let id = attr(&slugify(&name));
-                let first = !out.ids.contains(&format!("fnref-{id}"));
-                let back = if first {
-                    out.ids.push(format!("fnref-{id}"));
-                    format!(" id=\"fnref-{id}\"")
-                } else {
-                    String::new()
-                };
-                Event::InlineHtml(
-                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\"{back}>{n}</a></sup>")
-                        .into(),
-                )
+            other => self.block(other),
+        })
+    }
+
+    /// Alerts, tables, code blocks, the first paragraph, footnotes, task boxes.
+    fn block(&mut self, event: Event<'a>) -> Event<'a> {
+        let labels = self.opts.labels;
+        match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind, labels);
+                Event::Html(format!("<div class=\"callout callout-{class}\"><p class=\"callout-title\">{}</p>\n", attr(label)).into())
             }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                let n = footnote_number(&mut footnotes, &name);
-                let id = attr(&slugify(&name));
-                out.ids.push(format!("fn-{id}"));
-                Event::Html(
-                    format!(
-                        "<div class=\"footnote\" id=\"fn-{id}\"><p class=\"footnote-label\"><a href=\"#fnref-{id}\">{n}<span class=\"visually-hidden\"> {}</span></a></p>\n",
-                        attr(&opts.labels.footnote_back)
-                    )
-                    .into(),
-                )
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Start(Tag::Table(a)) => {
+                let wrap = format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n", attr(&labels.table));
+                self.sink().push(Event::Html(wrap.into()));
+                Event::Start(Tag::Table(a))
             }
+            Event::End(TagEnd::Table) => {
+                self.sink().push(Event::End(TagEnd::Table));
+                Event::Html("</div>\n".into())
+            }
+            Event::Start(Tag::CodeBlock(k)) => {
+                self.in_code = true;
+                code_block_start(&k)
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                Event::Html("</code></pre>\n".into())
+            }
+            Event::Start(Tag::Paragraph)
+                if !self.summary_done && self.first_paragraph.is_none() =>
+            {
+                self.first_paragraph = Some(String::new());
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::Paragraph) if self.first_paragraph.is_some() => {
+                let text = self.first_paragraph.take().unwrap_or_default();
+                self.out.summary = summary::describe(&text);
+                self.summary_done = !self.out.summary.is_empty();
+                Event::End(TagEnd::Paragraph)
+            }
+            Event::FootnoteReference(name) => self.footnote_reference(&name),
+            Event::Start(Tag::FootnoteDefinition(name)) => self.footnote_definition(&name),
             Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
             // A checklist item: a drawn box, not a disabled form control
             // without a name; the done state is said in words.
             Event::TaskListMarker(done) => {
                 let html = if done {
-                    format!("<span class=\"task task-done\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">{} </span>", attr(&opts.labels.task_done))
+                    format!("<span class=\"task task-done\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">{} </span>", attr(&labels.task_done))
                 } else {
                     "<span class=\"task\" aria-hidden=\"true\"></span>".to_string()
                 };
                 Event::InlineHtml(html.into())
             }
             other => other,
-        };
-        sink(&mut question, &mut main).push(event);
-    }
-    if let Some(q) = question.take() {
-        finished.push(q);
+        }
     }
 
-    let mut html = html_of(main);
-    for q in finished {
-        let answer_html = html_of(q.answer);
-        let id = attr(&q.id);
-        html.push_str(&format!(
-            "<details class=\"faq-item\" id=\"{id}\">\n<summary class=\"faq-question\"><h2>{}</h2></summary>\n<div class=\"faq-answer\">\n{answer_html}<p class=\"faq-permalink\"><a href=\"#{id}\">{}</a></p>\n</div>\n</details>\n",
-            q.heading_html,
-            attr(&opts.labels.question_link),
-        ));
-        out.questions.push(Question {
-            id: q.id,
-            text: q.text,
-            answer_html,
-            line: q.line,
-        });
+    fn start_link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: pulldown_cmark::CowStr<'a>,
+        title: pulldown_cmark::CowStr<'a>,
+        id: pulldown_cmark::CowStr<'a>,
+        line: usize,
+    ) -> Event<'a> {
+        self.in_link = true;
+        let email = link_type == pulldown_cmark::LinkType::Email;
+        match link(&dest_url, line, self.opts, &mut self.out) {
+            _ if email => {
+                self.in_ltr_link = true;
+                Event::Html(format!("<a href=\"mailto:{}\" dir=\"ltr\">", attr(&dest_url)).into())
+            }
+            LinkOutcome::Keep => Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
+            LinkOutcome::Rewrite(url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: url.into(),
+                title,
+                id,
+            }),
+            LinkOutcome::Ltr => {
+                self.in_ltr_link = true;
+                let mut href = String::new();
+                let _ = escape_href(&mut href, &dest_url);
+                Event::Html(format!("<a href=\"{}\" dir=\"ltr\">", attr_escaped(&href)).into())
+            }
+        }
     }
-    // Every page's HTML stays in memory until the search index and the link
-    // checks are done: without the growth slack, a third less at 20,000 pages.
-    html.shrink_to_fit();
-    out.html = html;
-    out
+
+    fn end_image(&mut self) {
+        if let Some((l, alt)) = self.image_alt.take() {
+            if alt.trim().is_empty() {
+                self.out.findings.push(Finding {
+                    line: l,
+                    message: "image has no alt text".into(),
+                    help: "describe the image inside the brackets: ![What the picture shows](file.png)".into(),
+                    error: false,
+                });
+            }
+        }
+    }
+
+    fn text(&mut self, t: pulldown_cmark::CowStr<'a>) -> Event<'a> {
+        if let Some((_, alt)) = self.image_alt.as_mut() {
+            alt.push_str(&t);
+        }
+        if let (Some(p), None) = (self.first_paragraph.as_mut(), &self.image_alt) {
+            p.push_str(&t);
+        }
+        let rtl = self.opts.rtl && !self.in_code && !self.in_ltr_link;
+        let html = if self.in_code || self.in_link || self.image_alt.is_some() {
+            rtl.then(|| bidi::isolate_ltr_runs(&t)).flatten()
+        } else {
+            autolink::text_html(&t, rtl)
+        };
+        match html {
+            Some(html) => Event::InlineHtml(html.into()),
+            None => Event::Text(t),
+        }
+    }
+
+    // Footnotes: numbered in order of first reference, with links both ways.
+    fn footnote_reference(&mut self, name: &str) -> Event<'a> {
+        let n = footnote_number(&mut self.footnotes, name);
+        let id = attr(&slugify(name));
+        let first = !self.out.ids.contains(&format!("fnref-{id}"));
+        let back = if first {
+            self.out.ids.push(format!("fnref-{id}"));
+            format!(" id=\"fnref-{id}\"")
+        } else {
+            String::new()
+        };
+        Event::InlineHtml(
+            format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\"{back}>{n}</a></sup>").into(),
+        )
+    }
+
+    fn footnote_definition(&mut self, name: &str) -> Event<'a> {
+        let n = footnote_number(&mut self.footnotes, name);
+        let id = attr(&slugify(name));
+        self.out.ids.push(format!("fn-{id}"));
+        Event::Html(
+            format!(
+                "<div class=\"footnote\" id=\"fn-{id}\"><p class=\"footnote-label\"><a href=\"#fnref-{id}\">{n}<span class=\"visually-hidden\"> {}</span></a></p>\n",
+                attr(&self.opts.labels.footnote_back)
+            )
+            .into(),
+        )
+    }
+
+    /// The page's HTML: the body, then the FAQ's questions as disclosures.
+    fn finish(mut self) -> Rendered {
+        if let Some(q) = self.question.take() {
+            self.finished.push(q);
+        }
+        let mut html = html_of(self.main);
+        for q in self.finished {
+            let answer_html = html_of(q.answer);
+            let id = attr(&q.id);
+            html.push_str(&format!(
+                "<details class=\"faq-item\" id=\"{id}\">\n<summary class=\"faq-question\"><h2>{}</h2></summary>\n<div class=\"faq-answer\">\n{answer_html}<p class=\"faq-permalink\"><a href=\"#{id}\">{}</a></p>\n</div>\n</details>\n",
+                q.heading_html,
+                attr(&self.opts.labels.question_link),
+            ));
+            self.out.questions.push(Question {
+                id: q.id,
+                text: q.text,
+                answer_html,
+                line: q.line,
+            });
+        }
+        // Every page's HTML stays in memory until the search index and the link
+        // checks are done: without the growth slack, a third less at 20,000 pages.
+        html.shrink_to_fit();
+        self.out.html = html;
+        self.out
+    }
+}
+
+/// `<pre><code>` with the fenced block's language as a class. A long line
+/// scrolls inside the block, which keyboard users then need to reach: the
+/// block takes focus.
+fn code_block_start<'a>(kind: &pulldown_cmark::CodeBlockKind<'_>) -> Event<'a> {
+    let lang = match kind {
+        pulldown_cmark::CodeBlockKind::Fenced(info) => {
+            info.split_whitespace().next().unwrap_or("").to_string()
+        }
+        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+    };
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", attr(&lang))
+    };
+    Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into())
 }
 
 enum Neutralized<'a> {
@@ -553,7 +647,7 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
     }
     if let Some(fragment) = dest.strip_prefix('#') {
         out.links.push(InternalLink {
-            key: String::from("\0self"),
+            target: LinkTarget::SamePage,
             fragment: Some(fragment.to_string()),
             line,
             written: dest.into(),
@@ -576,7 +670,7 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
     match (opts.url_of)(&key, fragment.is_some()) {
         Some(url) => {
             out.links.push(InternalLink {
-                key,
+                target: LinkTarget::Page(key),
                 fragment: fragment.clone(),
                 line,
                 written: dest.into(),
@@ -606,8 +700,13 @@ fn link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) -
 pub fn front_link(dest: &str, line: usize, opts: &RenderOptions<'_>, out: &mut Rendered) {
     let before = out.findings.len();
     if let LinkOutcome::Rewrite(_) = link(dest, line, opts, out) {
-        if let Some(l) = out.links.last() {
-            out.related.push((l.key.clone(), l.fragment.clone()));
+        if let Some(InternalLink {
+            target: LinkTarget::Page(key),
+            fragment,
+            ..
+        }) = out.links.last()
+        {
+            out.related.push((key.clone(), fragment.clone()));
         }
     } else if out.findings.len() == before {
         out.findings.push(Finding {

@@ -97,7 +97,7 @@ fn md_links_resolve_relative_to_the_page_and_broken_ones_report_line() {
         false,
     );
     assert!(r.html.contains("href=\"/en/billing/#x\""), "{}", r.html);
-    assert_eq!(r.links[0].key, "billing");
+    assert_eq!(r.links[0].target, LinkTarget::Page("billing".into()));
     assert_eq!(r.links[0].fragment.as_deref(), Some("x"));
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].line, 7);

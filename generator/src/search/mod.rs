@@ -23,12 +23,11 @@
 //! result links to the exact answer.
 //!
 //! Text analysis ([`analyze`]) runs identically here and in `search.js`;
-//! [`query`] is the browser's ranking in Rust, for tests.
+//! the browser's ranking has a Rust twin for tests (tests/query/).
 
 pub mod analyze;
 pub mod extract;
 pub mod index;
-pub mod query;
 
 pub use extract::sections_from_html;
 pub use index::build_index;

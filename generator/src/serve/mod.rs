@@ -34,6 +34,8 @@ pub struct ServeOptions {
     /// Stop after this long (tests use it so a forgotten server cannot linger).
     pub exit_after: Option<Duration>,
     pub limits: Limits,
+    /// Replaces site.toml's `[form] endpoint` in the pages.
+    pub form_endpoint: Option<String>,
 }
 
 /// What open tabs are told.
@@ -51,6 +53,7 @@ pub(crate) struct ServeState {
     pub broken: RwLock<Option<String>>,
     /// The last good build, kept so an edit rebuilds only what it affects.
     pub builder: Mutex<Option<Incremental>>,
+    pub form_endpoint: Option<String>,
 }
 
 pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
@@ -79,6 +82,7 @@ async fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         events,
         broken: RwLock::new(None),
         builder: Mutex::new(None),
+        form_endpoint: opts.form_endpoint.clone(),
     });
     rebuild(&state, Vec::new()).await;
 
@@ -188,6 +192,7 @@ async fn rebuild(state: &Arc<ServeState>, changed: Vec<PathBuf>) {
                     drafts: true,
                     live_reload: true,
                     progress: false,
+                    form_endpoint: s.form_endpoint.clone(),
                 };
                 Incremental::build(&s.root, &s.out, &opts).map(|(b, built)| {
                     *builder = Some(b);

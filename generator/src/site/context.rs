@@ -4,9 +4,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
+use super::model::{Instance, Site};
 use super::output::OutputFile;
 use super::structure;
-use super::Site;
 use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
@@ -27,13 +27,6 @@ struct Alternate {
     href: String,
 }
 
-pub(super) fn dir_of(site: &Site<'_>, lang: &str) -> &'static str {
-    site.formats
-        .get(lang)
-        .map(|f| f.dir.as_str())
-        .unwrap_or("ltr")
-}
-
 /// The parts of the context every page of a language shares.
 pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     let config = site.config;
@@ -52,7 +45,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         &json!({
             "code": lang,
             "name": lc.name,
-            "dir": dir_of(site, lang),
+            "dir": site.dir_of(lang),
             "home": format!("/{lang}/"),
         }),
     );
@@ -68,7 +61,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .map(|k| {
             (
                 k.clone(),
-                json!({ "lang": fallback_lang, "dir": dir_of(site, fallback_lang) }),
+                json!({ "lang": fallback_lang, "dir": site.dir_of(fallback_lang) }),
             )
         })
         .collect();
@@ -86,7 +79,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         .languages
         .iter()
         .map(String::as_str)
-        .filter(|l| dir_of(site, l) == "rtl")
+        .filter(|l| site.dir_of(l) == "rtl")
         .collect();
     ctx.insert(
         "search",
@@ -120,38 +113,12 @@ pub(super) fn render_page(
     let base = config.base_url();
     let mut ctx = site.base[lang].clone();
 
-    let mut languages = Vec::new();
-    let mut alternates = Vec::new();
-    for code in &site.languages {
-        let Some(other) = site.instance(code, &src.key) else {
-            continue;
-        };
-        languages.push(LanguageLink {
-            code: code.clone(),
-            name: config.languages[code].name.clone(),
-            dir: dir_of(site, code),
-            url: other.url.clone(),
-            current: code == lang,
-            translated: other.translated,
-        });
-        if other.translated {
-            alternates.push(Alternate {
-                hreflang: code.clone(),
-                href: format!("{base}{}", other.url),
-            });
-        }
-    }
-    let x_default = site
-        .instance(&config.default_language, &src.key)
-        .filter(|i| i.translated)
-        .map(|i| format!("{base}{}", i.url))
-        .or_else(|| alternates.first().map(|a| a.href.clone()));
-    // An untranslated page is a copy: its canonical URL is the original's.
-    let canonical = if inst.translated {
-        format!("{base}{}", inst.url)
-    } else {
-        format!("{base}/{}/{}", src.lang, src.url_path())
-    };
+    let Translations {
+        languages,
+        alternates,
+        x_default,
+        canonical,
+    } = translations(site, inst);
 
     let updated = src.front.updated.as_ref().and_then(|d| d.date);
     let fmt = &site.formats[lang];
@@ -189,7 +156,7 @@ pub(super) fn render_page(
             "permalink": format!("{base}{}", inst.url),
             "content": r.html,
             "content_lang": src.lang,
-            "content_dir": dir_of(site, &src.lang),
+            "content_dir": site.dir_of(&src.lang),
             "translated": inst.translated,
         "show_untranslated_notice": !inst.translated && config.i18n.untranslated_notice,
             "draft": src.front.draft,
@@ -217,6 +184,77 @@ pub(super) fn render_page(
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
     ctx.insert("canonical", &canonical);
+    insert_kind_context(&mut ctx, site, inst);
+    let template = match (src.key.is_empty(), src.front.kind) {
+        (true, Kind::Page) => "home.html".to_string(),
+        (_, kind) => format!("{}.html", kind.as_str()),
+    };
+    let html = render(tera, &template, &ctx, &src.shown_path)?;
+    Ok(OutputFile {
+        path: format!("{lang}/{}index.html", src.url_path()),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// The page in every language, for the switcher and search engines.
+struct Translations {
+    languages: Vec<LanguageLink>,
+    alternates: Vec<Alternate>,
+    x_default: Option<String>,
+    canonical: String,
+}
+
+fn translations(site: &Site<'_>, inst: &Instance<'_>) -> Translations {
+    let config = site.config;
+    let src = inst.src;
+    let lang = inst.lang;
+    let base = config.base_url();
+    let mut languages = Vec::new();
+    let mut alternates = Vec::new();
+    for code in &site.languages {
+        let Some(other) = site.instance(code, &src.key) else {
+            continue;
+        };
+        languages.push(LanguageLink {
+            code: code.clone(),
+            name: config.languages[code].name.clone(),
+            dir: site.dir_of(code),
+            url: other.url.clone(),
+            current: code == lang,
+            translated: other.translated,
+        });
+        if other.translated {
+            alternates.push(Alternate {
+                hreflang: code.clone(),
+                href: format!("{base}{}", other.url),
+            });
+        }
+    }
+    let x_default = site
+        .instance(&config.default_language, &src.key)
+        .filter(|i| i.translated)
+        .map(|i| format!("{base}{}", i.url))
+        .or_else(|| alternates.first().map(|a| a.href.clone()));
+    // An untranslated page is a copy: its canonical URL is the original's.
+    let canonical = if inst.translated {
+        format!("{base}{}", inst.url)
+    } else {
+        format!("{base}/{}/{}", src.lang, src.url_path())
+    };
+
+    Translations {
+        languages,
+        alternates,
+        x_default,
+        canonical,
+    }
+}
+
+/// What only some kinds of page show: the contact form, the feedback
+/// question, the form error reasons.
+fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) {
+    let src = inst.src;
+    let lang = inst.lang;
     if src.front.kind == Kind::Contact {
         ctx.insert("form", &form_context(site, lang));
     }
@@ -238,15 +276,6 @@ pub(super) fn render_page(
             .collect();
         ctx.insert("form_errors", &reasons);
     }
-    let template = match (src.key.is_empty(), src.front.kind) {
-        (true, Kind::Page) => "home.html".to_string(),
-        (_, kind) => format!("{}.html", kind.as_str()),
-    };
-    let html = render(tera, &template, &ctx, &src.shown_path)?;
-    Ok(OutputFile {
-        path: format!("{lang}/{}index.html", src.url_path()),
-        bytes: html.into_bytes(),
-    })
 }
 
 /// The contact form, from the one definition the handler validates against.
@@ -360,7 +389,7 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
         .map(|code| LanguageLink {
             code: code.clone(),
             name: config.languages[code].name.clone(),
-            dir: dir_of(site, code),
+            dir: site.dir_of(code),
             url: format!("/{code}/"),
             current: code == default,
             translated: true,

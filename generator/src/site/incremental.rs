@@ -4,8 +4,8 @@
 //! rebuilds. When only the bodies of existing pages change (the usual edit),
 //! just those pages are parsed and rendered again, every link is re-checked
 //! against the kept heading ids, and only their files are rewritten. Anything
-//! that can change other pages — a title, weight, slug, kind, date or draft
-//! flag, a new or deleted file, the theme, site.toml — takes a full build.
+//! that can change other pages — any front-matter change, a new or deleted
+//! file, the theme, site.toml — takes a full build.
 
 use std::path::{Path, PathBuf};
 
@@ -109,15 +109,9 @@ impl Incremental {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             let page = SourcePage::parse(&old.lang, &old.rel_path, shown.clone(), &text)
                 .map_err(Error::Site)?;
-            let (a, b) = (&old.front, &page.front);
-            let same_shape = a.title == b.title
-                && a.weight == b.weight
-                && a.slug == b.slug
-                && a.kind == b.kind
-                && a.updated == b.updated
-                && a.draft == b.draft
-                && a.description == b.description;
-            if !same_shape {
+            // Any front-matter change can show on other pages (titles in
+            // navigation, icons on cards, the home page's promoted pages…).
+            if old.front != page.front {
                 return Ok(None);
             }
             replaced.push((i, page));
@@ -171,7 +165,7 @@ impl Incremental {
             .map(|(n, r)| (n, std::mem::replace(&mut self.rendered[n], r)))
             .collect();
         let result = (|| {
-            let diags = super::check_pages(&site, &self.rendered);
+            let diags = super::links::check_pages(&site, &self.rendered);
             if diags.iter().any(crate::error::Diagnostic::is_error) {
                 return Err(Error::Site(super::sort(diags)));
             }

@@ -6,8 +6,11 @@
 mod appearance;
 pub mod assets;
 mod context;
+mod form;
 mod generated;
 pub mod incremental;
+mod links;
+mod model;
 mod nav;
 pub mod output;
 mod related;
@@ -15,43 +18,21 @@ mod sitemap;
 mod structure;
 mod toc;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+pub use form::{form_definition, write_form_definition};
+pub use model::{BuildOptions, Built};
+pub(crate) use model::{Instance, Loaded, Site};
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, Kind, SourcePage};
+use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::{Catalogs, LocaleFormat};
 use crate::markdown::{self, Labels, Rendered};
 use output::OutputFile;
-
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// Write pages marked `draft = true` (with a visible badge).
-    pub drafts: bool,
-    /// Add the live-reload script (serve only).
-    pub live_reload: bool,
-    /// Show a progress bar for long builds (drawn only on a terminal, never in CI).
-    pub progress: bool,
-}
-
-/// A rendered site, not yet written.
-#[derive(Debug)]
-pub struct Built {
-    pub files: Vec<OutputFile>,
-    /// Warnings: reported, not fatal.
-    pub warnings: Vec<Diagnostic>,
-    /// Notes: what the build did for the site (`check` shows them).
-    pub notes: Vec<Diagnostic>,
-    /// Pages written per language code (including untranslated fallbacks).
-    pub pages_per_lang: BTreeMap<String, usize>,
-    pub untranslated: usize,
-    /// Wall time of each phase, in order (`helpsite build --timings`). The
-    /// templates and the search index run side by side, so their times overlap.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
 
 /// Runs `f`, adding its wall time to `timings` under `phase`.
 fn timed<T>(
@@ -84,113 +65,13 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Built> {
 /// What to do with each rendered file: write it (keeping nothing), or keep it.
 type Sink<'s> = dyn Fn(OutputFile) -> Result<Option<OutputFile>> + Sync + 's;
 
-/// One page as a visitor of one language gets it: its own translation, or
-/// the default language's page with a notice.
-pub(crate) struct Instance<'a> {
-    pub lang: &'a str,
-    pub src: &'a SourcePage,
-    pub translated: bool,
-    /// `/fi/billing/`
-    pub url: String,
-}
-
-/// Everything the rendering of pages shares.
-pub(crate) struct Site<'a> {
-    pub config: &'a SiteConfig,
-    pub catalogs: &'a Catalogs,
-    pub formats: &'a BTreeMap<String, LocaleFormat>,
-    pub assets: &'a assets::AssetUrls,
-    pub opts: &'a BuildOptions,
-    pub instances: &'a [Instance<'a>],
-    /// (lang, key) → index into `instances`
-    pub index: HashMap<(&'a str, &'a str), usize>,
-    /// (lang, folder key) → the instances directly inside it, in order.
-    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
-    /// The words "related articles" are computed from.
-    pub terms: related::Terms,
-    /// lang → the URL of its contact page, where the site has one.
-    pub contact: HashMap<&'a str, &'a str>,
-    /// What every page of a language shares in its template context
-    /// (navigation, UI strings, assets…), built once per language.
-    pub base: HashMap<String, tera::Context>,
-    pub languages: Vec<String>,
-}
-
-impl<'a> Site<'a> {
-    pub fn instance(&self, lang: &str, key: &str) -> Option<&Instance<'a>> {
-        self.index.get(&(lang, key)).map(|&i| &self.instances[i])
-    }
-}
-
-/// Everything a build reads from disk. `serve` keeps it between rebuilds.
-pub(crate) struct Loaded {
-    pub root: PathBuf,
-    pub opts: BuildOptions,
-    pub config: SiteConfig,
-    pub catalogs: Catalogs,
-    pub formats: BTreeMap<String, LocaleFormat>,
-    pub tera: tera::Tera,
-    pub asset_files: Vec<OutputFile>,
-    pub asset_urls: assets::AssetUrls,
-    pub pages: Vec<SourcePage>,
-    /// Keys of pages whose front matter is broken: links to them are not reported twice.
-    pub failed_keys: HashSet<String>,
-    pub languages: Vec<String>,
-}
-
-/// The contact form's definition and texts for the handler (`form.json`):
-/// the site's languages and topics, and per language the catalog's texts
-/// for answers and emails with CLDR direction and numbers.
-pub fn form_definition(root: &Path) -> Result<helpsite_form::definition::FormDefinition> {
-    let config = SiteConfig::load(root)?;
-    let theme = crate::theme::Theme::load(root, &config)?;
-    let catalogs = Catalogs::load(&config, root, &theme).map_err(Error::Site)?;
-    let mut formats = BTreeMap::new();
-    for (code, lc) in &config.languages {
-        let f = LocaleFormat::new(code, lc).map_err(|m| {
-            Error::Site(vec![Diagnostic::error(
-                "site.toml",
-                None,
-                format!("[languages.{code}]: {m}"),
-            )])
-        })?;
-        formats.insert(code.clone(), f);
-    }
-    Ok(crate::i18n::form_texts::definition(
-        &config, &catalogs, &formats,
-    ))
-}
-
-/// Writes [`form_definition`] as JSON to `file`: a temporary file beside
-/// it, flushed to disk, then renamed over it.
-pub fn write_form_definition(root: &Path, file: &Path) -> Result<()> {
-    use std::io::Write;
-    let def = form_definition(root)?;
-    let json = serde_json::to_vec_pretty(&def).expect("serializable definition");
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(&json)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(file, e))?;
-    // Readable by the function's user, like the rest of a deployment package.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(file, e))?;
-    }
-    tmp.persist(file).map_err(|e| Error::io(file, e.error))?;
-    Ok(())
-}
-
 /// Loads config, theme, catalogs, locales and content. Problems in pages are
 /// returned beside the result so every error of a build is reported at once.
 fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
-    let config = SiteConfig::load(root)?;
+    let mut config = SiteConfig::load(root)?;
+    if let Some(endpoint) = &opts.form_endpoint {
+        config.form.endpoint = endpoint.clone();
+    }
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     let theme = crate::theme::Theme::load(root, &config)?;
@@ -199,19 +80,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         Catalogs::default()
     });
     diags.extend(catalogs.warnings.iter().cloned());
-    let mut formats = BTreeMap::new();
-    for (code, lc) in &config.languages {
-        match LocaleFormat::new(code, lc) {
-            Ok(f) => {
-                formats.insert(code.clone(), f);
-            }
-            Err(m) => diags.push(Diagnostic::error(
-                "site.toml",
-                None,
-                format!("[languages.{code}]: {m}"),
-            )),
-        }
-    }
+    let formats = locale_formats(&config, &mut diags);
     let tera = match crate::templates::load(&theme) {
         Ok(mut t) => {
             t.register_filter("plural", crate::i18n::plural::PluralFilter::new(&config));
@@ -226,29 +95,10 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (mut asset_files, mut asset_urls) = assets::collect(&theme)?;
-    let config_text =
-        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    match appearance::assets(root, &config, &config_text) {
-        Ok((files, urls)) => {
-            asset_files.extend(files);
-            asset_urls.extend(urls);
-        }
-        Err(d) => return Err(Error::Site(d)),
-    }
+    let (asset_files, asset_urls) = site_assets(root, &config, &theme)?;
 
     let (mut pages, page_diags) = content::load(root, &config);
-    let failed_keys: HashSet<String> = page_diags
-        .iter()
-        .filter_map(|d| d.file.strip_prefix("content").ok())
-        .filter_map(|p| {
-            p.iter()
-                .skip(1)
-                .collect::<PathBuf>()
-                .to_str()
-                .map(|s| content::page::key_of(Path::new(s)))
-        })
-        .collect();
+    let failed_keys = failed_keys(&page_diags);
     diags.extend(page_diags);
     if !opts.drafts {
         pages.retain(|p| !p.front.draft);
@@ -256,7 +106,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     let (made, notes) = generated::missing_pages(&config, &catalogs, &pages);
     pages.extend(made);
     diags.extend(notes);
-    diags.extend(duplicate_urls(&pages));
+    diags.extend(links::duplicate_urls(&pages));
     let languages = config.ordered_languages();
     let loaded = Loaded {
         root: root.to_path_buf(),
@@ -274,11 +124,63 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     Ok((loaded, diags))
 }
 
-impl Loaded {
-    fn instances(&self) -> Vec<Instance<'_>> {
-        instances(&self.config, &self.languages, &self.pages)
+/// Dates, numbers and direction of every language; a locale CLDR does not
+/// know is reported.
+fn locale_formats(
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, LocaleFormat> {
+    let mut formats = BTreeMap::new();
+    for (code, lc) in &config.languages {
+        match LocaleFormat::new(code, lc) {
+            Ok(f) => {
+                formats.insert(code.clone(), f);
+            }
+            Err(m) => diags.push(Diagnostic::error(
+                "site.toml",
+                None,
+                format!("[languages.{code}]: {m}"),
+            )),
+        }
     }
+    formats
+}
 
+/// The theme's static files, and the accent stylesheet and logo of `[appearance]`.
+fn site_assets(
+    root: &Path,
+    config: &SiteConfig,
+    theme: &crate::theme::Theme,
+) -> Result<(Vec<OutputFile>, assets::AssetUrls)> {
+    let (mut asset_files, mut asset_urls) = assets::collect(theme)?;
+    let config_text =
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    match appearance::assets(root, config, &config_text) {
+        Ok((files, urls)) => {
+            asset_files.extend(files);
+            asset_urls.extend(urls);
+        }
+        Err(d) => return Err(Error::Site(d)),
+    }
+    Ok((asset_files, asset_urls))
+}
+
+/// Keys of pages whose front matter is broken: links to them are not reported twice.
+fn failed_keys(page_diags: &[Diagnostic]) -> HashSet<String> {
+    page_diags
+        .iter()
+        .filter_map(|d| d.file.strip_prefix("content").ok())
+        .filter_map(|p| {
+            p.iter()
+                .skip(1)
+                .collect::<PathBuf>()
+                .to_str()
+                .map(|s| content::page::key_of(Path::new(s)))
+        })
+        .collect()
+}
+
+impl Loaded {
     fn site<'a>(&'a self, instances: &'a [Instance<'a>]) -> Site<'a> {
         let index = instances
             .iter()
@@ -361,7 +263,7 @@ fn write_site(
         .into_iter()
         .partition(|d| d.severity == crate::error::Severity::Note);
     let checked = timed(&mut timings, "check links and anchors", || {
-        check_pages(site, rendered)
+        links::check_pages(site, rendered)
     });
     diags.extend(checked);
     if diags.iter().any(Diagnostic::is_error) {
@@ -401,6 +303,30 @@ fn write_site(
     timings.push(("search index (beside the templates)", search_time));
     let mut files: Vec<OutputFile> = pages?.into_iter().flatten().collect();
     let started = std::time::Instant::now();
+    let extra = site_files(loaded, site, search)?;
+    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
+    files.extend(extra.into_iter().flatten());
+    timings.push((
+        "entry, 404 and search pages, sitemap, assets, index files",
+        started.elapsed(),
+    ));
+    Ok(Built {
+        files,
+        warnings: sort(diags),
+        notes: sort(notes),
+        pages_per_lang: pages_per_lang(instances),
+        untranslated: instances.iter().filter(|i| !i.translated).count(),
+        timings,
+    })
+}
+
+/// The files besides the pages: entry, 404 and search pages, sitemap,
+/// robots.txt, the theme's assets and the search index.
+fn site_files(
+    loaded: &Loaded,
+    site: &Site<'_>,
+    search: Vec<OutputFile>,
+) -> Result<Vec<OutputFile>> {
     let mut extra = context::render_extra(site, &loaded.tera)?;
     extra.push(OutputFile {
         path: "sitemap.xml".into(),
@@ -412,24 +338,15 @@ fn write_site(
     });
     extra.extend(loaded.asset_files.iter().cloned());
     extra.extend(search);
-    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
-    files.extend(extra.into_iter().flatten());
-    timings.push((
-        "entry, 404 and search pages, sitemap, assets, index files",
-        started.elapsed(),
-    ));
+    Ok(extra)
+}
+
+fn pages_per_lang(instances: &[Instance<'_>]) -> BTreeMap<String, usize> {
     let mut pages_per_lang = BTreeMap::new();
     for inst in instances {
         *pages_per_lang.entry(inst.lang.to_string()).or_insert(0) += 1;
     }
-    Ok(Built {
-        files,
-        warnings: sort(diags),
-        notes: sort(notes),
-        pages_per_lang,
-        untranslated: instances.iter().filter(|i| !i.translated).count(),
-        timings,
-    })
+    pages_per_lang
 }
 
 /// The search index of every language (or of `only` these), from the
@@ -500,67 +417,6 @@ fn sort(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// Two pages of one language that would be written to the same URL.
-fn duplicate_urls(pages: &[SourcePage]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(&str, String), &SourcePage> = HashMap::new();
-    let mut diags = Vec::new();
-    for p in pages {
-        if let Some(first) = seen.insert((p.lang.as_str(), p.url_path()), p) {
-            diags.push(
-                Diagnostic::error(
-                    &p.shown_path,
-                    None,
-                    format!(
-                        "writes the same URL /{}/{} as {}",
-                        p.lang,
-                        p.url_path(),
-                        first.shown_path.display()
-                    ),
-                )
-                .with_help("give one of them a different slug in its front matter"),
-            );
-        }
-    }
-    diags
-}
-
-fn instances<'a>(
-    config: &SiteConfig,
-    languages: &'a [String],
-    pages: &'a [SourcePage],
-) -> Vec<Instance<'a>> {
-    let mut by_key: BTreeMap<&str, BTreeMap<&str, &SourcePage>> = BTreeMap::new();
-    for p in pages {
-        by_key
-            .entry(p.key.as_str())
-            .or_default()
-            .insert(p.lang.as_str(), p);
-    }
-    let mut out = Vec::new();
-    for translations in by_key.values() {
-        for lang in languages {
-            let (src, translated) = match translations.get(lang.as_str()) {
-                Some(p) => (*p, true),
-                None => match translations.get(config.default_language.as_str()) {
-                    Some(p) => (*p, false),
-                    // Not in the default language either: the first language that has it.
-                    None => (
-                        *translations.values().next().expect("a key has a page"),
-                        false,
-                    ),
-                },
-            };
-            out.push(Instance {
-                lang,
-                src,
-                translated,
-                url: format!("/{lang}/{}", src.url_path()),
-            });
-        }
-    }
-    out
-}
-
 pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
     let t = |k: &str| catalogs.text(lang, k).to_string();
     Labels {
@@ -621,92 +477,4 @@ fn render_markdown(
         markdown::front_link(dest, src.front.related_line, &opts, &mut rendered);
     }
     rendered
-}
-
-/// Ids the templates put on every page, which content may link to.
-const TEMPLATE_IDS: &[&str] = &["main", "top", "toc"];
-
-fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let ids: Vec<BTreeSet<&str>> = rendered
-        .iter()
-        .map(|r| r.ids.iter().map(String::as_str).collect())
-        .collect();
-    for (i, (inst, r)) in site.instances.iter().zip(rendered).enumerate() {
-        // Each source file is reported once: by its own language's page.
-        if !inst.translated {
-            continue;
-        }
-        let file = &inst.src.shown_path;
-        for f in &r.findings {
-            let d = if f.error {
-                Diagnostic::error(file, Some(f.line), &f.message)
-            } else {
-                Diagnostic::warning(file, Some(f.line), &f.message)
-            };
-            diags.push(d.with_help(&f.help));
-        }
-        for link in &r.links {
-            let Some(fragment) = &link.fragment else {
-                continue;
-            };
-            let target = if link.key == "\0self" {
-                Some(i)
-            } else {
-                site.index.get(&(inst.lang, link.key.as_str())).copied()
-            };
-            let Some(t) = target else { continue };
-            let fragment = percent_decode(fragment);
-            if !ids[t].contains(fragment.as_str()) && !TEMPLATE_IDS.contains(&fragment.as_str()) {
-                let target_file = &site.instances[t].src.shown_path;
-                diags.push(
-                    Diagnostic::error(file, Some(link.line), format!("link \"{}\": no heading with id \"{fragment}\" in {}", link.written, target_file.display()))
-                        .with_help(format!("use one of the headings' ids, or add {{#{fragment}}} after the heading you mean in {}", target_file.display())),
-                );
-            }
-        }
-        if inst.src.front.kind == Kind::Faq && r.questions.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    Some(inst.src.body_line),
-                    "this FAQ page has no questions",
-                )
-                .with_help("write each question as a ## heading with its answer below it"),
-            );
-        }
-        let mut previous = 1u8;
-        for h in &r.headings {
-            if h.level == 1 {
-                diags.push(
-                    Diagnostic::warning(
-                        file,
-                        Some(h.line),
-                        "a # heading repeats the page title level",
-                    )
-                    .with_help("the title comes from front matter; start sections with ##"),
-                );
-            } else if h.level > previous + 1 {
-                diags.push(
-                    Diagnostic::warning(
-                        file,
-                        Some(h.line),
-                        format!("heading skips from level {previous} to {}", h.level),
-                    )
-                    .with_help(format!(
-                        "use {} for this heading",
-                        "#".repeat(previous as usize + 1)
-                    )),
-                );
-            }
-            previous = h.level;
-        }
-    }
-    diags
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }

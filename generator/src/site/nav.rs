@@ -6,9 +6,8 @@
 
 use serde::Serialize;
 
-use super::context::dir_of;
 use super::structure::{inside, is_section};
-use super::{Instance, Site};
+use super::model::{Instance, Site};
 
 /// How many of a section's pages the open branch lists around the current
 /// one; the section's own page lists them all.
@@ -51,7 +50,7 @@ fn leaf(site: &Site<'_>, n: usize, current: Option<&str>) -> Node {
         title: i.src.title().to_string(),
         url: i.url.clone(),
         lang: foreign.then(|| i.src.lang.clone()),
-        dir: foreign.then(|| dir_of(site, &i.src.lang)),
+        dir: foreign.then(|| site.dir_of(&i.src.lang)),
         ..Node::default()
     }
 }

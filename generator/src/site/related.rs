@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::model::{Instance, Site, Terms};
 use super::structure::{self, Entry};
-use super::{Instance, Site};
 use crate::content::Kind;
 use crate::markdown::Rendered;
 
@@ -16,14 +16,6 @@ pub(crate) const MAX: usize = 5;
 /// A word in more pages than this says nothing about what a page is about,
 /// and skipping it keeps the work per page bounded on large sites.
 const COMMON: usize = 50;
-
-/// Each instance's words, and per language which instances have each word.
-#[derive(Default)]
-pub(crate) struct Terms {
-    of: Vec<Vec<String>>,
-    /// language → word → instances
-    pages: HashMap<String, HashMap<String, Vec<usize>>>,
-}
 
 fn is_article(inst: &Instance<'_>) -> bool {
     !structure::is_section(inst)

@@ -1,6 +1,6 @@
 //! `sitemap.xml` with hreflang alternates, and `robots.txt`.
 
-use super::Site;
+use super::model::Site;
 use crate::config::SiteConfig;
 use crate::escape;
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{Instance, Site};
+use super::model::{Instance, Site};
 use crate::content::Kind;
 use crate::markdown::Rendered;
 
@@ -86,7 +86,7 @@ pub(crate) fn entry(site: &Site<'_>, n: usize, rendered: Option<&[Rendered]>) ->
         title: i.src.title().to_string(),
         url: i.url.clone(),
         lang: foreign.then(|| i.src.lang.clone()),
-        dir: foreign.then(|| super::context::dir_of(site, &i.src.lang)),
+        dir: foreign.then(|| site.dir_of(&i.src.lang)),
         description,
         icon: i.src.front.icon.clone(),
     }

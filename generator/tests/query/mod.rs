@@ -1,6 +1,7 @@
-//! The browser's query algorithm (`search.js`), in Rust, for tests and tools.
+//! The browser's query algorithm (`search.js`), in Rust, for tests: the
+//! shipped site queries in the browser, so the library does not carry it.
 //!
-//! For each query word `q` (normalized by [`analyze`]):
+//! For each query word `q` (normalized by `analyze`):
 //! 1. **exact**: `s[q]` (the stem of a surface form the site uses) or `q`
 //!    itself if it is a term — factor 1; or else, when the manifest names a
 //!    stemmer (`stem`), the term that is `q`'s stem (`reembolsos` →
@@ -27,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::analyze::{is_cjk, words, Analyzer};
+use generator::search::analyze::{is_cjk, words, Analyzer};
 
 pub const MAX_EXPANSIONS: usize = 50;
 pub const EXACT: f64 = 1.0;
@@ -35,7 +36,7 @@ pub const PREFIX: f64 = 0.5;
 pub const STEM_PREFIX: f64 = 0.7;
 pub const UNPREFIXED: f64 = 0.8;
 
-/// One language's index, read from the files [`super::build_index`] wrote.
+/// One language's index, read from the files [`generator::search::build_index`] wrote.
 pub struct LoadedIndex {
     pub docs: usize,
     pub endings: std::collections::HashSet<String>,
@@ -106,7 +107,9 @@ impl LoadedIndex {
                     shard.keys.push(surface.clone());
                 }
             }
-            shard.keys.sort_by(|a, b| super::index::js_cmp(a, b));
+            shard
+                .keys
+                .sort_by(|a, b| generator::search::index::js_cmp(a, b));
             shards.push(shard);
         }
         let mut documents = Vec::new();
@@ -129,7 +132,7 @@ impl LoadedIndex {
     /// The shard that holds `key`, if any shard could.
     fn shard_of(&self, key: &str) -> usize {
         self.shard_keys
-            .partition_point(|k| super::index::js_cmp(k, key).is_le())
+            .partition_point(|k| generator::search::index::js_cmp(k, key).is_le())
             .saturating_sub(1)
     }
 

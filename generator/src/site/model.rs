@@ -1,0 +1,154 @@
+//! The site model: what a build loads, the pages each language gets, and
+//! what rendering them shares.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::assets;
+use super::output::OutputFile;
+use crate::config::SiteConfig;
+use crate::content::SourcePage;
+use crate::error::Diagnostic;
+use crate::i18n::{Catalogs, LocaleFormat};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Write pages marked `draft = true` (with a visible badge).
+    pub drafts: bool,
+    /// Add the live-reload script (serve only).
+    pub live_reload: bool,
+    /// Show a progress bar for long builds (drawn only on a terminal, never in CI).
+    pub progress: bool,
+    /// Replaces site.toml's `[form] endpoint` (the command line takes it
+    /// from `HELPSITE_FORM_ENDPOINT`; parsing site.toml reads no environment).
+    pub form_endpoint: Option<String>,
+}
+
+/// A rendered site, not yet written.
+#[derive(Debug)]
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    /// Warnings: reported, not fatal.
+    pub warnings: Vec<Diagnostic>,
+    /// Notes: what the build did for the site (`check` shows them).
+    pub notes: Vec<Diagnostic>,
+    /// Pages written per language code (including untranslated fallbacks).
+    pub pages_per_lang: BTreeMap<String, usize>,
+    pub untranslated: usize,
+    /// Wall time of each phase, in order (`helpsite build --timings`). The
+    /// templates and the search index run side by side, so their times overlap.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// One page as a visitor of one language gets it: its own translation, or
+/// the default language's page with a notice.
+pub(crate) struct Instance<'a> {
+    pub lang: &'a str,
+    pub src: &'a SourcePage,
+    pub translated: bool,
+    /// `/fi/billing/`
+    pub url: String,
+}
+
+/// Everything the rendering of pages shares.
+pub(crate) struct Site<'a> {
+    pub config: &'a SiteConfig,
+    pub catalogs: &'a Catalogs,
+    pub formats: &'a BTreeMap<String, LocaleFormat>,
+    pub assets: &'a assets::AssetUrls,
+    pub opts: &'a BuildOptions,
+    pub instances: &'a [Instance<'a>],
+    /// (lang, key) → index into `instances`
+    pub index: HashMap<(&'a str, &'a str), usize>,
+    /// (lang, folder key) → the instances directly inside it, in order.
+    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// The words "related articles" are computed from.
+    pub terms: Terms,
+    /// lang → the URL of its contact page, where the site has one.
+    pub contact: HashMap<&'a str, &'a str>,
+    /// What every page of a language shares in its template context
+    /// (navigation, UI strings, assets…), built once per language.
+    pub base: HashMap<String, tera::Context>,
+    pub languages: Vec<String>,
+}
+
+impl<'a> Site<'a> {
+    pub fn instance(&self, lang: &str, key: &str) -> Option<&Instance<'a>> {
+        self.index.get(&(lang, key)).map(|&i| &self.instances[i])
+    }
+
+    /// `ltr` or `rtl`: the direction of `lang`'s text.
+    pub fn dir_of(&self, lang: &str) -> &'static str {
+        self.formats
+            .get(lang)
+            .map(|f| f.dir.as_str())
+            .unwrap_or("ltr")
+    }
+}
+
+/// Each instance's words, and per language which instances have each word.
+#[derive(Default)]
+pub(crate) struct Terms {
+    pub(super) of: Vec<Vec<String>>,
+    /// language → word → instances
+    pub(super) pages: HashMap<String, HashMap<String, Vec<usize>>>,
+}
+
+/// Everything a build reads from disk. `serve` keeps it between rebuilds.
+pub(crate) struct Loaded {
+    pub root: PathBuf,
+    pub opts: BuildOptions,
+    pub config: SiteConfig,
+    pub catalogs: Catalogs,
+    pub formats: BTreeMap<String, LocaleFormat>,
+    pub tera: tera::Tera,
+    pub asset_files: Vec<OutputFile>,
+    pub asset_urls: assets::AssetUrls,
+    pub pages: Vec<SourcePage>,
+    /// Keys of pages whose front matter is broken: links to them are not reported twice.
+    pub failed_keys: HashSet<String>,
+    pub languages: Vec<String>,
+}
+
+impl Loaded {
+    pub(crate) fn instances(&self) -> Vec<Instance<'_>> {
+        instances(&self.config, &self.languages, &self.pages)
+    }
+}
+
+pub(crate) fn instances<'a>(
+    config: &SiteConfig,
+    languages: &'a [String],
+    pages: &'a [SourcePage],
+) -> Vec<Instance<'a>> {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, &SourcePage>> = BTreeMap::new();
+    for p in pages {
+        by_key
+            .entry(p.key.as_str())
+            .or_default()
+            .insert(p.lang.as_str(), p);
+    }
+    let mut out = Vec::new();
+    for translations in by_key.values() {
+        for lang in languages {
+            let (src, translated) = match translations.get(lang.as_str()) {
+                Some(p) => (*p, true),
+                None => match translations.get(config.default_language.as_str()) {
+                    Some(p) => (*p, false),
+                    // Not in the default language either: the first language that has it.
+                    None => (
+                        *translations.values().next().expect("a key has a page"),
+                        false,
+                    ),
+                },
+            };
+            out.push(Instance {
+                lang,
+                src,
+                translated,
+                url: format!("/{lang}/{}", src.url_path()),
+            });
+        }
+    }
+    out
+}
