@@ -116,7 +116,7 @@ impl ExtraField {
 
     /// Catalog key of the label (`form_field_<name>_label`).
     pub fn label_key(&self) -> String {
-        format!("form_field_{}_label", self.name)
+        label_key(&self.name)
     }
 
     /// Catalog key of the optional hint.
@@ -163,6 +163,11 @@ impl ExtraField {
             Err(self.kind.invalid_code())
         }
     }
+}
+
+/// Catalog key of the label of the extra field `name`.
+pub fn label_key(name: &str) -> String {
+    format!("form_field_{name}_label")
 }
 
 /// Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069),
@@ -261,6 +266,13 @@ pub fn parse_number(value: &str) -> Option<f64> {
     })
 }
 
+/// A kept value of an extra field, as the archive stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldValue {
+    pub name: String,
+    pub value: String,
+}
+
 /// A problem with one posted extra field: its index in the definition and
 /// the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,7 +290,7 @@ pub fn validate(
     fields: &[ExtraField],
     topic: &str,
     posted: &BTreeMap<String, String>,
-) -> Result<Vec<(String, String)>, Vec<FieldProblem>> {
+) -> Result<Vec<FieldValue>, Vec<FieldProblem>> {
     let mut kept = Vec::new();
     let mut problems = Vec::new();
     for (index, f) in fields.iter().enumerate() {
@@ -293,7 +305,10 @@ pub fn validate(
         };
         match code {
             Some(code) => problems.push(FieldProblem { index, code }),
-            None if !value.is_empty() => kept.push((f.name.clone(), value.to_string())),
+            None if !value.is_empty() => kept.push(FieldValue {
+                name: f.name.clone(),
+                value: value.to_string(),
+            }),
             None => {}
         }
     }

@@ -31,7 +31,14 @@ fn posted(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn codes(r: Result<Vec<(String, String)>, Vec<FieldProblem>>) -> Vec<ErrorCode> {
+fn kept(name: &str, value: &str) -> Vec<FieldValue> {
+    vec![FieldValue {
+        name: name.into(),
+        value: value.into(),
+    }]
+}
+
+fn codes(r: Result<Vec<FieldValue>, Vec<FieldProblem>>) -> Vec<ErrorCode> {
     r.unwrap_err().into_iter().map(|p| p.code).collect()
 }
 
@@ -54,7 +61,7 @@ fn required_only_for_its_topics() {
     assert_eq!(validate(&fields, "technical", &posted(&[])), Ok(vec![]));
     assert_eq!(
         validate(&fields, "billing", &posted(&[("order_number", " A-1 ")])),
-        Ok(vec![("order_number".into(), "A-1".into())])
+        Ok(kept("order_number", "A-1"))
     );
 }
 
@@ -264,16 +271,16 @@ proptest! {
         }
         let trimmed = value.as_deref().map(str::trim).unwrap_or("");
         match validate(std::slice::from_ref(&field), &topic, &p) {
-            Ok(kept) => {
+            Ok(values) => {
                 // Nothing kept that is blank, too long, or for another topic;
                 // nothing missing that the topic requires.
                 prop_assert!(!trimmed.is_empty() || !field.required_for_topic(topic));
                 if trimmed.is_empty() {
-                    prop_assert!(kept.is_empty());
+                    prop_assert!(values.is_empty());
                 } else {
                     prop_assert!(field.shown_for(topic));
                     prop_assert!(trimmed.chars().count() <= field.max_len());
-                    prop_assert_eq!(kept, vec![("f".to_string(), trimmed.to_string())]);
+                    prop_assert_eq!(values, kept("f", trimmed));
                 }
             }
             Err(problems) => {
