@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { REPO, helpsiteHasServe } from './lib/site.mjs';
 import { helpsiteServe } from './lib/server.mjs';
 import { launch, watch, FAVICON } from './lib/browser.mjs';
@@ -25,6 +26,19 @@ function catalogText(lang, key) {
   const line = text.split('\n').find((l) => l.startsWith(`${key} = `));
   assert.ok(line, `${key} missing in ${lang}.toml`);
   return JSON.parse(line.slice(key.length + 3));
+}
+
+const AXE = path.join(REPO, 'node_modules/axe-core/axe.min.js');
+const VNU = path.join(REPO, 'node_modules/vnu-jar/build/dist/vnu.jar');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const r = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    TAGS,
+  );
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const serveSkip = helpsiteHasServe() ? false : '`helpsite serve` is not available';
@@ -152,6 +166,39 @@ describe('extra contact fields per topic', { skip: serveSkip }, () => {
       }
     });
   }
+
+  test('the contact pages with extra fields are valid HTML and axe-clean, with and without JavaScript', async () => {
+    const files = [];
+    for (const lang of ['en', 'fa']) {
+      const r = await fetch(`${serve.url}/${lang}/contact/`);
+      const file = path.join(root, `contact-${lang}.html`);
+      fs.writeFileSync(file, await r.text());
+      files.push(file);
+    }
+    const r = spawnSync('java', ['-jar', VNU, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8' });
+    const report = JSON.parse(r.stderr || r.stdout);
+    const errors = report.messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+    assert.deepEqual(errors.map((m) => `${path.basename(String(m.url))}:${m.lastLine}: ${m.message}`), []);
+
+    // axe is an injected script: the page without its own scripts is
+    // checked with them answered empty (theme.js, site.js never run).
+    const found = [];
+    for (const scripts of [true, false]) {
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      if (!scripts) {
+        await page.route(/\/static\/.*\.js$/, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
+      }
+      for (const lang of ['en', 'fa']) {
+        await page.goto(`${serve.url}/${lang}/contact/`);
+        if (scripts) await page.selectOption('#f-topic', 'billing');
+        assert.equal(await page.isVisible('#f-order_number-topics'), !scripts, 'the notes show only without scripts');
+        for (const v of await axe(page)) found.push(`${lang} ${scripts ? 'js' : 'no-js'} ${v}`);
+      }
+      await context.close();
+    }
+    assert.deepEqual(found, []);
+  });
 
   test('without JavaScript every field shows with its topics; a posted form reaches the thank-you page', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
