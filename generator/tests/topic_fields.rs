@@ -21,7 +21,9 @@ fn the_contact_page_shows_each_field_with_its_topics() {
     insta::assert_snapshot!("topic_fields_fa_contact", unhash(&fa));
     assert!(fa.contains("شماره سفارش"), "the site's own label");
     // The built-in fields and their names are unchanged.
-    for name in ["name", "email", "topic", "order", "message", "lang", "website"] {
+    for name in [
+        "name", "email", "topic", "order", "message", "lang", "website",
+    ] {
         assert!(en.contains(&format!("name=\"{name}\"")), "{name}");
     }
 }
@@ -32,7 +34,14 @@ fn the_form_definition_carries_the_fields_and_their_labels() {
     let names: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["order_number", "plan", "purchase_date", "app_version", "callback", "page_address"]
+        [
+            "order_number",
+            "plan",
+            "purchase_date",
+            "app_version",
+            "callback",
+            "page_address"
+        ]
     );
     assert_eq!(def.fields[0].required_for, ["billing"]);
     let fa = &def.texts["fa"];
@@ -83,7 +92,10 @@ fn check_names_a_label_missing_in_a_language() {
     }
     let full = generator::check::check(&fixture("topic-fields")).unwrap();
     assert!(
-        !full.diagnostics.iter().any(|d| d.message.contains("contact form field")),
+        !full
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("contact form field")),
         "the fixture is complete"
     );
 }
