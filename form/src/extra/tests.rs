@@ -270,7 +270,7 @@ proptest! {
             p.insert("f".to_string(), v.clone());
         }
         let trimmed = value.as_deref().map(str::trim).unwrap_or("");
-        match validate(std::slice::from_ref(&field), &topic, &p) {
+        match validate(std::slice::from_ref(&field), topic, &p) {
             Ok(values) => {
                 // Nothing kept that is blank, too long, or for another topic;
                 // nothing missing that the topic requires.
