@@ -338,132 +338,107 @@ pub struct ConfigProblem {
 pub fn config_problems(fields: &[ExtraField], topics: &[String]) -> Vec<ConfigProblem> {
     let mut out = Vec::new();
     for (index, f) in fields.iter().enumerate() {
-        let mut problem = |key, message: String, value: Option<&str>, valid: Vec<String>| {
-            out.push(ConfigProblem {
-                index,
-                key,
-                message,
-                value: value.map(str::to_string),
-                valid,
-            })
+        let mut found = Found {
+            out: &mut out,
+            index,
         };
-        if !is_id(&f.name) {
-            problem(
-                "name",
-                format!(
-                    "field name \"{}\" must be an ASCII id (letters, digits, _ and -)",
-                    f.name
-                ),
-                None,
-                vec![],
-            );
-        } else if crate::field(&f.name).is_some() {
-            let builtin = crate::FIELDS.iter().map(|b| b.name.to_string()).collect();
-            problem(
-                "name",
-                format!(
-                    "field name \"{}\" is a built-in field of the contact form",
-                    f.name
-                ),
-                None,
-                builtin,
-            );
-        } else if fields[..index].iter().any(|g| g.name == f.name) {
-            problem(
-                "name",
-                format!("field \"{}\" is declared twice", f.name),
-                None,
-                vec![],
-            );
-        }
-        for (key, list) in [("topics", &f.topics), ("required_for", &f.required_for)] {
-            for t in list.iter().filter(|t| !topics.contains(t)) {
-                problem(
-                    key,
-                    format!("field \"{}\": \"{t}\" is not a topic of the form", f.name),
-                    Some(t),
-                    topics.to_vec(),
-                );
-            }
-        }
-        for t in f
-            .required_for
-            .iter()
-            .filter(|t| topics.contains(t) && !f.shown_for(t))
-        {
-            problem(
-                "required_for",
-                format!(
-                    "field \"{}\" is required for \"{t}\" but not shown for it",
-                    f.name
-                ),
-                Some(t),
-                f.topics.clone(),
-            );
-        }
-        if f.kind == ExtraKind::Select && f.options.is_empty() {
-            problem(
-                "options",
-                format!("select field \"{}\" has no options", f.name),
-                None,
-                vec![],
-            );
-        }
-        if f.kind != ExtraKind::Select && !f.options.is_empty() {
-            problem(
-                "options",
-                format!(
-                    "only a select field has options; \"{}\" is a {}",
-                    f.name,
-                    f.kind.as_str()
-                ),
-                None,
-                vec![],
-            );
-        }
-        for o in f.options.iter().filter(|o| !is_id(o)) {
-            problem(
-                "options",
-                format!("option \"{o}\" of \"{}\" must be an ASCII id", f.name),
-                Some(o),
-                vec![],
-            );
-        }
-        if f.max_length.is_some_and(|m| m == 0 || m > MAX_LENGTH_LIMIT) {
-            problem(
-                "max_length",
-                format!(
-                    "max_length of \"{}\" must be between 1 and {MAX_LENGTH_LIMIT}",
-                    f.name
-                ),
-                None,
-                vec![],
-            );
-        }
-        if f.kind != ExtraKind::Number && (f.min.is_some() || f.max.is_some()) {
-            problem(
-                "min",
-                format!(
-                    "only a number field has min and max; \"{}\" is a {}",
-                    f.name,
-                    f.kind.as_str()
-                ),
-                None,
-                vec![],
-            );
-        }
-        if let (Some(min), Some(max)) = (f.min, f.max) {
-            if min > max {
-                problem(
-                    "min",
-                    format!("min of \"{}\" is above its max", f.name),
-                    None,
-                    vec![],
-                );
-            }
-        }
+        name_problems(&mut found, f, &fields[..index]);
+        topic_problems(&mut found, f, topics);
+        kind_problems(&mut found, f);
     }
     out
+}
+
+/// Problems of one entry, collected with its index.
+struct Found<'a> {
+    out: &'a mut Vec<ConfigProblem>,
+    index: usize,
+}
+
+impl Found<'_> {
+    fn push(&mut self, key: &'static str, message: String) {
+        self.push_value(key, message, None, Vec::new());
+    }
+
+    fn push_value(
+        &mut self,
+        key: &'static str,
+        message: String,
+        value: Option<&str>,
+        valid: Vec<String>,
+    ) {
+        self.out.push(ConfigProblem {
+            index: self.index,
+            key,
+            message,
+            value: value.map(str::to_string),
+            valid,
+        });
+    }
+}
+
+fn name_problems(found: &mut Found<'_>, f: &ExtraField, earlier: &[ExtraField]) {
+    let name = &f.name;
+    if !is_id(name) {
+        found.push(
+            "name",
+            format!("field name \"{name}\" must be an ASCII id (letters, digits, _ and -)"),
+        );
+    } else if crate::field(name).is_some() {
+        let builtin = crate::FIELDS.iter().map(|b| b.name.to_string()).collect();
+        let message = format!("field name \"{name}\" is a built-in field of the contact form");
+        found.push_value("name", message, None, builtin);
+    } else if earlier.iter().any(|g| g.name == *name) {
+        found.push("name", format!("field \"{name}\" is declared twice"));
+    }
+}
+
+fn topic_problems(found: &mut Found<'_>, f: &ExtraField, topics: &[String]) {
+    for (key, list) in [("topics", &f.topics), ("required_for", &f.required_for)] {
+        for t in list.iter().filter(|t| !topics.contains(t)) {
+            let message = format!("field \"{}\": \"{t}\" is not a topic of the form", f.name);
+            found.push_value(key, message, Some(t), topics.to_vec());
+        }
+    }
+    for t in f
+        .required_for
+        .iter()
+        .filter(|t| topics.contains(t) && !f.shown_for(t))
+    {
+        let message = format!(
+            "field \"{}\" is required for \"{t}\" but not shown for it",
+            f.name
+        );
+        found.push_value("required_for", message, Some(t), f.topics.clone());
+    }
+}
+
+fn kind_problems(found: &mut Found<'_>, f: &ExtraField) {
+    let (name, kind) = (&f.name, f.kind.as_str());
+    if f.kind == ExtraKind::Select && f.options.is_empty() {
+        found.push("options", format!("select field \"{name}\" has no options"));
+    }
+    if f.kind != ExtraKind::Select && !f.options.is_empty() {
+        let message = format!("only a select field has options; \"{name}\" is a {kind}");
+        found.push("options", message);
+    }
+    for o in f.options.iter().filter(|o| !is_id(o)) {
+        let message = format!("option \"{o}\" of \"{name}\" must be an ASCII id");
+        found.push_value("options", message, Some(o), Vec::new());
+    }
+    if f.max_length.is_some_and(|m| m == 0 || m > MAX_LENGTH_LIMIT) {
+        let message = format!("max_length of \"{name}\" must be between 1 and {MAX_LENGTH_LIMIT}");
+        found.push("max_length", message);
+    }
+    if f.kind != ExtraKind::Number && (f.min.is_some() || f.max.is_some()) {
+        let message = format!("only a number field has min and max; \"{name}\" is a {kind}");
+        found.push("min", message);
+    }
+    if let (Some(min), Some(max)) = (f.min, f.max) {
+        if min > max {
+            found.push("min", format!("min of \"{name}\" is above its max"));
+        }
+    }
 }
 
 fn is_id(s: &str) -> bool {
