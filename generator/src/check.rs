@@ -415,6 +415,9 @@ const CODE_KEYS: &[&str] = &[
     "task_done",
     "thanks_title",
     "form_error_title",
+    // The notes beside a site's extra contact fields (site/context.rs).
+    "form_field_topics_note",
+    "form_field_required_note",
 ];
 
 /// Keys of the site's own default-language catalogs (its theme's and its
