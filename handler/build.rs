@@ -65,6 +65,7 @@ fn main() {
             .iter()
             .map(|t| t.to_string())
             .collect(),
+        fields: Vec::new(),
         texts,
     };
     let likely = likely_scripts(def.texts.keys());

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::extra::ExtraField;
 use crate::{ErrorCode, FIELDS};
 
 /// Version of the JSON layout; a handler refuses a definition it cannot read.
@@ -28,6 +29,8 @@ pub struct FormDefinition {
     pub languages: Vec<String>,
     pub default_language: String,
     pub topics: Vec<String>,
+    /// The site's extra fields (`[[form.fields]]`), in the form's order.
+    pub fields: Vec<ExtraField>,
     /// Per site language (or, for the shipped catalogs, per catalog).
     pub texts: BTreeMap<String, LanguageTexts>,
 }
@@ -57,7 +60,13 @@ pub fn handler_keys() -> Vec<String> {
 
 /// The numbers the handler's texts show: the fields' limits.
 pub fn numbers_shown() -> Vec<usize> {
+    numbers_shown_with(&[])
+}
+
+/// The numbers the handler's texts show, with the site's extra fields' limits.
+pub fn numbers_shown_with(extra: &[ExtraField]) -> Vec<usize> {
     let mut n: Vec<usize> = FIELDS.iter().map(|f| f.max_len).collect();
+    n.extend(extra.iter().map(ExtraField::max_len));
     n.sort_unstable();
     n.dedup();
     n

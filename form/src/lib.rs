@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 pub mod definition;
+pub mod extra;
 
 /// How a field is presented and validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,6 +155,20 @@ pub enum ErrorCode {
     InvalidCharacters,
     /// `submission_id` / `started_at` malformed, or a JSON value of the wrong type.
     InvalidValue,
+    /// An extra field the chosen topic requires is missing or blank.
+    RequiredForTopic,
+    /// A value for an extra field the chosen topic does not show.
+    NotForTopic,
+    /// An extra `phone` field's value is not a telephone number.
+    InvalidPhone,
+    /// An extra `url` field's value is not an `http(s)://` address.
+    InvalidUrl,
+    /// An extra `date` field's value is not a date (`YYYY-MM-DD`).
+    InvalidDate,
+    /// An extra `number` field's value is not a number in its range.
+    InvalidNumber,
+    /// An extra `select` field's value is not one of its options.
+    InvalidOption,
     /// The same field posted twice.
     DuplicateField,
     /// Body over 64 KiB (HTTP 413).
@@ -184,6 +199,13 @@ impl ErrorCode {
         ErrorCode::HeaderInjection,
         ErrorCode::InvalidCharacters,
         ErrorCode::InvalidValue,
+        ErrorCode::RequiredForTopic,
+        ErrorCode::NotForTopic,
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidUrl,
+        ErrorCode::InvalidDate,
+        ErrorCode::InvalidNumber,
+        ErrorCode::InvalidOption,
         ErrorCode::DuplicateField,
         ErrorCode::BodyTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -206,6 +228,13 @@ impl ErrorCode {
             ErrorCode::HeaderInjection => "header_injection",
             ErrorCode::InvalidCharacters => "invalid_characters",
             ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::RequiredForTopic => "required_for_topic",
+            ErrorCode::NotForTopic => "not_for_topic",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidUrl => "invalid_url",
+            ErrorCode::InvalidDate => "invalid_date",
+            ErrorCode::InvalidNumber => "invalid_number",
+            ErrorCode::InvalidOption => "invalid_option",
             ErrorCode::DuplicateField => "duplicate_field",
             ErrorCode::BodyTooLarge => "body_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",

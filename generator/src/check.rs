@@ -149,6 +149,7 @@ pub fn check(root: &Path) -> Result<CheckReport, Error> {
     let (translations, diags) = translations(root, &config, &pages);
     diagnostics.extend(diags);
     diagnostics.extend(unused_ui_strings(root, &config));
+    diagnostics.extend(missing_field_labels(root, &config));
     let (languages_summary, diags) = summaries(root, &config, &translations);
     diagnostics.extend(diags);
     diagnostics.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
@@ -159,6 +160,36 @@ pub fn check(root: &Path) -> Result<CheckReport, Error> {
         languages_summary,
         languages: config.ordered_languages(),
     })
+}
+
+/// Each extra field of the contact form needs a label (and each select
+/// option one) in every language, from the site's own catalogs.
+fn missing_field_labels(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
+    let Ok(theme) = crate::theme::Theme::load(root, config) else {
+        return Vec::new();
+    };
+    let Ok(catalogs) = Catalogs::load(config, root, &theme) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for lang in config.ordered_languages() {
+        let file = PathBuf::from(format!("i18n/{lang}.toml"));
+        for f in &config.form.fields {
+            for key in f.catalog_keys() {
+                if catalogs.get(&lang).get(&key).is_none() {
+                    out.push(
+                        Diagnostic::error(
+                            &file,
+                            None,
+                            format!("contact form field \"{}\" has no text \"{key}\" in language \"{lang}\"", f.name),
+                        )
+                        .with_help(format!("add {key} = \"…\" in {lang} to {}", file.display())),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Per language: page counts from the translation rows, UI-string counts
@@ -384,6 +415,9 @@ const CODE_KEYS: &[&str] = &[
     "task_done",
     "thanks_title",
     "form_error_title",
+    // The notes beside a site's extra contact fields (site/context.rs).
+    "form_field_topics_note",
+    "form_field_required_note",
 ];
 
 /// Keys of the site's own default-language catalogs (its theme's and its
@@ -415,6 +449,10 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
     }
     for t in &config.form.topics {
         used.insert(format!("topic_{t}"));
+    }
+    for f in &config.form.fields {
+        used.extend(f.catalog_keys());
+        used.insert(f.hint_key());
     }
     for r in helpsite_form::FEEDBACK_REASONS {
         used.insert(format!("feedback_reason_{r}"));

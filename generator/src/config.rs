@@ -111,6 +111,8 @@ pub struct FormConfig {
     pub endpoint: String,
     /// Topic ids offered by the form; labels come from the theme catalog (`topic_<id>`).
     pub topics: Vec<String>,
+    /// The site's own fields (`[[form.fields]]`), shown and required per topic.
+    pub fields: Vec<helpsite_form::extra::ExtraField>,
 }
 
 impl Default for FormConfig {
@@ -121,6 +123,7 @@ impl Default for FormConfig {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            fields: Vec::new(),
         }
     }
 }
@@ -267,6 +270,7 @@ impl SiteConfig {
                 );
             }
         }
+        diags.extend(form_field_diagnostics(&self.form, path, text));
         diags
     }
 
@@ -377,6 +381,50 @@ fn locale_diagnostics(code: &str, lc: &LanguageConfig, path: &Path, text: &str) 
     diags
 }
 
+/// The line of `key` in the `index`-th `[[form.fields]]` table, else the
+/// table's header line.
+fn line_in_form_field(text: &str, index: usize, key: &str) -> Option<usize> {
+    let start = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[form.fields]]")
+        .nth(index)?
+        .0;
+    let in_table = text
+        .lines()
+        .enumerate()
+        .skip(start + 1)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        });
+    Some(in_table.map_or(start, |(i, _)| i) + 1)
+}
+
+/// `[[form.fields]]` checked against the form's topics and built-in fields:
+/// each error names the line, the valid values and the closest one.
+fn form_field_diagnostics(form: &FormConfig, path: &Path, text: &str) -> Vec<Diagnostic> {
+    use crate::toml_error::did_you_mean;
+    helpsite_form::extra::config_problems(&form.fields, &form.topics)
+        .into_iter()
+        .map(|p| {
+            let line = line_in_form_field(text, p.index, p.key);
+            let d = Diagnostic::error(path, line, format!("[[form.fields]] {}", p.message));
+            if p.valid.is_empty() {
+                return d;
+            }
+            let valid: Vec<&str> = p.valid.iter().map(String::as_str).collect();
+            let guess = p.value.as_deref().and_then(|v| did_you_mean(v, &valid));
+            d.with_help(match guess {
+                Some(g) => format!("did you mean \"{g}\"? Valid here: {}", valid.join(", ")),
+                None => format!("valid here: {}", valid.join(", ")),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +477,69 @@ mod tests {
         assert_eq!(numbering.line, Some(5));
         assert!(numbering.help.as_deref().unwrap().contains("arabext"));
         assert_eq!(find("locale \"fa_IR\"").line, Some(6));
+    }
+
+    const FIELDS_OK: &str = "[languages.en]\nname = \"English\"\n[form]\ntopics = [\"billing\", \"refund\", \"technical\"]\n";
+
+    fn field_error(table: &str) -> Diagnostic {
+        let text = format!("{FIELDS_OK}[[form.fields]]\nname = \"ok\"\n[[form.fields]]\n{table}");
+        let err = SiteConfig::parse(&text, Path::new("site.toml")).unwrap_err();
+        err.diagnostics()[0].clone()
+    }
+
+    #[test]
+    fn form_fields_parse() {
+        let text = format!("{FIELDS_OK}[[form.fields]]\nname = \"order_number\"\nkind = \"text\"\ntopics = [\"billing\", \"refund\"]\nrequired_for = [\"billing\"]\nmax_length = 40\n[[form.fields]]\nname = \"plan\"\nkind = \"select\"\noptions = [\"monthly\", \"yearly\"]\n");
+        let c = SiteConfig::parse(&text, Path::new("site.toml")).unwrap();
+        assert_eq!(c.form.fields.len(), 2);
+        assert_eq!(c.form.fields[0].max_len(), 40);
+        assert!(
+            c.form.fields[1].shown_for("technical"),
+            "no topics: every topic"
+        );
+    }
+
+    #[test]
+    fn form_field_errors_name_the_line_and_the_valid_values() {
+        // Lines 1-4 are FIELDS_OK, 5-6 the first field, 7 the second's header.
+        let d = field_error("name = \"x\"\ntopics = [\"biling\"]\n");
+        assert_eq!(d.line, Some(9));
+        assert!(
+            d.message.contains("\"biling\" is not a topic"),
+            "{}",
+            d.message
+        );
+        let help = d.help.unwrap();
+        assert!(help.contains("did you mean \"billing\""), "{help}");
+        assert!(help.contains("billing, refund, technical"), "{help}");
+
+        let d = field_error("name = \"x\"\nkind = \"phon\"\n");
+        assert_eq!(d.line, Some(9));
+        let help = d.help.unwrap();
+        assert!(help.contains("did you mean \"phone\""), "{help}");
+        assert!(
+            help.contains("text, select, phone, url, date, number"),
+            "{help}"
+        );
+
+        let d = field_error("name = \"x\"\nrequired = [\"billing\"]\n");
+        assert_eq!(d.line, Some(9));
+        assert!(d.help.unwrap().contains("did you mean \"required_for\""));
+
+        let d = field_error("name = \"email\"\n");
+        assert_eq!(d.line, Some(8));
+        assert!(
+            d.help.unwrap().contains("order"),
+            "lists the built-in names"
+        );
+
+        let d = field_error("name = \"plan\"\nkind = \"select\"\n");
+        assert_eq!(d.line, Some(7), "no options key: the table's header");
+        assert!(d.message.contains("no options"), "{}", d.message);
+
+        let d = field_error("name = \"x\"\ntopics = [\"refund\"]\nrequired_for = [\"billing\"]\n");
+        assert_eq!(d.line, Some(10));
+        assert!(d.message.contains("not shown"), "{}", d.message);
     }
 
     #[test]

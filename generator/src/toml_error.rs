@@ -23,8 +23,39 @@ pub fn diagnostic(
             Diagnostic::error(shown, line, format!("{what}unknown key \"{key}\""))
                 .with_help(key_help(key, &known, allowed))
         }
-        None => Diagnostic::error(shown, line, format!("{what}{msg}")),
+        None => match unknown_value(msg) {
+            Some((value, known)) => {
+                Diagnostic::error(shown, line, format!("{what}unknown value \"{value}\""))
+                    .with_help(value_help(value, &known))
+            }
+            None => Diagnostic::error(shown, line, format!("{what}{msg}")),
+        },
     }
+}
+
+/// serde says: unknown variant `foo`, expected one of `a`, `b`
+fn unknown_value(msg: &str) -> Option<(&str, Vec<&str>)> {
+    let value = msg
+        .strip_prefix("unknown variant `")
+        .and_then(|r| r.split('`').next())?;
+    Some((value, expected(msg)))
+}
+
+fn value_help(value: &str, known: &[&str]) -> String {
+    match did_you_mean(value, known) {
+        Some(k) => format!("did you mean \"{k}\"? Valid values: {}", known.join(", ")),
+        None => format!("valid values: {}", known.join(", ")),
+    }
+}
+
+/// The names after serde's "expected one of".
+fn expected(msg: &str) -> Vec<&str> {
+    msg.split("expected one of ")
+        .nth(1)
+        .unwrap_or("")
+        .split(", ")
+        .map(|k| k.trim_matches('`'))
+        .collect()
 }
 
 /// serde says: unknown field `foo`, expected one of `a`, `b`
@@ -32,14 +63,7 @@ fn unknown_key(msg: &str) -> Option<(&str, Vec<&str>)> {
     let key = msg
         .strip_prefix("unknown field `")
         .and_then(|r| r.split('`').next())?;
-    let known = msg
-        .split("expected one of ")
-        .nth(1)
-        .unwrap_or("")
-        .split(", ")
-        .map(|k| k.trim_matches('`'))
-        .collect();
-    Some((key, known))
+    Some((key, expected(msg)))
 }
 
 fn key_help(key: &str, known: &[&str], allowed: &str) -> String {

@@ -191,6 +191,7 @@ async fn a_site_definition_overrides_the_shipped_texts() {
         languages: vec!["de".into()],
         default_language: "de".into(),
         topics: vec!["billing".into()],
+        fields: Vec::new(),
         texts: [(
             "de".to_string(),
             helpsite_form::definition::LanguageTexts {

@@ -506,6 +506,7 @@ async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each
             order: None,
             lang: "en".into(),
             submission_id: None,
+            fields: Vec::new(),
         };
         let reference = handler::reference::new_reference("HS");
         let rec = handler::core::record::Record::new(
@@ -673,4 +674,78 @@ async fn feedback_and_insights_are_stored_in_s3_once_and_never_mailed() {
     }
     assert!(moto.sent().is_empty(), "a vote is never mailed");
     assert!(s3_objects(&moto, "submissions/").await.is_empty());
+}
+
+/// A definition like `helpsite build --form-definition` writes, with the
+/// shipped English texts and one extra field for billing.
+fn with_order_number(cfg: Config) -> Config {
+    let shipped = handler::Texts::shipped();
+    let en = shipped.for_lang("en");
+    let mut messages: std::collections::BTreeMap<String, String> =
+        helpsite_form::definition::handler_keys()
+            .into_iter()
+            .map(|k| {
+                let v = en.message(&k).to_string();
+                (k, v)
+            })
+            .collect();
+    messages.insert(
+        "form_field_order_number_label".into(),
+        "Order number".into(),
+    );
+    let def = helpsite_form::definition::FormDefinition {
+        format: helpsite_form::definition::FORMAT,
+        languages: vec!["en".into()],
+        default_language: "en".into(),
+        topics: vec!["billing".into(), "technical".into()],
+        fields: vec![helpsite_form::extra::ExtraField {
+            name: "order_number".into(),
+            topics: vec!["billing".into()],
+            required_for: vec!["billing".into()],
+            ..Default::default()
+        }],
+        texts: [(
+            "en".to_string(),
+            helpsite_form::definition::LanguageTexts {
+                dir: "ltr".into(),
+                messages,
+                ..Default::default()
+            },
+        )]
+        .into(),
+    };
+    cfg.with_texts(handler::Texts::from_definition(def).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extra_field_is_archived_in_s3_and_sent_through_ses() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = with_order_number(config(&moto.url(), &moto.url()));
+    let app = app(&cfg);
+    let missing = r#"{"name":"Zoë","email":"zoe@visitor.example.org","topic":"billing","message":"Hi","lang":"en"}"#;
+    let (status, j) = post(&app, missing).await;
+    assert_eq!(status, 422, "{j}");
+    assert_eq!(j["errors"][0]["code"], "required_for_topic");
+    assert!(moto.sent().is_empty(), "nothing sent for a refused post");
+
+    let body = r#"{"name":"Zoë","email":"zoe@visitor.example.org","topic":"billing","message":"Hi","lang":"en","order_number":"INV-<7>"}"#;
+    let (status, j) = post(&app, body).await;
+    assert_eq!(status, 200, "{j}");
+    let reference = j["reference"].as_str().unwrap().to_string();
+    let sent = moto.sent();
+    assert_eq!(sent.len(), 1, "the support message");
+    let msg = mail_parser::MessageParser::default()
+        .parse(&sent[0].1)
+        .unwrap();
+    let text = msg.body_text(0).unwrap();
+    assert!(
+        text.contains("Order number (order_number): INV-<7>"),
+        "{text}"
+    );
+    let html = msg.body_html(0).unwrap();
+    assert!(html.contains("INV-&lt;7&gt;"), "{html}");
+    let rec = s3_record(&moto, &format!("{PREFIX}submissions/{reference}.json")).await;
+    assert_eq!(rec["fields"][0]["name"], "order_number");
+    assert_eq!(rec["fields"][0]["value"], "INV-<7>");
 }

@@ -16,6 +16,8 @@ pub fn definition(
     formats: &BTreeMap<String, LocaleFormat>,
 ) -> FormDefinition {
     let keys = definition::handler_keys();
+    // The support email names the extra fields by their labels.
+    let labels: Vec<String> = config.form.fields.iter().map(|f| f.label_key()).collect();
     let texts = config
         .language_codes()
         .into_iter()
@@ -23,9 +25,10 @@ pub fn definition(
             let format = formats.get(&code)?;
             let messages = keys
                 .iter()
+                .chain(&labels)
                 .map(|k| (k.clone(), catalogs.text(&code, k).to_string()))
                 .collect();
-            let numbers = definition::numbers_shown()
+            let numbers = definition::numbers_shown_with(&config.form.fields)
                 .into_iter()
                 .map(|n| (n.to_string(), format.number(n as i64)))
                 .collect();
@@ -52,6 +55,7 @@ pub fn definition(
         languages: config.ordered_languages(),
         default_language: config.default_language.clone(),
         topics: config.form.topics.clone(),
+        fields: config.form.fields.clone(),
         texts,
     }
 }

@@ -303,7 +303,75 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
         .iter()
         .map(|t| json!({ "id": t, "label": text(format!("topic_{t}")).unwrap_or_else(|| t.clone()) }))
         .collect();
-    json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics })
+    let extra = extra_fields_context(site, lang);
+    json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics, "extra": extra })
+}
+
+/// The site's own fields: labels, options and the topics that show or
+/// require each, for the page's script (ids) and for readers without it
+/// (a note naming the topics).
+fn extra_fields_context(site: &Site<'_>, lang: &str) -> Vec<Value> {
+    use helpsite_form::extra::ExtraKind;
+    let ui = site.catalogs.get(lang);
+    let text = |k: &str| ui.get(k).map(|m| m.text().to_string());
+    let topic_list = |ids: &[String]| {
+        let labels: Vec<String> = ids
+            .iter()
+            .map(|t| text(&format!("topic_{t}")).unwrap_or_else(|| t.clone()))
+            .collect();
+        labels.join(list_separator(lang))
+    };
+    let note = |key: &str, ids: &[String]| {
+        (!ids.is_empty()).then(|| {
+            site.catalogs
+                .text(lang, key)
+                .replace("{topics}", &topic_list(ids))
+        })
+    };
+    site.config
+        .form
+        .fields
+        .iter()
+        .map(|f| {
+            let (input_type, inputmode, autocomplete, ltr) = match f.kind {
+                ExtraKind::Phone => ("tel", None, Some("tel"), true),
+                ExtraKind::Url => ("url", None, Some("url"), true),
+                ExtraKind::Date => ("date", None, None, true),
+                ExtraKind::Number => ("text", Some("decimal"), None, true),
+                ExtraKind::Text | ExtraKind::Select => ("text", None, None, false),
+            };
+            let options: Vec<Value> = f
+                .options
+                .iter()
+                .map(|o| json!({ "value": o, "label": text(&f.option_key(o)).unwrap_or_else(|| o.clone()) }))
+                .collect();
+            json!({
+                "name": f.name,
+                "kind": f.kind.as_str(),
+                "input_type": input_type,
+                "inputmode": inputmode,
+                "autocomplete": autocomplete,
+                "ltr": ltr,
+                "max_len": f.max_len(),
+                "label": text(&f.label_key()).unwrap_or_else(|| f.name.clone()),
+                "hint": text(&f.hint_key()),
+                "options": options,
+                "topics": f.topics.join(" "),
+                "required_for": f.required_for.join(" "),
+                "topics_note": note("form_field_topics_note", &f.topics),
+                "required_note": note("form_field_required_note", &f.required_for),
+            })
+        })
+        .collect()
+}
+
+/// How a language separates the items of a short list.
+fn list_separator(lang: &str) -> &'static str {
+    match lang.split('-').next().unwrap_or(lang) {
+        "zh" | "ja" => "、",
+        "ar" | "fa" | "ur" => "، ",
+        _ => ", ",
+    }
 }
 
 /// "Was this helpful?": where it posts and the reasons offered after a No.

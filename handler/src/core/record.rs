@@ -39,6 +39,9 @@ pub struct Record {
     pub email: String,
     pub order: Option<String>,
     pub message: String,
+    /// The site's extra fields that were filled (absent in older records).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<helpsite_form::extra::FieldValue>,
     pub submission_id: Option<String>,
     pub status: Status,
     pub attempts: u32,
@@ -65,6 +68,7 @@ impl Record {
             email: sub.email,
             order: sub.order,
             message: sub.message,
+            fields: sub.fields,
             submission_id: sub.submission_id,
             status: Status::Pending,
             attempts: 0,

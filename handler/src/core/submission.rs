@@ -11,6 +11,8 @@ pub struct Submission {
     pub order: Option<String>,
     pub lang: String,
     pub submission_id: Option<String>,
+    /// The site's extra fields that were filled, in the form's order.
+    pub fields: Vec<helpsite_form::extra::FieldValue>,
 }
 
 /// Bidirectional overrides and isolates could make a subject or a name

@@ -1,8 +1,9 @@
 //! Request bodies → field values, and validation against the shared form
 //! definition ([`helpsite_form::FIELDS`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use helpsite_form::extra::{ExtraField, FieldValue};
 use helpsite_form::{ErrorCode, FieldKind, FIELDS};
 use serde::Serialize;
 
@@ -14,20 +15,29 @@ use crate::core::texts::Chosen;
 /// Largest body accepted (HTTP 413 above it).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The posted values of the known fields (unknown names are ignored).
+/// The posted values of the built-in fields, and those posted under other
+/// names: the site's extra fields are among them, the rest is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawFields(pub BTreeMap<&'static str, String>);
+pub struct RawFields {
+    pub known: BTreeMap<&'static str, String>,
+    pub other: BTreeMap<String, String>,
+    /// Other names posted more than once (an error if one is an extra field).
+    pub repeated: BTreeSet<String>,
+}
 
 impl RawFields {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.known.get(name).map(String::as_str)
     }
 
     fn insert(&mut self, name: &str, value: String) -> Result<(), InputError> {
         let Some(field) = helpsite_form::field(name) else {
+            if self.other.insert(name.to_string(), value).is_some() {
+                self.repeated.insert(name.to_string());
+            }
             return Ok(());
         };
-        if self.0.insert(field.name, value).is_some() {
+        if self.known.insert(field.name, value).is_some() {
             return Err(InputError::field(field.name, ErrorCode::DuplicateField));
         }
         Ok(())
@@ -126,7 +136,11 @@ pub fn parse_json(body: &[u8]) -> Result<RawFields, InputError> {
         let value = match value {
             serde_json::Value::String(s) => s,
             serde_json::Value::Null => continue,
-            serde_json::Value::Number(n) if name == "started_at" => n.to_string(),
+            serde_json::Value::Number(n)
+                if name == "started_at" || helpsite_form::field(&name).is_none() =>
+            {
+                n.to_string()
+            }
             _ => match helpsite_form::field(&name) {
                 Some(f) => return Err(InputError::field(f.name, ErrorCode::InvalidValue)),
                 None => continue,
@@ -207,6 +221,8 @@ pub struct Allowed<'a> {
     pub topics: &'a [String],
     /// The language of a submission that names none.
     pub default_language: &'a str,
+    /// The site's extra fields (from its form definition).
+    pub extra: &'a [ExtraField],
 }
 
 impl<'a> Allowed<'a> {
@@ -216,6 +232,10 @@ impl<'a> Allowed<'a> {
             languages: &cfg.languages,
             topics: &cfg.topics,
             default_language: &cfg.default_language,
+            extra: cfg
+                .texts
+                .definition()
+                .map_or(&[][..], |d| d.fields.as_slice()),
         }
     }
 }
@@ -237,6 +257,10 @@ pub fn validate(raw: &RawFields, allowed: &Allowed<'_>) -> Result<Submission, Ve
             Err(e) => errors.push(e),
         }
     }
+    let fields = match clean.get("topic") {
+        Some(topic) => extra_fields(raw, allowed.extra, topic, &mut errors),
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -249,6 +273,7 @@ pub fn validate(raw: &RawFields, allowed: &Allowed<'_>) -> Result<Submission, Ve
         order: take("order"),
         lang: take("lang").unwrap_or_else(|| allowed.default_language.to_string()),
         submission_id: take("submission_id"),
+        fields,
     })
 }
 
@@ -322,6 +347,55 @@ fn normalized(f: &helpsite_form::Field, value: &str) -> Result<String, InputErro
     Ok(value)
 }
 
+/// The site's extra fields (from the form definition) checked for the
+/// chosen topic by the definition's own rules.
+fn extra_fields(
+    raw: &RawFields,
+    extra: &[ExtraField],
+    topic: &str,
+    errors: &mut Vec<InputError>,
+) -> Vec<FieldValue> {
+    let repeated: Vec<_> = extra
+        .iter()
+        .filter(|f| raw.repeated.contains(&f.name))
+        .map(|f| InputError::field(static_name(&f.name), ErrorCode::DuplicateField))
+        .collect();
+    if !repeated.is_empty() {
+        errors.extend(repeated);
+        return Vec::new();
+    }
+    helpsite_form::extra::validate(extra, topic, &raw.other).unwrap_or_else(|problems| {
+        errors.extend(problems.into_iter().map(|p| {
+            let f = &extra[p.index];
+            InputError {
+                field: Some(static_name(&f.name)),
+                code: p.code,
+                max: (p.code == ErrorCode::TooLong).then(|| f.max_len()),
+            }
+        }));
+        Vec::new()
+    })
+}
+
+/// An extra field's name as `&'static str`, for the errors that name it.
+/// Only names from the form definition come here (never a request's), each
+/// kept once for the life of the process.
+fn static_name(name: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(kept);
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +412,10 @@ mod tests {
     }
 
     fn raw(pairs: &[(&'static str, &str)]) -> RawFields {
-        RawFields(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+        RawFields {
+            known: pairs.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            ..RawFields::default()
+        }
     }
 
     fn valid() -> Vec<(&'static str, &'static str)> {

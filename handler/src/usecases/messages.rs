@@ -84,9 +84,33 @@ pub fn support_subject(rec: &Record) -> String {
     header_text(&format!("[{}] {}: {}", rec.reference, rec.topic, rec.name))
 }
 
+/// The site's extra fields of a record: each labelled as the site's default
+/// language labels it on the form, with its name beside the label.
+fn extra_rows(texts: &Texts, rec: &Record) -> Vec<(String, String)> {
+    let lang = texts
+        .definition()
+        .map_or("en", |d| d.default_language.as_str());
+    let texts = texts.for_lang(lang);
+    rec.fields
+        .iter()
+        .map(|f| {
+            let key = helpsite_form::extra::label_key(&f.name);
+            let label = match texts.message(&key) {
+                l if l == key => f.name.clone(),
+                l => format!("{l} ({})", f.name),
+            };
+            (label, f.value.clone())
+        })
+        .collect()
+}
+
 /// The plain-text body of the support message.
-fn support_text(rec: &Record) -> String {
+fn support_text(rec: &Record, extra: &[(String, String)]) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
+    let extra: String = extra
+        .iter()
+        .map(|(label, value)| format!("{label}: {value}\n"))
+        .collect();
     format!(
         "New contact form submission {reference}\n\n\
          Reference: {reference}\n\
@@ -94,6 +118,7 @@ fn support_text(rec: &Record) -> String {
          Email: {email}\n\
          Topic: {topic}\n\
          Order: {order}\n\
+         {extra}\
          Language: {lang}\n\
          Received: {received}\n\n\
          Message:\n\n{message}\n\n\
@@ -110,7 +135,7 @@ fn support_text(rec: &Record) -> String {
 
 /// The HTML body of the support message: the same as the text, every
 /// value escaped.
-fn support_html(rec: &Record) -> String {
+fn support_html(rec: &Record, extra: &[(String, String)]) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
     let row = |label: &str, value: &str| {
         format!(
@@ -132,6 +157,7 @@ fn support_html(rec: &Record) -> String {
             row("Email", &rec.email),
             row("Topic", &rec.topic),
             row("Order", order),
+            extra.iter().map(|(l, v)| row(l, v)).collect(),
             row("Language", &rec.lang),
             row("Received", &rec.received_at),
         ]
@@ -143,7 +169,8 @@ fn support_html(rec: &Record) -> String {
 /// The message to the support team. `From` is the configured sender,
 /// `To` the configured recipients, `Reply-To` the visitor.
 pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
-    let (text, html) = (support_text(rec), support_html(rec));
+    let extra = extra_rows(head.texts, rec);
+    let (text, html) = (support_text(rec, &extra), support_html(rec, &extra));
     let to: Vec<Address<'_>> = head.recipients.iter().map(address).collect();
     let visitor_name = header_text(&rec.name);
     let visitor_addr = header_text(&rec.email);

@@ -67,6 +67,51 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
+  // A site's own fields show (and are required) only for the topics they are
+  // for. Hidden ones are disabled, so they are neither checked nor sent; the
+  // note naming their topics is for readers without this script.
+  function setupTopicFields(form) {
+    var fields = form.querySelectorAll(".field-extra");
+    var live = form.querySelector(".fields-status");
+    var topic = form.elements.topic;
+    if (!fields.length || !topic) return function () {};
+    var shownBefore = "";
+    function ids(el, name) { return (el.getAttribute(name) || "").split(" ").filter(Boolean); }
+    fields.forEach(function (box) {
+      var input = box.querySelector("input, select");
+      var topics = document.getElementById(input.id + "-topics");
+      if (topics) {
+        var described = (input.getAttribute("aria-describedby") || "").split(" ");
+        input.setAttribute("aria-describedby", described.filter(function (x) { return x !== topics.id; }).join(" "));
+      }
+    });
+    function sync(announce) {
+      var chosen = topic.value;
+      var labels = [];
+      fields.forEach(function (box) {
+        var input = box.querySelector("input, select");
+        var limited = box.hasAttribute("data-topics");
+        var shown = !limited || ids(box, "data-topics").indexOf(chosen) >= 0;
+        var required = shown && ids(box, "data-required-for").indexOf(chosen) >= 0;
+        box.classList.toggle("is-shown", shown);
+        input.disabled = !shown;
+        input.required = required;
+        box.querySelector(".req").hidden = !required;
+        if (shown && limited) labels.push(box.querySelector("label").firstChild.textContent.trim());
+      });
+      var now = labels.join(", ");
+      if (announce && live && now !== shownBefore) {
+        live.textContent = now ? live.dataset.forTopic.replace("{fields}", now) : live.dataset.none;
+      }
+      shownBefore = now;
+    }
+    topic.addEventListener("change", function () { sync(true); });
+    // A form the browser restored (back button) keeps its topic.
+    window.addEventListener("pageshow", function () { sync(false); });
+    sync(false);
+    return sync;
+  }
+
   function setupForm() {
     var form = document.getElementById("contact-form");
     if (!form) return;
@@ -77,6 +122,7 @@
     form.noValidate = true; // our messages are in the page's language, the browser's may not be
     form.elements.started_at.value = String(Date.now());
     form.elements.submission_id.value = uuid();
+    var syncTopicFields = setupTopicFields(form);
 
     // Messages the handler wrote in another language (a fallback) carry
     // that language and its direction.
@@ -125,7 +171,8 @@
         if (!el.name || el.type === "hidden" || el.closest(".hp")) return;
         var value = el.value.trim();
         var message = null;
-        if (el.required && !value) message = d.errorRequired;
+        if (el.disabled) return;
+        if (el.required && !value) message = el.dataset.errorRequired || d.errorRequired;
         else if (el.type === "email" && value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) message = d.errorEmail;
         else if (el.maxLength > 0 && value.length > el.maxLength) message = d.errorTooLong;
         if (message) {
@@ -139,7 +186,7 @@
     function payload() {
       var data = {};
       Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.name) data[el.name] = el.value;
+        if (el.name && !el.disabled) data[el.name] = el.value;
       });
       return data;
     }
@@ -166,6 +213,7 @@
         if (r.body && r.body.ok) {
           status.textContent = d.success.replace("{reference}", r.body.reference);
           form.reset();
+          syncTopicFields(false);
           form.elements.submission_id.value = uuid();
           form.elements.started_at.value = String(Date.now());
           status.focus && status.setAttribute("tabindex", "-1");
