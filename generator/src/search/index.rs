@@ -88,12 +88,21 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     build_index_with(lang, pages, None)
 }
 
-/// [`build_index`], with the URL of the language's JavaScript stemmer
-/// (`stem` in the manifest), which `search.js` loads to stem query words.
+/// The URLs of a language's JavaScript stemmer: the Snowball runtime every
+/// stemmer shares (`stem/base.js`) and the language's algorithm.
+#[derive(Clone, Copy, Debug)]
+pub struct StemUrls<'a> {
+    pub base: &'a str,
+    pub stem: &'a str,
+}
+
+/// [`build_index`], with the URLs of the language's JavaScript stemmer
+/// (`stem_base` and `stem` in the manifest), which `search.js` loads, in
+/// that order, to stem query words.
 pub fn build_index_with(
     lang: &str,
     pages: &[SearchPage],
-    stem_url: Option<&str>,
+    stem_urls: Option<StemUrls>,
 ) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
@@ -289,8 +298,9 @@ pub fn build_index_with(
         "chunks": chunk_counts,
         "endings": endings,
     });
-    if let Some(url) = stem_url {
-        manifest["stem"] = json!(url);
+    if let Some(urls) = stem_urls {
+        manifest["stem_base"] = json!(urls.base);
+        manifest["stem"] = json!(urls.stem);
     }
 
     let dir = format!("search/{lang}");
