@@ -130,10 +130,11 @@ function indexBytes(lang) {
   const pf = lang.toLowerCase();
   return {
     ours: sum(path.join(root, 'search', lang), () => true),
-    // The language's stemmer (static/stem/<lang>.<hash>.js), if the manifest names one.
+    // The language's stemmer (static/stem/<lang>.<hash>.js) and the runtime
+    // it runs on (static/stem/base.<hash>.js), if the manifest names them.
     stemmer: sum(path.join(root, 'static', 'stem'), (e) => {
       const m = JSON.parse(fs.readFileSync(path.join(root, 'search', lang, 'index.json'), 'utf8'));
-      return typeof m.stem === 'string' && m.stem.endsWith('/' + e);
+      return [m.stem, m.stem_base].some((u) => typeof u === 'string' && u.endsWith('/' + e));
     }),
     pagefind: sum(path.join(root, 'pagefind'), (e) => {
       const b = path.basename(e);

@@ -476,6 +476,7 @@ fn unused_ui_strings(root: &Path, config: &SiteConfig) -> Vec<Diagnostic> {
                 .filter(|k| {
                     !used.contains(*k)
                         && !sources.contains(&format!("ui.{k}"))
+                        && !sources.contains(&format!("ui_html.{k}"))
                         && !sources.contains(&format!("\"{k}\""))
                 })
                 .map(|k| {

@@ -475,3 +475,69 @@ fn left_to_right_fallback_text_on_a_right_to_left_page_is_isolated() {
     // The English pages are untouched.
     assert!(!read(&out, "en/guide/index.html").contains('\u{2068}'));
 }
+
+#[test]
+fn every_english_ui_string_on_a_fallback_page_is_marked_english() {
+    // Every template: the help-center fixture, with a language that has
+    // two strings of its own and takes the rest from English.
+    let site = copy_site(&fixture("helpcenter"));
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[languages.yo]\nname = \"Yorùbá\"\n\n[i18n]\nfallback = \"en\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(
+        site.path().join("i18n/yo.toml"),
+        "toc_title = \"Lórí ojú-ìwé yìí\"\nsearch_submit = \"Wá\"\n",
+    )
+    .unwrap();
+    let english: std::collections::BTreeSet<String> = catalog("en")
+        .into_iter()
+        .filter(|(k, _)| k != "toc_title" && k != "search_submit")
+        .map(|(_, m)| m.text().trim().to_string())
+        .filter(|t| !t.contains('{'))
+        .collect();
+    let (_tmp, out) = build(site.path());
+    let (mut checked, mut unmarked) = (0, Vec::new());
+    for file in files(&out.join("yo")) {
+        if file.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&file).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        for node in doc.tree.nodes() {
+            let Some(text) = node.value().as_text() else {
+                continue;
+            };
+            // <title> holds text only (and the page title beside it is not
+            // English); a script's JSON is data, not shown.
+            let unmarkable = node.ancestors().any(|n| {
+                n.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "title" || e.name() == "script")
+            });
+            if unmarkable || !english.contains(text.trim()) {
+                continue;
+            }
+            checked += 1;
+            // The language the text is marked as: the nearest `lang`.
+            let lang = node
+                .ancestors()
+                .filter_map(|n| n.value().as_element())
+                .find_map(|e| e.attr("lang"));
+            if lang != Some("en") {
+                unmarked.push(format!("{}: {:?}", file.display(), text.trim()));
+            }
+        }
+        // Own strings are not marked as English.
+        assert!(!html.contains(r#"<span lang="en" dir="ltr">Wá</span>"#));
+    }
+    assert!(checked > 50, "only {checked} English UI strings found");
+    assert!(
+        unmarked.is_empty(),
+        "not marked lang=\"en\":\n{}",
+        unmarked.join("\n")
+    );
+}

@@ -543,6 +543,10 @@ pub fn stem_asset(lang: &str) -> Option<String> {
     Some(format!("stem/{p}.js"))
 }
 
+/// The theme asset every stemmer asset needs loaded first: the Snowball
+/// runtime they share.
+pub const STEM_BASE_ASSET: &str = "stem/base.js";
+
 /// One-letter (Hebrew) and article (Arabic) prefixes a word may carry,
 /// longest first: `במשלוח` is also indexed and looked up as `משלוח`,
 /// `والطلب` as `طلب`.

@@ -37,12 +37,13 @@ pub fn learn_endings<'a>(
     stems: impl Iterator<Item = (&'a str, &'a str)>,
     stemmed: bool,
 ) -> Vec<String> {
-    let mut seen: HashMap<String, std::collections::HashSet<&str>> = HashMap::new();
+    // Endings borrowed from the surfaces: no allocation per surface form.
+    let mut seen: HashMap<&'a str, std::collections::HashSet<&'a str>> = HashMap::new();
     if stemmed {
         for (surface, stem) in stems {
             if let Some(rest) = surface.strip_prefix(stem) {
                 if !rest.is_empty() && !stem.is_empty() {
-                    seen.entry(rest.to_string()).or_default().insert(stem);
+                    seen.entry(rest).or_default().insert(stem);
                 }
             }
         }
@@ -58,7 +59,7 @@ pub fn learn_endings<'a>(
                     break;
                 };
                 if (1..=4).contains(&rest.chars().count()) {
-                    seen.entry(rest.to_string()).or_default().insert(w);
+                    seen.entry(rest).or_default().insert(w);
                 }
             }
         }
@@ -67,7 +68,7 @@ pub fn learn_endings<'a>(
     let mut endings: Vec<(usize, String)> = seen
         .into_iter()
         .filter(|(_, bases)| bases.len() >= min)
-        .map(|(e, bases)| (bases.len(), e))
+        .map(|(e, bases)| (bases.len(), e.to_string()))
         .collect();
     endings.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| js_cmp(&a.1, &b.1)));
     endings.truncate(MAX_ENDINGS);
@@ -78,8 +79,28 @@ pub fn learn_endings<'a>(
 
 /// JavaScript's string order (UTF-16 code units), so `search.js` can
 /// compare keys with `<`.
+///
+/// UTF-8 bytes sort in code point order, which is UTF-16 order except where
+/// a character above U+FFFF (a surrogate pair, 0xD800…) meets one in
+/// U+E000–U+FFFF. So the bytes decide, and UTF-16 only where the first
+/// characters that differ include one from U+E000 up: sorting a language's
+/// keys by this is most of the cost of ordering them otherwise.
 pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) else {
+        return x.len().cmp(&y.len());
+    };
+    // The start of the character that differs: the same in both, as
+    // everything before `i` is.
+    let mut start = i;
+    while start > 0 && x[start] & 0xC0 == 0x80 {
+        start -= 1;
+    }
+    // 0xEE: the lead byte of U+E000.
+    if x[start] >= 0xEE || y[start] >= 0xEE {
+        return a[start..].encode_utf16().cmp(b[start..].encode_utf16());
+    }
+    x[i].cmp(&y[i])
 }
 
 /// The files of one language's index, as (path under the site root, bytes):
@@ -88,12 +109,21 @@ pub fn build_index(lang: &str, pages: &[SearchPage]) -> Vec<(String, Vec<u8>)> {
     build_index_with(lang, pages, None)
 }
 
-/// [`build_index`], with the URL of the language's JavaScript stemmer
-/// (`stem` in the manifest), which `search.js` loads to stem query words.
+/// The URLs of a language's JavaScript stemmer: the Snowball runtime every
+/// stemmer shares (`stem/base.js`) and the language's algorithm.
+#[derive(Clone, Copy, Debug)]
+pub struct StemUrls<'a> {
+    pub base: &'a str,
+    pub stem: &'a str,
+}
+
+/// [`build_index`], with the URLs of the language's JavaScript stemmer
+/// (`stem_base` and `stem` in the manifest), which `search.js` loads, in
+/// that order, to stem query words.
 pub fn build_index_with(
     lang: &str,
     pages: &[SearchPage],
-    stem_url: Option<&str>,
+    stem_urls: Option<StemUrls>,
 ) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
@@ -198,7 +228,8 @@ pub fn build_index_with(
         analyzer.has_stemmer(),
     );
     let mut keys: Vec<(&str, &Entry)> = entries.iter().map(|(k, e)| (*k, e)).collect();
-    keys.sort_by(|a, b| js_cmp(a.0, b.0));
+    // Keys are unique: an unstable sort gives the one order.
+    keys.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
 
     // Term shards of ~8 KB: `{"s":{surface:stem,…},"t":{term:postings,…}}`,
     // keys in each object in byte order, as serde_json's map writes them.
@@ -289,8 +320,9 @@ pub fn build_index_with(
         "chunks": chunk_counts,
         "endings": endings,
     });
-    if let Some(url) = stem_url {
-        manifest["stem"] = json!(url);
+    if let Some(urls) = stem_urls {
+        manifest["stem_base"] = json!(urls.base);
+        manifest["stem"] = json!(urls.stem);
     }
 
     let dir = format!("search/{lang}");
@@ -398,5 +430,47 @@ impl Chunks {
             self.close();
         }
         (self.files, self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_cmp;
+    use proptest::prelude::*;
+
+    /// Characters where UTF-8 and UTF-16 orders part: below and above
+    /// U+E000, and beyond U+FFFF.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just('a'),
+                Just('z'),
+                Just('я'),
+                Just('\u{D7FF}'),
+                Just('\u{E000}'),
+                Just('\u{FB01}'),
+                Just('\u{FFFD}'),
+                Just('😀'),
+                Just('\u{10000}'),
+                Just('\u{20000}'),
+            ],
+            0..6,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn js_cmp_is_utf16_order(a in text(), b in text()) {
+            prop_assert_eq!(js_cmp(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+    }
+
+    #[test]
+    fn js_cmp_puts_supplementary_characters_before_the_last_of_the_bmp() {
+        assert_eq!(js_cmp("😀", "\u{FFFD}"), std::cmp::Ordering::Less);
+        assert_eq!(js_cmp("a😀", "a\u{E000}"), std::cmp::Ordering::Less);
+        assert_eq!(js_cmp("я", "😀"), std::cmp::Ordering::Less);
+        assert_eq!(js_cmp("ab", "a"), std::cmp::Ordering::Greater);
     }
 }

@@ -14,7 +14,8 @@
 //!   factor, with heading and title words counted more, quantized to 1–100.
 //!   `s` maps each surface form the site uses to its stem; a form the site
 //!   never uses is stemmed in the browser by the stemmer the manifest names
-//!   (`stem`: the theme's `static/stem/<lang>.js`), loaded with the index.
+//!   (`stem`: the theme's `static/stem/<lang>.js`, run by the Snowball
+//!   runtime `stem_base`, `static/stem/base.js`), loaded with the index.
 //! - `d/<n>.json` — document chunks of ~4 KB: `[url#anchor, page title,
 //!   heading, text]` per document, fetched only for the results shown.
 //!

@@ -27,6 +27,46 @@ struct Alternate {
     href: String,
 }
 
+/// ` lang="…" dir="…"` of the fallback language for an element whose text is
+/// the UI string `key`, when it is shown from that language; empty otherwise
+/// (the element then has the page's language).
+fn fallback_attrs(site: &Site<'_>, lang: &str, key: &str) -> String {
+    if !site.catalogs.is_fallback(lang, key) {
+        return String::new();
+    }
+    let fallback = site.config.i18n.fallback.as_deref().unwrap_or(lang);
+    format!(
+        r#" lang="{}" dir="{}""#,
+        crate::escape::html(fallback),
+        site.dir_of(fallback)
+    )
+}
+
+/// UI strings as element text (`{{ ui_html.KEY | safe }}`): escaped, and
+/// those shown from the fallback language inside `<span lang dir>` of it, so
+/// screen readers and hyphenation treat them as that language. Strings of
+/// the page's own language are exactly what `{{ ui.KEY }}` gives.
+fn ui_html(site: &Site<'_>, lang: &str, fallback_lang: &str) -> serde_json::Map<String, Value> {
+    let open = format!(
+        r#"<span lang="{}" dir="{}">"#,
+        crate::escape::html(fallback_lang),
+        site.dir_of(fallback_lang)
+    );
+    site.catalogs
+        .get(lang)
+        .iter()
+        .map(|(key, message)| {
+            let text = crate::escape::html(message.text());
+            let html = if site.catalogs.is_fallback(lang, key) {
+                format!("{open}{text}</span>")
+            } else {
+                text
+            };
+            (key.clone(), Value::String(html))
+        })
+        .collect()
+}
+
 /// The parts of the context every page of a language shares.
 pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     let config = site.config;
@@ -66,6 +106,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         })
         .collect();
     ctx.insert("ui_fallback", &marks);
+    ctx.insert("ui_html", &ui_html(site, lang, fallback_lang));
     ctx.insert("assets", site.assets);
     ctx.insert(
         "appearance",
@@ -158,6 +199,12 @@ pub(super) fn render_page(
             "content_lang": src.lang,
             "content_dir": site.dir_of(&src.lang),
             "translated": inst.translated,
+            // A generated page's title is a UI string, maybe a fallback one.
+            "title_attrs": match src.front.kind {
+                Kind::Thanks if src.generated => fallback_attrs(site, lang, "thanks_title"),
+                Kind::FormError if src.generated => fallback_attrs(site, lang, "form_error_title"),
+                _ => String::new(),
+            },
         "show_untranslated_notice": !inst.translated && config.i18n.untranslated_notice,
             "draft": src.front.draft,
             "updated_iso": updated.map(|d| d.to_string()),
@@ -271,7 +318,8 @@ fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) 
                     .catalogs
                     .text(lang, &c.message_key())
                     .replace("{max}", "…");
-                json!({ "code": c.as_str(), "message": text })
+                let attrs = fallback_attrs(site, lang, &c.message_key());
+                json!({ "code": c.as_str(), "message": text, "attrs": attrs })
             })
             .collect();
         ctx.insert("form_errors", &reasons);
@@ -292,7 +340,9 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
                 "max_len": f.max_len,
                 "autocomplete": f.autocomplete,
                 "label": text(format!("form_{}_label", f.name)).unwrap_or_else(|| f.name.to_string()),
+                "label_attrs": fallback_attrs(site, lang, &format!("form_{}_label", f.name)),
                 "hint": text(format!("form_{}_hint", f.name)),
+                "hint_attrs": fallback_attrs(site, lang, &format!("form_{}_hint", f.name)),
             })
         })
         .collect();
@@ -301,7 +351,11 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
         .form
         .topics
         .iter()
-        .map(|t| json!({ "id": t, "label": text(format!("topic_{t}")).unwrap_or_else(|| t.clone()) }))
+        .map(|t| {
+            let key = format!("topic_{t}");
+            let attrs = fallback_attrs(site, lang, &key);
+            json!({ "id": t, "label": text(key).unwrap_or_else(|| t.clone()), "attrs": attrs })
+        })
         .collect();
     let extra = extra_fields_context(site, lang);
     json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics, "extra": extra })
@@ -384,7 +438,8 @@ fn feedback_context(site: &Site<'_>, lang: &str, page_url: &str) -> Value {
                 .get(&format!("feedback_reason_{r}"))
                 .map(|m| m.text().to_string())
                 .unwrap_or_else(|| r.to_string());
-            json!({ "id": r, "label": label })
+            let attrs = fallback_attrs(site, lang, &format!("feedback_reason_{r}"));
+            json!({ "id": r, "label": label, "attrs": attrs })
         })
         .collect();
     // The contact page, asked to fill in the topic and this page.

@@ -386,10 +386,13 @@ pub(crate) fn search_index(
                     )
                 })
                 .collect();
-            let stem_url = crate::search::analyze::stem_asset(lang)
-                .and_then(|name| site.assets.get(&name))
-                .map(String::as_str);
-            crate::search::index::build_index_with(lang, &pages, stem_url)
+            let stem_urls = crate::search::analyze::stem_asset(lang).and_then(|name| {
+                Some(crate::search::index::StemUrls {
+                    base: site.assets.get(crate::search::analyze::STEM_BASE_ASSET)?,
+                    stem: site.assets.get(&name)?,
+                })
+            });
+            crate::search::index::build_index_with(lang, &pages, stem_urls)
                 .into_iter()
                 .map(|(path, bytes)| OutputFile { path, bytes })
         })

@@ -170,7 +170,8 @@
   // ---------------------------------------------------------- language rules
   // `Analyzer` in analyze.rs: prefixes, Turkish dotless i, stemming. The
   // stemmer is a theme asset (static/stem/<lang>.js) the manifest names as
-  // `stem`, loaded with the index; without it query words are not stemmed.
+  // `stem`, loaded with the index after the Snowball runtime it runs on
+  // (`stem_base`); without it query words are not stemmed.
 
   var PREFIXES = {
     he: [["\u05d5", "\u05d4", "\u05d1", "\u05dc", "\u05de", "\u05e9", "\u05db"], 2],
@@ -212,12 +213,18 @@
     return out;
   };
 
-  /** Loads a stemmer asset; resolves to its function, or null. */
-  function loadStemmer(url, loadScript) {
+  var baseLoads = {};
+  /**
+   * Loads a stemmer asset after the Snowball runtime it runs on (`baseUrl`,
+   * shared by every language, loaded once); resolves to its function, or null.
+   */
+  function loadStemmer(baseUrl, url, loadScript) {
     var name = url.split("/").pop().split(".")[0];
-    var have = function () { return (global.HelpsiteStem || {})[name] || null; };
+    var all = function () { return global.HelpsiteStem || {}; };
+    var have = function () { return all()[name] || null; };
     if (have()) return Promise.resolve(have());
-    return loadScript(url).then(have, function () { return null; });
+    if (!all()._base && typeof baseUrl === "string" && !baseLoads[baseUrl]) baseLoads[baseUrl] = loadScript(baseUrl);
+    return (baseLoads[baseUrl] || Promise.resolve()).then(function () { return loadScript(url); }).then(have, function () { return null; });
   }
 
   function scriptLoader(url) {
@@ -262,7 +269,7 @@
         var n = 0;
         m.chunks.forEach(function (c) { self.chunkStarts.push(n); n += c; });
         if (typeof m.stem !== "string") return;
-        return loadStemmer(m.stem, self.loadScript).then(function (f) { self.rules.stemmer = f; });
+        return loadStemmer(m.stem_base, m.stem, self.loadScript).then(function (f) { self.rules.stemmer = f; });
       });
     }
     return this.manifestPromise;
