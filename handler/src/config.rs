@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::core::mailbox::Mailbox;
+use crate::core::routes::Routes;
 use crate::core::texts::Texts;
+use crate::core::webhook::Format;
 
 /// Where accepted submissions are stored before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +64,33 @@ impl Default for AwsSettings {
     }
 }
 
+/// Where each submission is also posted, signed (`CONTACT_WEBHOOK_*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// `https://…`, or `http://` to a loopback host (tests, local receivers).
+    pub url: String,
+    /// The HMAC-SHA256 key of the signature header.
+    pub secret: String,
+    pub format: Format,
+    /// Bound on one attempt, connecting included.
+    pub timeout: Duration,
+}
+
 /// Every setting of the handler.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `From:` of every message: a verified SES identity.
     pub sender: Mailbox,
-    /// `To:` of support messages.
+    /// `To:` of support messages no route in `routes` applies to.
     pub recipients: Vec<Mailbox>,
+    /// Recipients per topic and language (`CONTACT_ROUTES`).
+    pub routes: Routes,
+    /// `None`: no webhook.
+    pub webhook: Option<WebhookConfig>,
+    /// Submissions in a local archive older than this are removed when
+    /// `redeliver` or `erase` runs (`CONTACT_RETENTION_DAYS`; S3 has its
+    /// lifecycle rule). `None`: kept.
+    pub retention: Option<Duration>,
     /// Origins (`https://help.example.com`) that may post cross-origin; `*` allows any.
     pub allowed_origins: Vec<String>,
     /// Also allow an `Origin` equal to the request's own `Host` (local serving).
@@ -150,6 +172,9 @@ impl Config {
         Config {
             sender: Mailbox::new(Some("Help Center (local preview)"), "help@localhost"),
             recipients: vec![Mailbox::new(Some("Support"), "support@localhost")],
+            routes: Routes::default(),
+            webhook: None,
+            retention: None,
             allowed_origins: Vec::new(),
             allow_same_origin: true,
             languages,
@@ -216,7 +241,21 @@ impl Config {
         let rate_limit = rate_limit(&get)?;
         let reference_prefix = reference_prefix(&get)?;
         let aws = aws_settings(&get)?;
+        let routes = match get("CONTACT_ROUTES") {
+            Some(v) => Routes::parse(&v, &site.topics, &site.languages).map_err(|e| {
+                ConfigError::Route {
+                    entry: e.entry,
+                    reason: e.reason,
+                }
+            })?,
+            None => Routes::default(),
+        };
+        let webhook = webhook(&get)?;
+        let retention = retention(&get)?;
         Ok(Config {
+            routes,
+            webhook,
+            retention,
             site_name: get("CONTACT_SITE_NAME")
                 .or_else(|| sender.name.clone())
                 .unwrap_or_else(|| "Help Center".into()),
@@ -296,6 +335,102 @@ fn mailboxes(
         return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
     }
     Ok((sender, recipients))
+}
+
+/// `CONTACT_WEBHOOK_URL`, `_SECRET`, `_FORMAT` and `_TIMEOUT_SECONDS`.
+fn webhook(get: &impl Fn(&str) -> Option<String>) -> Result<Option<WebhookConfig>, ConfigError> {
+    let Some(url) = get("CONTACT_WEBHOOK_URL") else {
+        for var in ["CONTACT_WEBHOOK_SECRET", "CONTACT_WEBHOOK_FORMAT"] {
+            if get(var).is_some() {
+                return Err(ConfigError::invalid(
+                    var,
+                    "(set)",
+                    "given without CONTACT_WEBHOOK_URL",
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    check_webhook_url(&url)?;
+    if !cfg!(feature = "aws") {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_URL",
+            &url,
+            "this build has no HTTP client (feature `aws`)",
+        ));
+    }
+    let secret = get("CONTACT_WEBHOOK_SECRET").ok_or(ConfigError::Missing("CONTACT_WEBHOOK_SECRET"))?;
+    if secret.len() < 16 {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_SECRET",
+            "(hidden)",
+            "at least 16 characters",
+        ));
+    }
+    let format = match get("CONTACT_WEBHOOK_FORMAT").as_deref() {
+        None | Some("json") => Format::Json,
+        Some("slack") => Format::Slack,
+        Some(other) => {
+            return Err(ConfigError::invalid(
+                "CONTACT_WEBHOOK_FORMAT",
+                other,
+                "expected `json` or `slack`",
+            ))
+        }
+    };
+    let secs = parse_num(get, "CONTACT_WEBHOOK_TIMEOUT_SECONDS", 5)?;
+    if !(1..=30).contains(&secs) {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            &secs.to_string(),
+            "1 to 30 seconds",
+        ));
+    }
+    Ok(Some(WebhookConfig {
+        url,
+        secret,
+        format,
+        timeout: Duration::from_secs(secs),
+    }))
+}
+
+/// `https://host[:port]/path`, or `http://` to 127.0.0.1, `[::1]` or
+/// `localhost` only: a submission never crosses a network in the clear.
+fn check_webhook_url(url: &str) -> Result<(), ConfigError> {
+    let bad = |reason| Err(ConfigError::invalid("CONTACT_WEBHOOK_URL", url, reason));
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return bad("a URL of visible ASCII characters");
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() => h,
+        _ => authority,
+    };
+    if authority.contains('@') || host.is_empty() {
+        return bad("expected `https://host/path` (no user info)");
+    }
+    match scheme {
+        "https" => Ok(()),
+        "http" if matches!(host, "127.0.0.1" | "[::1]" | "localhost") => Ok(()),
+        "http" => bad("http:// only to 127.0.0.1, [::1] or localhost; use https://"),
+        _ => bad("expected `https://host/path`"),
+    }
+}
+
+/// `CONTACT_RETENTION_DAYS`: 1 or more; unset keeps local submissions.
+fn retention(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Duration>, ConfigError> {
+    match get("CONTACT_RETENTION_DAYS") {
+        None => Ok(None),
+        Some(v) => match v.parse::<u64>() {
+            Ok(days) if days > 0 => Ok(Some(Duration::from_secs(days * 86_400))),
+            _ => Err(ConfigError::invalid(
+                "CONTACT_RETENTION_DAYS",
+                &v,
+                "expected a whole number of days, 1 or more",
+            )),
+        },
+    }
 }
 
 /// `CONTACT_ALLOWED_ORIGINS`: each `scheme://host[:port]` or `*`.
@@ -633,6 +768,8 @@ pub enum ConfigError {
     },
     #[error("environment variable CONTACT_FORM_DEFINITION: {0}")]
     Definition(String),
+    #[error("environment variable CONTACT_ROUTES: entry {entry:?}: {reason}")]
+    Route { entry: String, reason: String },
 }
 
 impl ConfigError {

@@ -9,7 +9,8 @@ use crate::adapters::outbox;
 use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig};
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry,
+    is_safe_key, is_safe_name, ArchiveError, Claim, Created, Lease, LeaseBody, Listed,
+    PendingEntry,
 };
 use crate::ports::mail::{MailError, Outgoing};
 
@@ -56,6 +57,14 @@ impl Services {
             MailerConfig::Ses => return Err(no_aws()),
         };
         Ok(Services { archive, mailer })
+    }
+}
+
+fn safe_name(name: &str) -> Result<&str, ArchiveError> {
+    if is_safe_name(name) {
+        Ok(name)
+    } else {
+        Err(ArchiveError(format!("unsafe object name {name:?}")))
     }
 }
 
@@ -175,6 +184,29 @@ impl Archive {
     /// Removes the sent claim of a record now marked sent.
     pub async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
         on_either!(self, a => a.clear_sent_claim(key).await)
+    }
+
+    /// The object `name` (`webhooks/<key>.json`, an attachment…), if any.
+    pub async fn get_object(&self, name: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.get_object(name).await)
+    }
+
+    /// Writes (or replaces) the object `name`.
+    pub async fn put_object(&self, name: &str, body: Vec<u8>) -> Result<(), ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.put_object(name, body).await)
+    }
+
+    /// Removes the object `name`; absent is fine.
+    pub async fn delete_object(&self, name: &str) -> Result<(), ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.delete_object(name).await)
+    }
+
+    /// Every object whose name starts with `prefix` (`""`: all of them).
+    pub async fn list_objects(&self, prefix: &str) -> Result<Vec<Listed>, ArchiveError> {
+        on_either!(self, a => a.list_objects(prefix).await)
     }
 
     /// Creates `<root or prefix><name>` unless it exists (the anonymous

@@ -55,7 +55,9 @@ pub async fn submit(
     received_ms: u64,
 ) -> Result<Accepted, ArchiveError> {
     let reference = crate::core::reference::new_reference(policy.reference_prefix);
-    let rec = Record::new(sub, reference, received_ms, policy.acknowledge);
+    let recipients = policy.letterhead.route(&sub.topic, &sub.lang);
+    let rec =
+        Record::new(sub, reference, received_ms, policy.acknowledge).with_recipients(recipients);
     if let Created::Exists(existing) = services.archive.create(&rec).await? {
         if existing.status == Status::Sent {
             // create() re-wrote the marker; the first request already sent it.
