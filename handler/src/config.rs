@@ -204,6 +204,31 @@ impl Config {
         }
     }
 
+    /// The settings of a command that only reads and removes (`erase`):
+    /// the archive given (`DIR` or `s3://bucket/prefix`), the outbox given,
+    /// the AWS client settings and `CONTACT_RETENTION_DAYS` from the
+    /// environment.
+    pub fn for_archive(archive: &str, outbox: PathBuf) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut cfg = Config::local(Path::new("."), Vec::new(), "en".into(), Vec::new());
+        cfg.archive = parse_archive(archive)?;
+        cfg.mailer = MailerConfig::Outbox(outbox);
+        cfg.aws = aws_settings(&get)?;
+        cfg.retention = retention(&get)?;
+        Ok(cfg)
+    }
+
+    /// `CONTACT_RETENTION_DAYS` from the environment, for the local
+    /// configuration (`redeliver --local`).
+    pub fn retention_from_env() -> Result<Option<Duration>, ConfigError> {
+        retention(&|k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
     /// Takes the texts, languages and topics of the form definition
     /// `helpsite build` writes.
     pub fn with_texts(mut self, texts: Texts) -> Config {
@@ -359,7 +384,8 @@ fn webhook(get: &impl Fn(&str) -> Option<String>) -> Result<Option<WebhookConfig
             "this build has no HTTP client (feature `aws`)",
         ));
     }
-    let secret = get("CONTACT_WEBHOOK_SECRET").ok_or(ConfigError::Missing("CONTACT_WEBHOOK_SECRET"))?;
+    let secret =
+        get("CONTACT_WEBHOOK_SECRET").ok_or(ConfigError::Missing("CONTACT_WEBHOOK_SECRET"))?;
     if secret.len() < 16 {
         return Err(ConfigError::invalid(
             "CONTACT_WEBHOOK_SECRET",
@@ -770,6 +796,8 @@ pub enum ConfigError {
     Definition(String),
     #[error("environment variable CONTACT_ROUTES: entry {entry:?}: {reason}")]
     Route { entry: String, reason: String },
+    #[error("webhook client: {0}")]
+    Webhook(String),
 }
 
 impl ConfigError {

@@ -13,8 +13,7 @@ use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use crate::config::AwsSettings;
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, Listed,
-    PendingEntry,
+    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, Listed, PendingEntry,
 };
 use crate::ports::mail::{MailError, Outgoing};
 
@@ -439,7 +438,9 @@ impl S3Archive {
 /// Named objects beside the records (see `local_objects.rs` for the local side).
 impl S3Archive {
     pub(crate) async fn get_object(&self, name: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
-        let got = self.get(format!("{}{name}", self.prefix), "GetObject").await?;
+        let got = self
+            .get(format!("{}{name}", self.prefix), "GetObject")
+            .await?;
         Ok(got.map(|(bytes, _)| bytes))
     }
 

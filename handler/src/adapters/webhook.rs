@@ -54,10 +54,9 @@ impl HookPoster {
         match tokio::time::timeout(self.timeout, self.client.request(request)).await {
             Ok(Ok(resp)) => HookAnswer::Status(resp.status().as_u16()),
             Ok(Err(e)) => HookAnswer::Unreachable(format!("{e:?}")),
-            Err(_) => HookAnswer::Unreachable(format!(
-                "no answer within {} s",
-                self.timeout.as_secs()
-            )),
+            Err(_) => {
+                HookAnswer::Unreachable(format!("no answer within {} s", self.timeout.as_secs()))
+            }
         }
     }
 }

@@ -88,7 +88,12 @@ fn selector(s: &str, topics: &[String], languages: &[String]) -> Result<Selector
         "*" if lang.is_none() => return Err("`*` needs a language: `*/lang`".into()),
         "*" => None,
         t if topics.iter().any(|x| x == t) => Some(t.to_string()),
-        t => return Err(format!("unknown topic {t:?} (topics: {})", topics.join(", "))),
+        t => {
+            return Err(format!(
+                "unknown topic {t:?} (topics: {})",
+                topics.join(", ")
+            ))
+        }
     };
     let lang = match lang {
         None => None,
@@ -112,7 +117,11 @@ mod tests {
     }
 
     fn parse(v: &str) -> Result<Routes, RouteError> {
-        Routes::parse(v, &strs(&["billing", "technical", "other"]), &strs(&["en", "fi"]))
+        Routes::parse(
+            v,
+            &strs(&["billing", "technical", "other"]),
+            &strs(&["en", "fi"]),
+        )
     }
 
     #[test]
@@ -132,7 +141,10 @@ mod tests {
         };
         assert_eq!(pick("billing", "en"), "billing@x.com");
         assert_eq!(pick("billing", "fi"), "laskutus@x.com");
-        assert_eq!(pick("technical", "fi"), "helpdesk-inbound@y.com second@y.com");
+        assert_eq!(
+            pick("technical", "fi"),
+            "helpdesk-inbound@y.com second@y.com"
+        );
         assert_eq!(pick("other", "fi"), "tuki@x.com");
         assert_eq!(pick("other", "en"), "support@x.com");
     }
@@ -142,11 +154,23 @@ mod tests {
         for (v, entry, says) in [
             ("billing", "billing", "expected"),
             ("refunds=a@x.com", "refunds=a@x.com", "unknown topic"),
-            ("billing/sv=a@x.com", "billing/sv=a@x.com", "unknown language"),
+            (
+                "billing/sv=a@x.com",
+                "billing/sv=a@x.com",
+                "unknown language",
+            ),
             ("billing=", "billing=", "no address"),
-            ("billing=not-an-address", "billing=not-an-address", "not an email"),
+            (
+                "billing=not-an-address",
+                "billing=not-an-address",
+                "not an email",
+            ),
             ("*=a@x.com", "*=a@x.com", "needs a language"),
-            ("billing=a@x.com;billing = b@x.com", "billing = b@x.com", "twice"),
+            (
+                "billing=a@x.com;billing = b@x.com",
+                "billing = b@x.com",
+                "twice",
+            ),
         ] {
             let e = parse(v).unwrap_err();
             assert_eq!(e.entry, entry, "{v}");

@@ -72,7 +72,10 @@ pub fn slack_escape(s: &str) -> String {
 
 /// The signature header's value for `body` sent at `unix_seconds`.
 pub fn signature(secret: &[u8], unix_seconds: u64, body: &[u8]) -> String {
-    format!("t={unix_seconds},v1={}", hex_mac(secret, unix_seconds, body))
+    format!(
+        "t={unix_seconds},v1={}",
+        hex_mac(secret, unix_seconds, body)
+    )
 }
 
 /// Hex HMAC-SHA256 of `"<t>.<body>"`.

@@ -159,7 +159,11 @@ fn support_html(rec: &Record) -> String {
 /// The recipients stored with the record (chosen by its route), else the
 /// configured ones.
 fn recipients_of(head: &Letterhead<'_>, rec: &Record) -> Vec<Mailbox> {
-    let stored: Vec<Mailbox> = rec.recipients.iter().filter_map(|r| Mailbox::parse(r)).collect();
+    let stored: Vec<Mailbox> = rec
+        .recipients
+        .iter()
+        .filter_map(|r| Mailbox::parse(r))
+        .collect();
     if stored.is_empty() {
         head.recipients.to_vec()
     } else {
