@@ -946,6 +946,119 @@ mod tests {
         assert_eq!(c.claim_ttl, Duration::from_secs(90));
     }
 
+    fn with(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut pairs = vec![
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_LANGUAGES", "en,fi"),
+        ];
+        pairs.extend_from_slice(extra);
+        Config::from_lookup(env(&pairs))
+    }
+
+    #[test]
+    fn a_bad_route_is_named_at_startup() {
+        let e = with(&[("CONTACT_ROUTES", "billing=b@x.com;refunds=r@x.com")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable CONTACT_ROUTES: entry \"refunds=r@x.com\": unknown topic \"refunds\" (topics: billing, refund, technical, licence, other)"
+        );
+        let c = with(&[("CONTACT_ROUTES", "billing/fi=laskutus@x.com")]).unwrap();
+        assert_eq!(
+            c.routes.pick("billing", "fi", &c.recipients)[0].addr,
+            "laskutus@x.com"
+        );
+    }
+
+    #[test]
+    fn webhook_settings() {
+        let hook = |url: &str| {
+            with(&[
+                ("CONTACT_WEBHOOK_URL", url),
+                ("CONTACT_WEBHOOK_SECRET", "0123456789abcdef"),
+            ])
+        };
+        #[cfg(feature = "aws")]
+        {
+            let c = hook("https://hooks.example.com/helpsite").unwrap();
+            let w = c.webhook.unwrap();
+            assert_eq!(
+                (w.format, w.timeout),
+                (Format::Json, Duration::from_secs(5))
+            );
+            for ok in [
+                "http://127.0.0.1:8080/h",
+                "http://localhost/h",
+                "http://[::1]:9/h",
+            ] {
+                assert!(hook(ok).is_ok(), "{ok}");
+            }
+        }
+        for bad in [
+            "http://hooks.example.com/h",
+            "http://127.0.0.1.evil.example/h",
+            "ftp://hooks.example.com/h",
+            "https://user:pw@hooks.example.com/h",
+            "https:///h",
+            "hooks.example.com/h",
+            "https://hooks.example.com/ä",
+        ] {
+            let e = hook(bad).unwrap_err().to_string();
+            assert!(e.contains("CONTACT_WEBHOOK_URL"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "aws")]
+    fn each_bad_webhook_setting_is_named() {
+        let url = ("CONTACT_WEBHOOK_URL", "https://hooks.example.com/h");
+        let secret = ("CONTACT_WEBHOOK_SECRET", "0123456789abcdef");
+        for (pairs, var) in [
+            (vec![url], "CONTACT_WEBHOOK_SECRET"),
+            (
+                vec![url, ("CONTACT_WEBHOOK_SECRET", "short")],
+                "CONTACT_WEBHOOK_SECRET",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_FORMAT", "xml")],
+                "CONTACT_WEBHOOK_FORMAT",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_TIMEOUT_SECONDS", "0")],
+                "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_TIMEOUT_SECONDS", "60")],
+                "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            ),
+            (vec![secret], "CONTACT_WEBHOOK_SECRET"),
+            (
+                vec![("CONTACT_RETENTION_DAYS", "0")],
+                "CONTACT_RETENTION_DAYS",
+            ),
+            (
+                vec![("CONTACT_RETENTION_DAYS", "30d")],
+                "CONTACT_RETENTION_DAYS",
+            ),
+        ] {
+            let e = with(&pairs).unwrap_err().to_string();
+            assert!(e.contains(var), "{pairs:?}: {e}");
+            assert!(
+                !e.contains("0123456789abcdef"),
+                "the secret is never shown: {e}"
+            );
+        }
+        let c = with(&[
+            url,
+            secret,
+            ("CONTACT_WEBHOOK_FORMAT", "slack"),
+            ("CONTACT_RETENTION_DAYS", "30"),
+        ])
+        .unwrap();
+        assert_eq!(c.webhook.unwrap().format, Format::Slack);
+        assert_eq!(c.retention, Some(Duration::from_secs(30 * 86_400)));
+    }
+
     #[test]
     fn local_config_matches_the_contract() {
         let c = Config::local(
