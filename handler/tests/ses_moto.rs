@@ -674,3 +674,190 @@ async fn feedback_and_insights_are_stored_in_s3_once_and_never_mailed() {
     assert!(moto.sent().is_empty(), "a vote is never mailed");
     assert!(s3_objects(&moto, "submissions/").await.is_empty());
 }
+
+fn ticket(i: usize, email: &str, topic: &str, lang: &str) -> String {
+    serde_json::json!({
+        "name": format!("Visitor {i}"), "email": email, "topic": topic,
+        "message": format!("Message {i}"), "lang": lang,
+        "submission_id": format!("moto-{i:04}-0000"),
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routes_pick_the_ses_recipients_per_topic_and_language() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let mut cfg = config(&moto.url(), &moto.url());
+    cfg.routes = handler::core::routes::Routes::parse(
+        "billing=billing@example.com;billing/fi=laskutus@example.com,kirjanpito@example.com",
+        &cfg.topics,
+        &cfg.languages,
+    )
+    .unwrap();
+    let app = app(&cfg);
+    for (i, (topic, lang)) in [("billing", "en"), ("billing", "fi"), ("other", "fi")]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(
+            post(&app, &ticket(i, "v@example.org", topic, lang)).await.0,
+            200
+        );
+    }
+    // moto lists the envelope's and the `To:` header's addresses: each once here.
+    let mut got: Vec<String> = moto
+        .sent()
+        .into_iter()
+        .map(|(to, _)| {
+            let mut addrs: Vec<String> = Vec::new();
+            for a in to.iter().flat_map(|d| d.split(',')) {
+                let a = a.rsplit('<').next().unwrap().trim().trim_end_matches('>');
+                if !addrs.iter().any(|x| x == a) {
+                    addrs.push(a.to_string());
+                }
+            }
+            addrs.join(",")
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "billing@example.com",
+            "laskutus@example.com,kirjanpito@example.com",
+            "support@example.com"
+        ]
+    );
+    let rec = s3_record(
+        &moto,
+        &format!("{PREFIX}submissions/sid-moto-0001-0000.json"),
+    )
+    .await;
+    assert_eq!(
+        rec["recipients"],
+        serde_json::json!(["laskutus@example.com", "kirjanpito@example.com"])
+    );
+}
+
+/// Every object's key and bytes in the archive bucket.
+async fn s3_everything(moto: &Moto) -> Vec<(String, Vec<u8>)> {
+    let sdk = sdk(&moto.url()).await;
+    let client = s3(&sdk);
+    let mut out = Vec::new();
+    for key in s3_objects(moto, "").await {
+        let got = client
+            .get_object()
+            .bucket(BUCKET)
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
+        out.push((key, got.body.collect().await.unwrap().into_bytes().to_vec()));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erase_on_s3_leaves_nothing_of_one_address_and_keeps_the_others() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = config(&moto.url(), &moto.url());
+    let app = app(&cfg);
+    for (i, email) in [
+        "ann@example.com",
+        "ann@EXAMPLE.com",
+        "ann@Example.Com",
+        "bob@example.com",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(post(&app, &ticket(i, email, "billing", "en")).await.0, 200);
+    }
+    let reason = "lang=en&page=%2Fen%2Fbilling%2F&reason=outdated&text=mail+ann%40example.COM&view=s3view0009";
+    assert_eq!(post_signal(&app, "/api/feedback", reason).await, 200);
+    let sdk = sdk(&moto.url()).await;
+    for key in [
+        "uploads/moto-0000-0000/scan.pdf",
+        "uploads/moto-0003-0000/b.txt",
+    ] {
+        s3(&sdk)
+            .put_object()
+            .bucket(BUCKET)
+            .key(format!("{PREFIX}{key}"))
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"bytes"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mentions = |all: &[(String, Vec<u8>)], who: &str| -> Vec<String> {
+        all.iter()
+            .filter(|(_, b)| String::from_utf8_lossy(b).to_lowercase().contains(who))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    assert_eq!(
+        mentions(&s3_everything(&moto).await, "ann@example.com").len(),
+        4
+    );
+
+    let run = |dry: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_erase"));
+        cmd.args([
+            "--archive",
+            &format!("s3://{BUCKET}/{PREFIX}"),
+            "ann@example.com",
+        ])
+        .env("CONTACT_S3_ENDPOINT", moto.url())
+        .env("CONTACT_S3_PATH_STYLE", "true")
+        .env("CONTACT_AWS_REGION", "us-east-1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = wait_for(cmd.spawn().unwrap(), Duration::from_secs(60));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let dry = run(true);
+    assert_eq!(dry["submissions"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        mentions(&s3_everything(&moto).await, "ann@example.com").len(),
+        4
+    );
+    let done = run(false);
+    assert_eq!(done["archive"], dry["archive"]);
+    let removed: Vec<&str> = done["archive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        removed.contains(&"uploads/moto-0000-0000/scan.pdf"),
+        "{removed:?}"
+    );
+    let left = s3_everything(&moto).await;
+    assert_eq!(mentions(&left, "ann@example.com"), Vec::<String>::new());
+    let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        keys.contains(&"contact/submissions/sid-moto-0003-0000.json"),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&"contact/uploads/moto-0003-0000/b.txt"),
+        "{keys:?}"
+    );
+    assert!(
+        !keys
+            .iter()
+            .any(|k| k.contains("moto-0001") || k.contains("moto-0002")),
+        "{keys:?}"
+    );
+}

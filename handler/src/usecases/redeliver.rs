@@ -126,7 +126,7 @@ async fn webhooks(
             report.skipped += 1;
             continue;
         }
-        match webhook::deliver_webhook(policy, services, key).await {
+        match webhook::deliver_webhook(policy.webhook, policy.claim_ttl, services, key).await {
             HookDelivery::Delivered | HookDelivery::SentClaim => report.webhooks_sent += 1,
             HookDelivery::Failed | HookDelivery::Unrecorded => report.webhooks_failed += 1,
             HookDelivery::Rejected(code) => report.webhooks_rejected.push(format!("{key}: {code}")),

@@ -87,7 +87,7 @@ pub async fn submit(
         Delivery::Sent | Delivery::Unrecorded | Delivery::Done
     );
     if policy.webhook.is_some() {
-        webhook::deliver_webhook(policy, services, &rec.key).await;
+        webhook::deliver_webhook(policy.webhook, policy.claim_ttl, services, &rec.key).await;
     }
     Ok(Accepted {
         reference: rec.reference,

@@ -5,6 +5,8 @@
 //! failed (the receiver refused it: not retried); no answer or a 5xx leaves
 //! it pending for `redeliver`.
 
+use std::time::Duration;
+
 use tracing::{error, info, warn};
 
 use crate::config::WebhookConfig;
@@ -12,7 +14,6 @@ use crate::core::time::now_ms;
 use crate::core::webhook::{payload, signature, HookState, HookStatus};
 use crate::ports::archive::{ArchiveError, Claim};
 use crate::ports::webhook::{HookAnswer, HookRequest};
-use crate::usecases::submit::Policy;
 use crate::wiring::{Archive, Hooks, Services};
 
 /// Where pending markers of webhooks are.
@@ -54,14 +55,19 @@ pub enum HookDelivery {
     Unrecorded,
 }
 
-/// Claims the webhook of `key`, posts it if still pending, and records
-/// the outcome.
-pub async fn deliver_webhook(policy: &Policy<'_>, services: &Services, key: &str) -> HookDelivery {
-    let (Some(cfg), Some(hooks)) = (policy.webhook, &services.hooks) else {
+/// Claims the webhook of `key` for `claim_ttl`, posts it if still
+/// pending, and records the outcome.
+pub async fn deliver_webhook(
+    webhook: Option<&WebhookConfig>,
+    claim_ttl: Duration,
+    services: &Services,
+    key: &str,
+) -> HookDelivery {
+    let (Some(cfg), Some(hooks)) = (webhook, &services.hooks) else {
         return HookDelivery::Done;
     };
     let archive = &services.archive;
-    let lease = match archive.claim_webhook(key, policy.claim_ttl).await {
+    let lease = match archive.claim_webhook(key, claim_ttl).await {
         Ok(Claim::Held(lease)) => lease,
         Ok(Claim::Busy) => return HookDelivery::Busy,
         Ok(Claim::Sent) => return record_sent_claim(archive, key).await,
