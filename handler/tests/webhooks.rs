@@ -508,7 +508,7 @@ async fn routes_pick_the_inbox_per_topic_and_language_and_resends_keep_it() {
     );
     assert_eq!(
         post(
-            &app_of(&broken),
+            &crate::app(&broken),
             "/api/contact",
             ticket(9, "a@example.com", "billing", "fi")
         )
@@ -533,10 +533,6 @@ async fn routes_pick_the_inbox_per_topic_and_language_and_resends_keep_it() {
         got.get("billing/fi").map(String::as_str),
         Some("laskutus@x.com")
     );
-}
-
-fn app_of(vars: &HashMap<String, String>) -> Router {
-    app(vars)
 }
 
 /// Every file under `dir` whose bytes mention `needle` (any case).

@@ -58,6 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             root.join(".archive").display().to_string(),
             root.join(".outbox"),
         ),
+        // Without --outbox, an empty path: it names no folder, so no outbox is searched.
         (None, Some(a)) => (a.clone(), args.outbox.clone().unwrap_or_default()),
         (None, None) => return Err("give --local ROOT or --archive DIR|s3://bucket/prefix".into()),
     };

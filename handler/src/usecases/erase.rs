@@ -48,7 +48,9 @@ pub async fn erase(
     for prefix in SCANNED {
         for obj in archive.list_objects(prefix).await? {
             if let Some(bytes) = archive.get_object(&obj.name).await? {
-                if mentions(&bytes, address) {
+                // Search queries are stored lowercased.
+                let lowered = *prefix == "insights/" && mentions(&bytes, &address.to_lowercase());
+                if mentions(&bytes, address) || lowered {
                     names.insert(obj.name);
                 }
             }
