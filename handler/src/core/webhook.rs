@@ -138,12 +138,26 @@ mod tests {
 
     #[test]
     fn signature_is_hmac_sha256_of_time_dot_body() {
-        // RFC 4231 test case 2's key and data, split as "<t>.<body>".
         let sig = signature(b"Jefe", 1, b"x");
+        assert_eq!(sig, format!("t=1,v1={}", hex_mac(b"Jefe", 1, b"x")));
         assert!(sig.starts_with("t=1,v1="), "{sig}");
         assert_eq!(sig.len(), "t=1,v1=".len() + 64);
         assert_ne!(signature(b"Jefe", 2, b"x"), sig);
         assert_ne!(signature(b"other", 1, b"x"), sig);
+    }
+
+    #[test]
+    fn hex_mac_covers_time_dot_body() {
+        // "1.x" under the key "k", computed independently of `hex_mac`.
+        let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"k").unwrap();
+        m.update(b"1.x");
+        let want: String = m
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hex_mac(b"k", 1, b"x"), want);
     }
 
     #[test]
