@@ -702,3 +702,25 @@ async fn retention_removes_old_local_submissions_when_redeliver_runs() {
         .join(".archive/submissions/sid-ticket-0002-0000.json")
         .exists());
 }
+
+#[test]
+fn erase_refuses_a_bad_address_or_no_archive_and_names_why() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path().display().to_string();
+    for (args, says) in [
+        (
+            vec!["--local", root.as_str(), "not-an-address"],
+            "not an email address",
+        ),
+        (vec!["ann@example.com"], "--local ROOT or --archive"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_erase"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing reported as removed");
+    }
+}
