@@ -266,15 +266,7 @@ impl Config {
         let rate_limit = rate_limit(&get)?;
         let reference_prefix = reference_prefix(&get)?;
         let aws = aws_settings(&get)?;
-        let routes = match get("CONTACT_ROUTES") {
-            Some(v) => Routes::parse(&v, &site.topics, &site.languages).map_err(|e| {
-                ConfigError::Route {
-                    entry: e.entry,
-                    reason: e.reason,
-                }
-            })?,
-            None => Routes::default(),
-        };
+        let routes = routes(&get, &site)?;
         let webhook = webhook(&get)?;
         let retention = retention(&get)?;
         Ok(Config {
@@ -360,6 +352,19 @@ fn mailboxes(
         return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
     }
     Ok((sender, recipients))
+}
+
+/// `CONTACT_ROUTES`, checked against the site's topics and languages.
+fn routes(get: &impl Fn(&str) -> Option<String>, site: &Site) -> Result<Routes, ConfigError> {
+    match get("CONTACT_ROUTES") {
+        Some(v) => {
+            Routes::parse(&v, &site.topics, &site.languages).map_err(|e| ConfigError::Route {
+                entry: e.entry,
+                reason: e.reason,
+            })
+        }
+        None => Ok(Routes::default()),
+    }
 }
 
 /// `CONTACT_WEBHOOK_URL`, `_SECRET`, `_FORMAT` and `_TIMEOUT_SECONDS`.
