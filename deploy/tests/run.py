@@ -426,7 +426,7 @@ def t_least_privilege(env: Env):
                 assert r == bucket or r.startswith(bucket + "/"), r
             if "s3:DeleteObject" in actions:
                 # Markers and claims only: a record is never deleted.
-                assert sorted(resources) == [bucket + "/leases/*", bucket + "/pending/*"], resources
+                assert sorted(resources) == [bucket + "/leases/*", bucket + "/pending/*", bucket + "/webhook-pending/*"], resources
             signals = [r for r in resources if r.startswith((bucket + "/feedback/", bucket + "/insights/"))]
             if signals:
                 # Anonymous signals: written once, never read or deleted by the functions.

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::core::mailbox::Mailbox;
+use crate::core::routes::Routes;
 use crate::core::texts::Texts;
+use crate::core::webhook::Format;
 
 /// Where accepted submissions are stored before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +64,33 @@ impl Default for AwsSettings {
     }
 }
 
+/// Where each submission is also posted, signed (`CONTACT_WEBHOOK_*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// `https://…`, or `http://` to a loopback host (tests, local receivers).
+    pub url: String,
+    /// The HMAC-SHA256 key of the signature header.
+    pub secret: String,
+    pub format: Format,
+    /// Bound on one attempt, connecting included.
+    pub timeout: Duration,
+}
+
 /// Every setting of the handler.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `From:` of every message: a verified SES identity.
     pub sender: Mailbox,
-    /// `To:` of support messages.
+    /// `To:` of support messages no route in `routes` applies to.
     pub recipients: Vec<Mailbox>,
+    /// Recipients per topic and language (`CONTACT_ROUTES`).
+    pub routes: Routes,
+    /// `None`: no webhook.
+    pub webhook: Option<WebhookConfig>,
+    /// Submissions in a local archive older than this are removed when
+    /// `redeliver` or `erase` runs (`CONTACT_RETENTION_DAYS`; S3 has its
+    /// lifecycle rule). `None`: kept.
+    pub retention: Option<Duration>,
     /// Origins (`https://help.example.com`) that may post cross-origin; `*` allows any.
     pub allowed_origins: Vec<String>,
     /// Also allow an `Origin` equal to the request's own `Host` (local serving).
@@ -150,6 +172,9 @@ impl Config {
         Config {
             sender: Mailbox::new(Some("Help Center (local preview)"), "help@localhost"),
             recipients: vec![Mailbox::new(Some("Support"), "support@localhost")],
+            routes: Routes::default(),
+            webhook: None,
+            retention: None,
             allowed_origins: Vec::new(),
             allow_same_origin: true,
             languages,
@@ -177,6 +202,31 @@ impl Config {
             aws: AwsSettings::default(),
             texts: Texts::shipped(),
         }
+    }
+
+    /// The settings of a command that only reads and removes (`erase`):
+    /// the archive given (`DIR` or `s3://bucket/prefix`), the outbox given,
+    /// the AWS client settings and `CONTACT_RETENTION_DAYS` from the
+    /// environment.
+    pub fn for_archive(archive: &str, outbox: PathBuf) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut cfg = Config::local(Path::new("."), Vec::new(), "en".into(), Vec::new());
+        cfg.archive = parse_archive(archive)?;
+        cfg.mailer = MailerConfig::Outbox(outbox);
+        cfg.aws = aws_settings(&get)?;
+        cfg.retention = retention(&get)?;
+        Ok(cfg)
+    }
+
+    /// `CONTACT_RETENTION_DAYS` from the environment, for the local
+    /// configuration (`redeliver --local`).
+    pub fn retention_from_env() -> Result<Option<Duration>, ConfigError> {
+        retention(&|k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
     }
 
     /// Takes the texts, languages and topics of the form definition
@@ -216,7 +266,13 @@ impl Config {
         let rate_limit = rate_limit(&get)?;
         let reference_prefix = reference_prefix(&get)?;
         let aws = aws_settings(&get)?;
+        let routes = routes(&get, &site)?;
+        let webhook = webhook(&get)?;
+        let retention = retention(&get)?;
         Ok(Config {
+            routes,
+            webhook,
+            retention,
             site_name: get("CONTACT_SITE_NAME")
                 .or_else(|| sender.name.clone())
                 .unwrap_or_else(|| "Help Center".into()),
@@ -296,6 +352,116 @@ fn mailboxes(
         return Err(ConfigError::Missing("CONTACT_RECIPIENTS"));
     }
     Ok((sender, recipients))
+}
+
+/// `CONTACT_ROUTES`, checked against the site's topics and languages.
+fn routes(get: &impl Fn(&str) -> Option<String>, site: &Site) -> Result<Routes, ConfigError> {
+    match get("CONTACT_ROUTES") {
+        Some(v) => {
+            Routes::parse(&v, &site.topics, &site.languages).map_err(|e| ConfigError::Route {
+                entry: e.entry,
+                reason: e.reason,
+            })
+        }
+        None => Ok(Routes::default()),
+    }
+}
+
+/// `CONTACT_WEBHOOK_URL`, `_SECRET`, `_FORMAT` and `_TIMEOUT_SECONDS`.
+fn webhook(get: &impl Fn(&str) -> Option<String>) -> Result<Option<WebhookConfig>, ConfigError> {
+    let Some(url) = get("CONTACT_WEBHOOK_URL") else {
+        for var in ["CONTACT_WEBHOOK_SECRET", "CONTACT_WEBHOOK_FORMAT"] {
+            if get(var).is_some() {
+                return Err(ConfigError::invalid(
+                    var,
+                    "(set)",
+                    "given without CONTACT_WEBHOOK_URL",
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    check_webhook_url(&url)?;
+    if !cfg!(feature = "aws") {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_URL",
+            &url,
+            "this build has no HTTP client (feature `aws`)",
+        ));
+    }
+    let secret =
+        get("CONTACT_WEBHOOK_SECRET").ok_or(ConfigError::Missing("CONTACT_WEBHOOK_SECRET"))?;
+    if secret.len() < 16 {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_SECRET",
+            "(hidden)",
+            "at least 16 characters",
+        ));
+    }
+    let format = match get("CONTACT_WEBHOOK_FORMAT").as_deref() {
+        None | Some("json") => Format::Json,
+        Some("slack") => Format::Slack,
+        Some(other) => {
+            return Err(ConfigError::invalid(
+                "CONTACT_WEBHOOK_FORMAT",
+                other,
+                "expected `json` or `slack`",
+            ))
+        }
+    };
+    let secs = parse_num(get, "CONTACT_WEBHOOK_TIMEOUT_SECONDS", 5)?;
+    if !(1..=30).contains(&secs) {
+        return Err(ConfigError::invalid(
+            "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            &secs.to_string(),
+            "1 to 30 seconds",
+        ));
+    }
+    Ok(Some(WebhookConfig {
+        url,
+        secret,
+        format,
+        timeout: Duration::from_secs(secs),
+    }))
+}
+
+/// `https://host[:port]/path`, or `http://` to 127.0.0.1, `[::1]` or
+/// `localhost` only: a submission never crosses a network in the clear.
+fn check_webhook_url(url: &str) -> Result<(), ConfigError> {
+    let bad = |reason| Err(ConfigError::invalid("CONTACT_WEBHOOK_URL", url, reason));
+    if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return bad("a URL of visible ASCII characters");
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() => h,
+        _ => authority,
+    };
+    if authority.contains('@') || host.is_empty() {
+        return bad("expected `https://host/path` (no user info)");
+    }
+    match scheme {
+        "https" => Ok(()),
+        "http" if matches!(host, "127.0.0.1" | "[::1]" | "localhost") => Ok(()),
+        "http" => bad("http:// only to 127.0.0.1, [::1] or localhost; use https://"),
+        _ => bad("expected `https://host/path`"),
+    }
+}
+
+/// `CONTACT_RETENTION_DAYS`: 1 or more; unset keeps local submissions.
+fn retention(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Duration>, ConfigError> {
+    match get("CONTACT_RETENTION_DAYS") {
+        None => Ok(None),
+        Some(v) => match v.parse::<u64>() {
+            Ok(days) if days > 0 => Ok(Some(Duration::from_secs(days * 86_400))),
+            _ => Err(ConfigError::invalid(
+                "CONTACT_RETENTION_DAYS",
+                &v,
+                "expected a whole number of days, 1 or more",
+            )),
+        },
+    }
 }
 
 /// `CONTACT_ALLOWED_ORIGINS`: each `scheme://host[:port]` or `*`.
@@ -633,6 +799,10 @@ pub enum ConfigError {
     },
     #[error("environment variable CONTACT_FORM_DEFINITION: {0}")]
     Definition(String),
+    #[error("environment variable CONTACT_ROUTES: entry {entry:?}: {reason}")]
+    Route { entry: String, reason: String },
+    #[error("webhook client: {0}")]
+    Webhook(String),
 }
 
 impl ConfigError {
@@ -779,6 +949,119 @@ mod tests {
         .unwrap();
         assert_eq!(c.trusted_proxy_hops, 2);
         assert_eq!(c.claim_ttl, Duration::from_secs(90));
+    }
+
+    fn with(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut pairs = vec![
+            ("CONTACT_SENDER", "h@example.com"),
+            ("CONTACT_RECIPIENTS", "a@example.com"),
+            ("CONTACT_LANGUAGES", "en,fi"),
+        ];
+        pairs.extend_from_slice(extra);
+        Config::from_lookup(env(&pairs))
+    }
+
+    #[test]
+    fn a_bad_route_is_named_at_startup() {
+        let e = with(&[("CONTACT_ROUTES", "billing=b@x.com;refunds=r@x.com")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable CONTACT_ROUTES: entry \"refunds=r@x.com\": unknown topic \"refunds\" (topics: billing, refund, technical, licence, other)"
+        );
+        let c = with(&[("CONTACT_ROUTES", "billing/fi=laskutus@x.com")]).unwrap();
+        assert_eq!(
+            c.routes.pick("billing", "fi", &c.recipients)[0].addr,
+            "laskutus@x.com"
+        );
+    }
+
+    #[test]
+    fn webhook_settings() {
+        let hook = |url: &str| {
+            with(&[
+                ("CONTACT_WEBHOOK_URL", url),
+                ("CONTACT_WEBHOOK_SECRET", "0123456789abcdef"),
+            ])
+        };
+        #[cfg(feature = "aws")]
+        {
+            let c = hook("https://hooks.example.com/helpsite").unwrap();
+            let w = c.webhook.unwrap();
+            assert_eq!(
+                (w.format, w.timeout),
+                (Format::Json, Duration::from_secs(5))
+            );
+            for ok in [
+                "http://127.0.0.1:8080/h",
+                "http://localhost/h",
+                "http://[::1]:9/h",
+            ] {
+                assert!(hook(ok).is_ok(), "{ok}");
+            }
+        }
+        for bad in [
+            "http://hooks.example.com/h",
+            "http://127.0.0.1.evil.example/h",
+            "ftp://hooks.example.com/h",
+            "https://user:pw@hooks.example.com/h",
+            "https:///h",
+            "hooks.example.com/h",
+            "https://hooks.example.com/ä",
+        ] {
+            let e = hook(bad).unwrap_err().to_string();
+            assert!(e.contains("CONTACT_WEBHOOK_URL"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "aws")]
+    fn each_bad_webhook_setting_is_named() {
+        let url = ("CONTACT_WEBHOOK_URL", "https://hooks.example.com/h");
+        let secret = ("CONTACT_WEBHOOK_SECRET", "0123456789abcdef");
+        for (pairs, var) in [
+            (vec![url], "CONTACT_WEBHOOK_SECRET"),
+            (
+                vec![url, ("CONTACT_WEBHOOK_SECRET", "short")],
+                "CONTACT_WEBHOOK_SECRET",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_FORMAT", "xml")],
+                "CONTACT_WEBHOOK_FORMAT",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_TIMEOUT_SECONDS", "0")],
+                "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            ),
+            (
+                vec![url, secret, ("CONTACT_WEBHOOK_TIMEOUT_SECONDS", "60")],
+                "CONTACT_WEBHOOK_TIMEOUT_SECONDS",
+            ),
+            (vec![secret], "CONTACT_WEBHOOK_SECRET"),
+            (
+                vec![("CONTACT_RETENTION_DAYS", "0")],
+                "CONTACT_RETENTION_DAYS",
+            ),
+            (
+                vec![("CONTACT_RETENTION_DAYS", "30d")],
+                "CONTACT_RETENTION_DAYS",
+            ),
+        ] {
+            let e = with(&pairs).unwrap_err().to_string();
+            assert!(e.contains(var), "{pairs:?}: {e}");
+            assert!(
+                !e.contains("0123456789abcdef"),
+                "the secret is never shown: {e}"
+            );
+        }
+        let c = with(&[
+            url,
+            secret,
+            ("CONTACT_WEBHOOK_FORMAT", "slack"),
+            ("CONTACT_RETENTION_DAYS", "30"),
+        ])
+        .unwrap();
+        assert_eq!(c.webhook.unwrap().format, Format::Slack);
+        assert_eq!(c.retention, Some(Duration::from_secs(30 * 86_400)));
     }
 
     #[test]

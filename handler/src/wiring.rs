@@ -9,18 +9,21 @@ use crate::adapters::outbox;
 use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig};
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry,
+    is_safe_key, is_safe_name, ArchiveError, Claim, Created, Lease, LeaseBody, Listed, PendingEntry,
 };
 use crate::ports::mail::{MailError, Outgoing};
+use crate::ports::webhook::{HookAnswer, HookRequest};
 
 #[cfg(feature = "aws")]
 use crate::adapters::aws::{S3Archive, SesMailer};
 
-/// The archive and the mailer a configuration names.
+/// The archive, the mailer and the webhook client a configuration names.
 #[derive(Debug, Clone)]
 pub struct Services {
     pub archive: Archive,
     pub mailer: Mailer,
+    /// `None` when no webhook is configured.
+    pub hooks: Option<Hooks>,
 }
 
 impl Services {
@@ -55,7 +58,60 @@ impl Services {
             #[cfg(not(feature = "aws"))]
             MailerConfig::Ses => return Err(no_aws()),
         };
-        Ok(Services { archive, mailer })
+        let hooks = match &cfg.webhook {
+            Some(w) => Some(Hooks::new(w.timeout)?),
+            None => None,
+        };
+        Ok(Services {
+            archive,
+            mailer,
+            hooks,
+        })
+    }
+}
+
+/// How webhooks leave the handler (only builds with the `aws` feature have
+/// an HTTP client; the configuration refuses a webhook without one).
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    #[cfg(feature = "aws")]
+    poster: crate::adapters::webhook::HookPoster,
+}
+
+impl Hooks {
+    fn new(timeout: std::time::Duration) -> Result<Hooks, ConfigError> {
+        #[cfg(feature = "aws")]
+        {
+            let poster =
+                crate::adapters::webhook::HookPoster::new(timeout).map_err(ConfigError::Webhook)?;
+            Ok(Hooks { poster })
+        }
+        #[cfg(not(feature = "aws"))]
+        {
+            let _ = timeout;
+            Err(no_aws())
+        }
+    }
+
+    /// One signed POST.
+    pub async fn post(&self, req: &HookRequest) -> HookAnswer {
+        #[cfg(feature = "aws")]
+        return self.poster.post(req).await;
+        #[cfg(not(feature = "aws"))]
+        HookAnswer::Unreachable(format!("{}: no HTTP client in this build", req.url))
+    }
+}
+
+/// The lease name of a webhook's claim.
+pub fn webhook_lease(key: &str) -> String {
+    format!("webhook-{key}")
+}
+
+fn safe_name(name: &str) -> Result<&str, ArchiveError> {
+    if is_safe_name(name) {
+        Ok(name)
+    } else {
+        Err(ArchiveError(format!("unsafe object name {name:?}")))
     }
 }
 
@@ -87,6 +143,22 @@ impl Mailer {
             #[cfg(feature = "aws")]
             Mailer::Ses(ses) => ses.send(msg).await,
         }
+    }
+}
+
+impl Mailer {
+    /// The outbox's `.eml` files and their bytes (SES keeps no copies: none).
+    pub async fn outbox_messages(&self) -> Result<Vec<(PathBuf, Vec<u8>)>, MailError> {
+        match self {
+            Mailer::Outbox(dir) => outbox::messages(dir).await,
+            #[cfg(feature = "aws")]
+            Mailer::Ses(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Removes one of the files [`Mailer::outbox_messages`] listed.
+    pub async fn remove_outbox_message(&self, path: &std::path::Path) -> Result<(), MailError> {
+        outbox::remove(path).await
     }
 }
 
@@ -146,6 +218,26 @@ impl Archive {
         on_either!(self, a => a.claim(key, &body).await)
     }
 
+    /// Claims the webhook of `key` (a lease of its own, `webhook-<key>`,
+    /// so the email and the webhook never wait for each other).
+    pub async fn claim_webhook(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Result<Claim, ArchiveError> {
+        if !is_safe_key(key) {
+            return Err(ArchiveError(format!("unsafe key {key:?}")));
+        }
+        let body = LeaseBody::new(ttl);
+        let name = webhook_lease(key);
+        on_either!(self, a => a.claim(&name, &body).await)
+    }
+
+    /// Removes the sent claim of a webhook now recorded as delivered.
+    pub async fn clear_webhook_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
+        self.clear_sent_claim(&webhook_lease(key)).await
+    }
+
     /// Gives a claim up once the outcome is recorded.
     pub async fn release(&self, lease: &Lease) -> Result<(), ArchiveError> {
         on_either!(self, a => a.release(lease).await)
@@ -175,6 +267,29 @@ impl Archive {
     /// Removes the sent claim of a record now marked sent.
     pub async fn clear_sent_claim(&self, key: &str) -> Result<(), ArchiveError> {
         on_either!(self, a => a.clear_sent_claim(key).await)
+    }
+
+    /// The object `name` (`webhooks/<key>.json`, an attachment…), if any.
+    pub async fn get_object(&self, name: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.get_object(name).await)
+    }
+
+    /// Writes (or replaces) the object `name`.
+    pub async fn put_object(&self, name: &str, body: Vec<u8>) -> Result<(), ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.put_object(name, body).await)
+    }
+
+    /// Removes the object `name`; absent is fine.
+    pub async fn delete_object(&self, name: &str) -> Result<(), ArchiveError> {
+        let name = safe_name(name)?;
+        on_either!(self, a => a.delete_object(name).await)
+    }
+
+    /// Every object whose name starts with `prefix` (`""`: all of them).
+    pub async fn list_objects(&self, prefix: &str) -> Result<Vec<Listed>, ArchiveError> {
+        on_either!(self, a => a.list_objects(prefix).await)
     }
 
     /// Creates `<root or prefix><name>` unless it exists (the anonymous

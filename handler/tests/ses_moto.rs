@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -748,4 +749,328 @@ async fn an_extra_field_is_archived_in_s3_and_sent_through_ses() {
     let rec = s3_record(&moto, &format!("{PREFIX}submissions/{reference}.json")).await;
     assert_eq!(rec["fields"][0]["name"], "order_number");
     assert_eq!(rec["fields"][0]["value"], "INV-<7>");
+}
+
+fn ticket(i: usize, email: &str, topic: &str, lang: &str) -> String {
+    serde_json::json!({
+        "name": format!("Visitor {i}"), "email": email, "topic": topic,
+        "message": format!("Message {i}"), "lang": lang,
+        "submission_id": format!("moto-{i:04}-0000"),
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routes_pick_the_ses_recipients_per_topic_and_language() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let mut cfg = config(&moto.url(), &moto.url());
+    cfg.routes = handler::core::routes::Routes::parse(
+        "billing=billing@example.com;billing/fi=laskutus@example.com,kirjanpito@example.com",
+        &cfg.topics,
+        &cfg.languages,
+    )
+    .unwrap();
+    let app = app(&cfg);
+    for (i, (topic, lang)) in [("billing", "en"), ("billing", "fi"), ("other", "fi")]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(
+            post(&app, &ticket(i, "v@example.org", topic, lang)).await.0,
+            200
+        );
+    }
+    // moto lists the envelope's and the `To:` header's addresses: each once here.
+    let mut got: Vec<String> = moto
+        .sent()
+        .into_iter()
+        .map(|(to, _)| {
+            let mut addrs: Vec<String> = Vec::new();
+            for a in to.iter().flat_map(|d| d.split(',')) {
+                let a = a.rsplit('<').next().unwrap().trim().trim_end_matches('>');
+                if !addrs.iter().any(|x| x == a) {
+                    addrs.push(a.to_string());
+                }
+            }
+            addrs.join(",")
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "billing@example.com",
+            "laskutus@example.com,kirjanpito@example.com",
+            "support@example.com"
+        ]
+    );
+    let rec = s3_record(
+        &moto,
+        &format!("{PREFIX}submissions/sid-moto-0001-0000.json"),
+    )
+    .await;
+    assert_eq!(
+        rec["recipients"],
+        serde_json::json!(["laskutus@example.com", "kirjanpito@example.com"])
+    );
+}
+
+/// Every object's key and bytes in the archive bucket.
+async fn s3_everything(moto: &Moto) -> Vec<(String, Vec<u8>)> {
+    let sdk = sdk(&moto.url()).await;
+    let client = s3(&sdk);
+    let mut out = Vec::new();
+    for key in s3_objects(moto, "").await {
+        let got = client
+            .get_object()
+            .bucket(BUCKET)
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
+        out.push((key, got.body.collect().await.unwrap().into_bytes().to_vec()));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erase_on_s3_leaves_nothing_of_one_address_and_keeps_the_others() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let cfg = config(&moto.url(), &moto.url());
+    let app = app(&cfg);
+    for (i, email) in [
+        "ann@example.com",
+        "ann@EXAMPLE.com",
+        "ann@Example.Com",
+        "bob@example.com",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(post(&app, &ticket(i, email, "billing", "en")).await.0, 200);
+    }
+    let reason = "lang=en&page=%2Fen%2Fbilling%2F&reason=outdated&text=mail+ann%40example.COM&view=s3view0009";
+    assert_eq!(post_signal(&app, "/api/feedback", reason).await, 200);
+    let sdk = sdk(&moto.url()).await;
+    for key in [
+        "uploads/moto-0000-0000/scan.pdf",
+        "uploads/moto-0003-0000/b.txt",
+    ] {
+        s3(&sdk)
+            .put_object()
+            .bucket(BUCKET)
+            .key(format!("{PREFIX}{key}"))
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"bytes"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mentions = |all: &[(String, Vec<u8>)], who: &str| -> Vec<String> {
+        all.iter()
+            .filter(|(_, b)| String::from_utf8_lossy(b).to_lowercase().contains(who))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    assert_eq!(
+        mentions(&s3_everything(&moto).await, "ann@example.com").len(),
+        4
+    );
+
+    let run = |dry: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_erase"));
+        cmd.args([
+            "--archive",
+            &format!("s3://{BUCKET}/{PREFIX}"),
+            "ann@example.com",
+        ])
+        .env("CONTACT_S3_ENDPOINT", moto.url())
+        .env("CONTACT_S3_PATH_STYLE", "true")
+        .env("CONTACT_AWS_REGION", "us-east-1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = wait_for(cmd.spawn().unwrap(), Duration::from_secs(60));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let dry = run(true);
+    assert_eq!(dry["submissions"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        mentions(&s3_everything(&moto).await, "ann@example.com").len(),
+        4
+    );
+    let done = run(false);
+    assert_eq!(done["archive"], dry["archive"]);
+    let removed: Vec<&str> = done["archive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        removed.contains(&"uploads/moto-0000-0000/scan.pdf"),
+        "{removed:?}"
+    );
+    let left = s3_everything(&moto).await;
+    assert_eq!(mentions(&left, "ann@example.com"), Vec::<String>::new());
+    let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        keys.contains(&"contact/submissions/sid-moto-0003-0000.json"),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&"contact/uploads/moto-0003-0000/b.txt"),
+        "{keys:?}"
+    );
+    assert!(
+        !keys
+            .iter()
+            .any(|k| k.contains("moto-0001") || k.contains("moto-0002")),
+        "{keys:?}"
+    );
+}
+
+/// A webhook receiver on 127.0.0.1 recording (key, signature, body), answering 200.
+async fn receiver(
+    port: u16,
+) -> (
+    Arc<Mutex<Vec<(String, String, Vec<u8>)>>>,
+    tokio::task::JoinHandle<()>,
+) {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let c = calls.clone();
+    let app = Router::new().route(
+        "/hook",
+        axum::routing::post(move |h: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let c = c.clone();
+            async move {
+                let get = |n: &str| {
+                    h.get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                c.lock().unwrap().push((
+                    get("idempotency-key"),
+                    get("helpsite-signature"),
+                    body.to_vec(),
+                ));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (calls, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_webhooks_pending_while_the_receiver_is_down_are_posted_once_by_racing_runs() {
+    use hmac::{KeyInit, Mac};
+    let moto = Moto::start();
+    moto.prepare().await;
+    let port = free_port();
+    let secret = "s3-webhook-secret-0123";
+    let mut cfg = config(&moto.url(), &moto.url());
+    cfg.webhook = Some(handler::config::WebhookConfig {
+        url: format!("http://127.0.0.1:{port}/hook"),
+        secret: secret.into(),
+        format: handler::core::webhook::Format::Json,
+        timeout: Duration::from_secs(2),
+    });
+    let app = app(&cfg);
+    for i in 0..6 {
+        assert_eq!(
+            post(&app, &ticket(i, "v@example.org", "billing", "en"))
+                .await
+                .0,
+            200
+        );
+    }
+    assert_eq!(s3_objects(&moto, "webhook-pending/").await.len(), 6);
+    assert_eq!(moto.sent().len(), 6, "the emails went out meanwhile");
+
+    let (calls, task) = receiver(port).await;
+    let runs: Vec<Child> = (0..5)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_redeliver"))
+                .args(["--min-age", "0"])
+                .env("CONTACT_SENDER", "Example Help <help@example.com>")
+                .env("CONTACT_RECIPIENTS", "support@example.com")
+                .env("CONTACT_ARCHIVE", format!("s3://{BUCKET}/{PREFIX}"))
+                .env("CONTACT_MAILER", "ses")
+                .env("CONTACT_SES_ENDPOINT", moto.url())
+                .env("CONTACT_S3_ENDPOINT", moto.url())
+                .env("CONTACT_S3_PATH_STYLE", "true")
+                .env("CONTACT_AWS_REGION", "us-east-1")
+                .env("CONTACT_LANGUAGES", "en,fi,fa")
+                .env(
+                    "CONTACT_WEBHOOK_URL",
+                    format!("http://127.0.0.1:{port}/hook"),
+                )
+                .env("CONTACT_WEBHOOK_SECRET", secret)
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .env_remove("AWS_PROFILE")
+                .env_remove("AWS_ENDPOINT_URL")
+                .env_remove("AWS_LAMBDA_RUNTIME_API")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut sent = 0;
+    for run in runs {
+        let out = tokio::task::spawn_blocking(move || wait_for(run, Duration::from_secs(120)))
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        sent += j["webhooks_sent"].as_u64().unwrap();
+    }
+    task.abort();
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!((calls.len(), sent), (6, 6), "one call per ticket");
+    let keys: std::collections::HashSet<&str> = calls.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(keys.len(), 6);
+    for (key, sig, body) in &calls {
+        let (t, v1) = sig.split_once(",v1=").unwrap();
+        let t = t.strip_prefix("t=").unwrap();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(body);
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hex, v1, "{key}");
+        let j: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(j["id"], key.as_str());
+    }
+    assert!(s3_objects(&moto, "webhook-pending/").await.is_empty());
+    assert!(
+        s3_objects(&moto, "leases/").await.is_empty(),
+        "every claim released"
+    );
+    assert_eq!(moto.sent().len(), 6, "no email sent twice");
+    let state = s3_record(&moto, &format!("{PREFIX}webhooks/sid-moto-0000-0000.json")).await;
+    assert_eq!(state["status"], "delivered");
 }

@@ -13,7 +13,7 @@ use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use crate::config::AwsSettings;
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, PendingEntry,
+    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, Listed, PendingEntry,
 };
 use crate::ports::mail::{MailError, Outgoing};
 
@@ -432,5 +432,75 @@ impl S3Archive {
             Err(e) if is_condition_failure(&e) => Ok(false),
             Err(e) => Err(s3_error("PutObject", &e)),
         }
+    }
+}
+
+/// Named objects beside the records (see `local_objects.rs` for the local side).
+impl S3Archive {
+    pub(crate) async fn get_object(&self, name: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
+        let got = self
+            .get(format!("{}{name}", self.prefix), "GetObject")
+            .await?;
+        Ok(got.map(|(bytes, _)| bytes))
+    }
+
+    pub(crate) async fn put_object(&self, name: &str, body: Vec<u8>) -> Result<(), ArchiveError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(format!("{}{name}", self.prefix))
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| s3_error("PutObject", &e))?;
+        Ok(())
+    }
+
+    pub(crate) async fn delete_object(&self, name: &str) -> Result<(), ArchiveError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(format!("{}{name}", self.prefix))
+            .send()
+            .await
+            .map_err(|e| s3_error("DeleteObject", &e))?;
+        Ok(())
+    }
+
+    /// Every object under `<prefix><name prefix>`, names without the
+    /// archive's prefix.
+    pub(crate) async fn list_objects(&self, prefix: &str) -> Result<Vec<Listed>, ArchiveError> {
+        let full = format!("{}{prefix}", self.prefix);
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&full)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| s3_error("ListObjectsV2", &e))?;
+            for obj in page.contents() {
+                let Some(name) = obj.key().and_then(|k| k.strip_prefix(&self.prefix)) else {
+                    continue;
+                };
+                let modified_ms = obj
+                    .last_modified()
+                    .and_then(|t| t.to_millis().ok())
+                    .map(|m| m.max(0) as u64);
+                out.push(Listed {
+                    name: name.to_string(),
+                    modified_ms,
+                });
+            }
+            match page.next_continuation_token() {
+                Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
     }
 }

@@ -26,6 +26,19 @@ struct Args {
     languages: String,
 }
 
+/// `CONTACT_RETENTION_DAYS` on a local archive, once at start.
+async fn expire_local(cfg: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    if let (Some(keep), handler::ArchiveConfig::Local(_)) = (cfg.retention, &cfg.archive) {
+        let services = handler::Services::from_config(cfg).await?;
+        let gone = handler::usecases::erase::expire(&services, keep, false).await?;
+        tracing::info!(
+            submissions = gone.submissions.len(),
+            "past the retention period: removed"
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     handler::init_tracing(false);
@@ -43,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         None => Config::from_env()?,
     };
+    expire_local(&cfg).await?;
     let app = handler::router_at(cfg, &["", "/api"]);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -8,7 +8,8 @@
 //!
 //! Prints its report as one JSON line on stdout (logs go to stderr). Exit
 //! status 1 when some submission could still not be sent, or was sent but
-//! could not be recorded as sent.
+//! could not be recorded as sent, or a webhook is still pending or was
+//! refused by its receiver (listed in `webhooks_rejected`).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +27,17 @@ struct Args {
     /// (default: 0 with --local, else CONTACT_REDELIVER_MIN_AGE_SECONDS or 120).
     #[arg(long, value_name = "SECONDS")]
     min_age: Option<u64>,
+}
+
+/// `CONTACT_RETENTION_DAYS` on a local archive (S3 has its lifecycle rule).
+async fn expire_local(cfg: &Config, services: &Services) -> Result<(), lambda_http::Error> {
+    if let (Some(keep), handler::ArchiveConfig::Local(_)) = (cfg.retention, &cfg.archive) {
+        let gone = handler::usecases::erase::expire(services, keep, false).await?;
+        if !gone.submissions.is_empty() {
+            tracing::info!(submissions = ?gone.submissions, objects = gone.archive.len(), outbox = gone.outbox.len(), "past the retention period: removed");
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -48,12 +60,16 @@ async fn main() -> Result<(), lambda_http::Error> {
     handler::init_tracing(false);
     let args = Args::parse();
     let cfg = match &args.local {
-        Some(root) => Config::local(
-            root,
-            handler::Texts::shipped_languages(),
-            "en".into(),
-            Vec::new(),
-        ),
+        Some(root) => {
+            let mut cfg = Config::local(
+                root,
+                handler::Texts::shipped_languages(),
+                "en".into(),
+                Vec::new(),
+            );
+            cfg.retention = Config::retention_from_env()?;
+            cfg
+        }
         None => Config::from_env()?,
     };
     let min_age = args
@@ -61,9 +77,10 @@ async fn main() -> Result<(), lambda_http::Error> {
         .map(Duration::from_secs)
         .unwrap_or(cfg.redeliver_min_age);
     let services = Services::from_config(&cfg).await?;
+    expire_local(&cfg, &services).await?;
     let report = handler::redeliver(&cfg, &services, min_age).await?;
     println!("{}", serde_json::to_string(&report)?);
-    if report.failed > 0 || report.unrecorded > 0 {
+    if report.needs_attention() {
         std::process::exit(1);
     }
     Ok(())

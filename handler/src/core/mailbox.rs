@@ -57,6 +57,63 @@ impl std::fmt::Display for Mailbox {
     }
 }
 
+/// The same mailbox: the local part exactly, the domain in any case.
+pub fn same_address(a: &str, b: &str) -> bool {
+    match (a.trim().rsplit_once('@'), b.trim().rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => false,
+    }
+}
+
+/// Whether `text` contains the address `addr` ([`same_address`] rules),
+/// not as part of a longer address.
+pub fn mentions(text: &[u8], addr: &str) -> bool {
+    let Some((local, domain)) = addr.trim().rsplit_once('@') else {
+        return false;
+    };
+    let head = format!("{local}@");
+    let (head, domain) = (head.as_bytes(), domain.as_bytes());
+    let end = head.len() + domain.len();
+    (0..text.len()).any(|i| {
+        let rest = &text[i..];
+        rest.starts_with(head)
+            && (i == 0 || !is_local_byte(text[i - 1]))
+            && rest.len() >= end
+            && rest[head.len()..end].eq_ignore_ascii_case(domain)
+            && !continues_domain(&rest[end..])
+    })
+}
+
+fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._%+-".contains(&b)
+}
+
+/// Whether what follows a domain makes it a longer one (`x.com.evil`, `x.comm`).
+fn continues_domain(after: &[u8]) -> bool {
+    match after {
+        [b, ..] if b.is_ascii_alphanumeric() || *b == b'-' => true,
+        [b'.', c, ..] => c.is_ascii_alphanumeric(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_matches_in_any_case_the_local_part_exactly() {
+        assert!(same_address("Ann@Example.COM", "Ann@example.com"));
+        assert!(!same_address("ann@example.com", "Ann@example.com"));
+        let text = b"{\"x\":\"write to Ann@EXAMPLE.com.\"}";
+        assert!(mentions(text, "Ann@example.com"));
+        assert!(!mentions(text, "ann@example.com"));
+        assert!(!mentions(b"jo.Ann@example.com", "Ann@example.com"));
+        assert!(!mentions(b"Ann@example.com.evil", "Ann@example.com"));
+        assert!(!mentions(b"Ann@example.community", "Ann@example.com"));
+    }
+}
+
 /// Email syntax after OWASP's Input Validation Cheat Sheet: two parts around
 /// one `@`; no dangerous characters (quotes, backticks, NUL, whitespace, angle
 /// brackets...); a domain of letters, digits, hyphens and dots; local part at

@@ -5,6 +5,8 @@ pub mod event;
 pub mod mailbox;
 pub mod record;
 pub mod reference;
+pub mod routes;
 pub mod submission;
 pub mod texts;
 pub mod time;
+pub mod webhook;

@@ -48,6 +48,11 @@ pub struct Record {
     pub last_error: Option<String>,
     pub sent_at_ms: Option<u64>,
     pub ack: AckStatus,
+    /// Who the support email goes to, chosen by topic and language when the
+    /// submission was stored, so a later resend goes to the same inboxes.
+    /// Empty in records from before routing: the configured recipients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
 }
 
 impl Record {
@@ -79,6 +84,13 @@ impl Record {
             } else {
                 AckStatus::Off
             },
+            recipients: Vec::new(),
         }
+    }
+
+    /// The record with its chosen recipients (`Name <addr>` or `addr`).
+    pub fn with_recipients(mut self, recipients: Vec<String>) -> Record {
+        self.recipients = recipients;
+        self
     }
 }

@@ -8,6 +8,9 @@
 //! pending/<key>            present while the support email is not sent
 //! leases/<key>…            the claim of whoever is sending it (see below)
 //! damaged/<key>-….json     an unreadable record set aside (local only)
+//! webhook-pending/<key>    present while the webhook is not delivered
+//! webhooks/<key>.json      the webhook's state once tried (`HookState`)
+//! leases/webhook-<key>…    the claim of whoever is posting the webhook
 //! ```
 //!
 //! `<key>` is the reference, or `sid-<submission_id>` when the page sent a
@@ -53,6 +56,23 @@ pub enum Created {
 pub struct PendingEntry {
     pub key: String,
     pub modified_ms: Option<u64>,
+}
+
+/// An object found by listing a prefix: its name relative to the archive's
+/// root (or prefix), `/`-separated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub modified_ms: Option<u64>,
+}
+
+/// An object name made of `/`-separated parts, none empty, `.` or `..`.
+pub(crate) fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\\')
+        && name
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != ".." && !p.chars().any(char::is_control))
 }
 
 /// A claim on one record, held until released.

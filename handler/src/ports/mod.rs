@@ -3,3 +3,4 @@
 
 pub mod archive;
 pub mod mail;
+pub mod webhook;

@@ -13,6 +13,7 @@ use helpsite_form::definition::{ACK_BODY, ACK_SUBJECT};
 use crate::config::Config;
 use crate::core::mailbox::Mailbox;
 use crate::core::record::Record;
+use crate::core::routes::Routes;
 use crate::core::texts::Texts;
 use crate::ports::mail::{Envelope, Outgoing};
 
@@ -23,6 +24,8 @@ pub struct Letterhead<'a> {
     pub sender: &'a Mailbox,
     /// `To:` of support messages.
     pub recipients: &'a [Mailbox],
+    /// Recipients per topic and language (empty: always `recipients`).
+    pub routes: &'a Routes,
     /// Name shown in acknowledgements.
     pub site_name: &'a str,
     /// Acknowledgement texts per language.
@@ -35,9 +38,22 @@ impl<'a> Letterhead<'a> {
         Letterhead {
             sender: &cfg.sender,
             recipients: &cfg.recipients,
+            routes: &cfg.routes,
             site_name: &cfg.site_name,
             texts: &cfg.texts,
         }
+    }
+}
+
+impl Letterhead<'_> {
+    /// The recipients a submission on `topic` in `lang` goes to, as stored
+    /// in its record.
+    pub fn route(&self, topic: &str, lang: &str) -> Vec<String> {
+        self.routes
+            .pick(topic, lang, self.recipients)
+            .iter()
+            .map(Mailbox::to_string)
+            .collect()
     }
 }
 
@@ -166,12 +182,28 @@ fn support_html(rec: &Record, extra: &[(String, String)]) -> String {
     )
 }
 
+/// The recipients stored with the record (chosen by its route), else the
+/// configured ones.
+fn recipients_of(head: &Letterhead<'_>, rec: &Record) -> Vec<Mailbox> {
+    let stored: Vec<Mailbox> = rec
+        .recipients
+        .iter()
+        .filter_map(|r| Mailbox::parse(r))
+        .collect();
+    if stored.is_empty() {
+        head.recipients.to_vec()
+    } else {
+        stored
+    }
+}
+
 /// The message to the support team. `From` is the configured sender,
-/// `To` the configured recipients, `Reply-To` the visitor.
+/// `To` the record's recipients, `Reply-To` the visitor.
 pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
     let extra = extra_rows(head.texts, rec);
     let (text, html) = (support_text(rec, &extra), support_html(rec, &extra));
-    let to: Vec<Address<'_>> = head.recipients.iter().map(address).collect();
+    let recipients = recipients_of(head, rec);
+    let to: Vec<Address<'_>> = recipients.iter().map(address).collect();
     let visitor_name = header_text(&rec.name);
     let visitor_addr = header_text(&rec.email);
     let msg = letter(head, rec, "support", "auto-generated")
@@ -183,7 +215,7 @@ pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
         .subject(support_subject(rec))
         .text_body(text)
         .html_body(html);
-    let to = head.recipients.iter().map(|m| m.addr.clone()).collect();
+    let to = recipients.iter().map(|m| m.addr.clone()).collect();
     sealed(msg, head, to, format!("{}-support", rec.reference))
 }
 

@@ -3,8 +3,10 @@
 //! need (sender and recipients, languages and topics), not the whole
 //! configuration.
 
+pub mod erase;
 pub mod input;
 pub mod messages;
 pub mod redeliver;
 pub mod signals;
 pub mod submit;
+pub mod webhook;

@@ -7,8 +7,9 @@ use tracing::{error, info, warn};
 
 use crate::core::record::{Record, Status};
 use crate::core::time::now_ms;
-use crate::ports::archive::{ArchiveError, PendingEntry};
+use crate::ports::archive::{is_safe_key, ArchiveError, PendingEntry};
 use crate::usecases::submit::{deliver, Delivery, Policy};
+use crate::usecases::webhook::{self, HookDelivery};
 use crate::wiring::Services;
 
 /// Records as sent a record whose email went out under a sent claim, then
@@ -36,6 +37,23 @@ pub struct RedeliverReport {
     pub cleaned: usize,
     /// Sent, but the archive could not record it (see [`Delivery::Unrecorded`]).
     pub unrecorded: usize,
+    /// Webhooks delivered (or found delivered under a sent claim and recorded).
+    pub webhooks_sent: usize,
+    /// Webhooks still pending: no answer, a 5xx, or the archive failed.
+    pub webhooks_failed: usize,
+    /// Webhooks the receiver refused (4xx), as `key: status`; recorded as
+    /// failed and not retried.
+    pub webhooks_rejected: Vec<String>,
+}
+
+impl RedeliverReport {
+    /// Something needs an operator: unsent, unrecorded or refused.
+    pub fn needs_attention(&self) -> bool {
+        self.failed > 0
+            || self.unrecorded > 0
+            || self.webhooks_failed > 0
+            || !self.webhooks_rejected.is_empty()
+    }
 }
 
 /// A marker without its record is removed once this old (the record write
@@ -71,7 +89,13 @@ pub async fn redeliver(
         };
         run.handle(&entry, rec, &mut report).await?;
     }
+    if policy.webhook.is_some() {
+        webhooks(policy, services, now, min_age, &mut report).await?;
+    }
     info!(
+        webhooks_sent = report.webhooks_sent,
+        webhooks_failed = report.webhooks_failed,
+        webhooks_rejected = report.webhooks_rejected.len(),
         sent = report.sent,
         failed = report.failed,
         skipped = report.skipped,
@@ -80,6 +104,42 @@ pub async fn redeliver(
         "redeliver done"
     );
     Ok(report)
+}
+
+/// Posts every pending webhook whose marker is at least `min_age` old.
+async fn webhooks(
+    policy: &Policy<'_>,
+    services: &Services,
+    now: u64,
+    min_age: Duration,
+    report: &mut RedeliverReport,
+) -> Result<(), ArchiveError> {
+    let archive = &services.archive;
+    for entry in archive.list_objects(webhook::PENDING_PREFIX).await? {
+        let Some(key) = entry.name.strip_prefix(webhook::PENDING_PREFIX) else {
+            continue;
+        };
+        let age = entry
+            .modified_ms
+            .map_or(u64::MAX, |m| now.saturating_sub(m));
+        if !is_safe_key(key) || age < min_age.as_millis() as u64 {
+            report.skipped += 1;
+            continue;
+        }
+        match webhook::deliver_webhook(policy.webhook, policy.claim_ttl, services, key).await {
+            HookDelivery::Delivered | HookDelivery::SentClaim => report.webhooks_sent += 1,
+            HookDelivery::Failed | HookDelivery::Unrecorded => report.webhooks_failed += 1,
+            HookDelivery::Rejected(code) => report.webhooks_rejected.push(format!("{key}: {code}")),
+            HookDelivery::Busy => report.skipped += 1,
+            HookDelivery::Done => report.cleaned += 1,
+            HookDelivery::NoRecord if age >= ORPHAN_AGE.as_millis() as u64 => {
+                archive.delete_object(&entry.name).await?;
+                report.cleaned += 1;
+            }
+            HookDelivery::NoRecord => report.skipped += 1,
+        }
+    }
+    Ok(())
 }
 
 /// One redelivery run: what every pending entry is judged against.

@@ -4,12 +4,13 @@ use std::time::Duration;
 
 use tracing::{error, info, warn};
 
-use crate::config::Config;
+use crate::config::{Config, WebhookConfig};
 use crate::core::record::{AckStatus, Record, Status};
 use crate::core::submission::Submission;
 use crate::core::time::now_ms;
 use crate::ports::archive::{ArchiveError, Claim, Created};
 use crate::usecases::messages::{self, Letterhead};
+use crate::usecases::webhook;
 use crate::wiring::Services;
 
 /// What storing and sending a submission needs to know.
@@ -22,6 +23,8 @@ pub struct Policy<'a> {
     /// How long a claim to send a record holds.
     pub claim_ttl: Duration,
     pub letterhead: Letterhead<'a>,
+    /// `None`: no webhook.
+    pub webhook: Option<&'a WebhookConfig>,
 }
 
 impl<'a> Policy<'a> {
@@ -32,6 +35,7 @@ impl<'a> Policy<'a> {
             acknowledge: cfg.acknowledge,
             claim_ttl: cfg.claim_ttl,
             letterhead: Letterhead::of(cfg),
+            webhook: cfg.webhook.as_ref(),
         }
     }
 }
@@ -55,7 +59,14 @@ pub async fn submit(
     received_ms: u64,
 ) -> Result<Accepted, ArchiveError> {
     let reference = crate::core::reference::new_reference(policy.reference_prefix);
-    let rec = Record::new(sub, reference, received_ms, policy.acknowledge);
+    let recipients = policy.letterhead.route(&sub.topic, &sub.lang);
+    let rec =
+        Record::new(sub, reference, received_ms, policy.acknowledge).with_recipients(recipients);
+    if policy.webhook.is_some() {
+        // Before the record: a crash in between leaves a marker without a
+        // record (removed by redeliver), never a record whose webhook is lost.
+        webhook::mark_pending(&services.archive, &rec.key).await?;
+    }
     if let Created::Exists(existing) = services.archive.create(&rec).await? {
         if existing.status == Status::Sent {
             // create() re-wrote the marker; the first request already sent it.
@@ -75,6 +86,9 @@ pub async fn submit(
         deliver(policy, services, &rec.key).await,
         Delivery::Sent | Delivery::Unrecorded | Delivery::Done
     );
+    if policy.webhook.is_some() {
+        webhook::deliver_webhook(policy.webhook, policy.claim_ttl, services, &rec.key).await;
+    }
     Ok(Accepted {
         reference: rec.reference,
         duplicate: false,
