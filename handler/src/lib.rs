@@ -21,6 +21,8 @@ pub mod durable;
 pub mod email;
 pub mod events;
 pub mod feedback;
+#[cfg(feature = "aws")]
+mod https;
 pub mod input;
 pub mod mailer;
 pub mod reference;
