@@ -17,7 +17,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-if [ ! -x .venv/bin/cargo-lambda ] || ! .venv/bin/python -c 'import ziglang' 2>/dev/null; then
+if [ ! -x .venv/bin/cargo-lambda ] || ! .venv/bin/python -c 'import ziglang, zopfli' 2>/dev/null; then
     bash tests/setup/python.sh
 fi
 # cargo-lambda finds zig through the venv's python (the ziglang package).
@@ -27,7 +27,12 @@ out="$repo/deploy/build"
 
 start=$(date +%s)
 # `lambda-release` (Cargo.toml): `release` optimised for size, abort on panic.
-cargo lambda build --profile lambda-release --locked -p handler --bin handler --bin redeliver \
+# With abort nothing unwinds, so the Lambda target's code is built without
+# unwind tables (.eh_frame). Only for this command and only for the target:
+# build scripts, proc macros and the generator below keep theirs (`release`
+# unwinds). A RUSTFLAGS set by the caller takes precedence.
+CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--C force-unwind-tables=no}" \
+    cargo lambda build --profile lambda-release --locked -p handler --bin handler --bin redeliver \
     --x86-64 --output-format zip
 # The site's texts for the functions; a site that does not build stops here.
 site_root="${HELPSITE_SITE_ROOT:-$repo}"
@@ -58,18 +63,9 @@ EOF
         echo "package.sh: $zip has no x86_64 executable bootstrap at its root" >&2
         exit 1
     fi
-    cp "$zip" "$out/$bin.zip"
-    if ! .venv/bin/python - "$out/$bin.zip" "$scratch/form.json" <<'EOF'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "a", zipfile.ZIP_DEFLATED) as z:
-    info = zipfile.ZipInfo("form.json", date_time=(2020, 1, 1, 0, 0, 0))
-    info.external_attr = 0o644 << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    with open(sys.argv[2], "rb") as f:
-        z.writestr(info, f.read())
-EOF
-    then
-        echo "package.sh: could not add form.json to $out/$bin.zip" >&2
+    # bootstrap (zopfli-deflated) and the site's form.json
+    if ! .venv/bin/python deploy/repack.py "$zip" "$scratch/form.json" "$out/$bin.zip"; then
+        echo "package.sh: could not write $out/$bin.zip" >&2
         exit 1
     fi
 done

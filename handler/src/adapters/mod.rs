@@ -4,6 +4,8 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod durable;
+#[cfg(feature = "aws")]
+mod https;
 pub mod local_archive;
 pub mod local_objects;
 pub mod outbox;
