@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use super::structure::{inside, is_section};
 use super::model::{Instance, Site};
+use super::structure::{inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current
 /// one; the section's own page lists them all.
