@@ -332,6 +332,12 @@ fn shell_word(s: &str) -> String {
 fn line_in_language(text: &str, code: &str, key: &str) -> Option<usize> {
     let header = format!("[languages.{code}]");
     let start = text.lines().position(|l| l.trim() == header)?;
+    key_in_table(text, start, key).map(|i| i + 1)
+}
+
+/// The index of the line setting `key` in the table whose header is line
+/// `start` (0-based), if the table sets it.
+fn key_in_table(text: &str, start: usize, key: &str) -> Option<usize> {
     text.lines()
         .enumerate()
         .skip(start + 1)
@@ -341,7 +347,7 @@ fn line_in_language(text: &str, code: &str, key: &str) -> Option<usize> {
                 .strip_prefix(key)
                 .is_some_and(|r| r.trim_start().starts_with('='))
         })
-        .map(|(i, _)| i + 1)
+        .map(|(i, _)| i)
 }
 
 /// `locale`, `calendar` and `numbering` of one language, checked against
@@ -390,17 +396,7 @@ fn line_in_form_field(text: &str, index: usize, key: &str) -> Option<usize> {
         .filter(|(_, l)| l.trim() == "[[form.fields]]")
         .nth(index)?
         .0;
-    let in_table = text
-        .lines()
-        .enumerate()
-        .skip(start + 1)
-        .take_while(|(_, l)| !l.trim_start().starts_with('['))
-        .find(|(_, l)| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        });
-    Some(in_table.map_or(start, |(i, _)| i) + 1)
+    Some(key_in_table(text, start, key).unwrap_or(start) + 1)
 }
 
 /// `[[form.fields]]` checked against the form's topics and built-in fields:

@@ -366,41 +366,17 @@ impl S3Archive {
     }
 
     pub(crate) async fn pending(&self) -> Result<Vec<PendingEntry>, ArchiveError> {
-        let prefix = format!("{}pending/", self.prefix);
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.bucket)
-                .prefix(&prefix)
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(|e| s3_error("ListObjectsV2", &e))?;
-            for obj in page.contents() {
-                let Some(key) = obj.key().and_then(|k| k.strip_prefix(&prefix)) else {
-                    continue;
-                };
-                if !is_safe_key(key) {
-                    continue;
-                }
-                let modified_ms = obj
-                    .last_modified()
-                    .and_then(|t| t.to_millis().ok())
-                    .map(|m| m.max(0) as u64);
-                out.push(PendingEntry {
+        let listed = self.list_objects("pending/").await?;
+        Ok(listed
+            .into_iter()
+            .filter_map(|l| {
+                let key = l.name.strip_prefix("pending/")?;
+                is_safe_key(key).then(|| PendingEntry {
                     key: key.to_string(),
-                    modified_ms,
-                });
-            }
-            match page.next_continuation_token() {
-                Some(t) if page.is_truncated() == Some(true) => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
-        Ok(out)
+                    modified_ms: l.modified_ms,
+                })
+            })
+            .collect())
     }
 }
 
