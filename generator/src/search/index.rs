@@ -127,13 +127,60 @@ pub fn build_index_with(
 ) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
+    let counted = count_terms(pages, &analyzer, &mut vocab);
+    let (chunk_files, chunk_counts) = counted.chunks.finish();
+    let endings = learn_endings(
+        vocab
+            .surfaces
+            .iter()
+            .map(|(surface, &term)| (surface.as_str(), vocab.terms[term as usize].as_str())),
+        analyzer.has_stemmer(),
+    );
+    let entries = entries(&vocab, &counted.raw);
+    let mut keys: Vec<(&str, &Entry)> = entries.iter().map(|(k, e)| (*k, e)).collect();
+    // Keys are unique: an unstable sort gives the one order.
+    keys.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    let weights = Weights::new(&counted.doc_len);
+    let (shard_files, shard_keys) = write_shards(keys, &weights);
 
-    // Per term, the documents it is in with its weighted frequency there;
-    // per document, its length in words. Document text goes straight into
-    // ~4 KB chunks. Memory stays a few bytes per word occurrence.
-    let mut raw: Vec<Vec<(u32, f32)>> = Vec::new();
-    let mut doc_len: Vec<f32> = Vec::new();
-    let mut chunks = Chunks::default();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for f in shard_files.iter().chain(&chunk_files) {
+        hasher.update(&(f.len() as u64).to_le_bytes());
+        hasher.update(f);
+    }
+    let version = format!("{:016x}", hasher.digest());
+    let mut manifest = json!({
+        "v": FORMAT,
+        "lang": lang,
+        "version": &version[..10],
+        "docs": chunk_counts.iter().sum::<usize>(),
+        "shards": shard_keys,
+        "chunks": chunk_counts,
+        "endings": endings,
+    });
+    if let Some(urls) = stem_urls {
+        manifest["stem_base"] = json!(urls.base);
+        manifest["stem"] = json!(urls.stem);
+    }
+    index_files(lang, &manifest, shard_files, chunk_files)
+}
+
+/// Per term, the documents (sections) it is in with its weighted frequency
+/// there; per document, its length in words; the documents' text in chunks.
+struct Counted {
+    raw: Vec<Vec<(u32, f32)>>,
+    doc_len: Vec<f32>,
+    chunks: Chunks,
+}
+
+/// Every section of `pages` counted once; memory stays a few bytes per word
+/// occurrence, and document text goes straight into ~4 KB chunks.
+fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary) -> Counted {
+    let mut out = Counted {
+        raw: Vec::new(),
+        doc_len: Vec::new(),
+        chunks: Chunks::default(),
+    };
     let mut tf: Vec<(u32, f32)> = Vec::new();
     for page in pages {
         for (i, section) in page.sections.iter().enumerate() {
@@ -142,62 +189,78 @@ pub fn build_index_with(
                 continue;
             }
             tf.clear();
-            let mut add = |text: &str, weight: f32| {
-                let mut count = 0usize;
-                for_each_word(text, |word, parts| {
-                    count += 1;
-                    tf.push((vocab.term(word, &analyzer), weight));
-                    for p in parts {
-                        tf.push((vocab.term(p, &analyzer), weight * W_PART));
-                    }
-                    for p in analyzer.unprefixed(word) {
-                        tf.push((vocab.term(p, &analyzer), weight * W_PART));
-                    }
-                });
-                count
-            };
             let title_weight = if i == 0 { W_TITLE_INTRO } else { W_TITLE_OTHER };
-            add(&page.title, title_weight);
-            let len = add(heading, W_HEADING) + add(&section.text, W_BODY);
-            // Weights are sums of binary fractions: exact in any order.
-            tf.sort_unstable_by_key(|&(t, _)| t);
-            let doc = doc_len.len() as u32;
-            doc_len.push(len.max(1) as f32);
-            if raw.len() < vocab.terms.len() {
-                raw.resize_with(vocab.terms.len(), Vec::new);
-            }
-            let mut k = 0;
-            while k < tf.len() {
-                let (term, mut f) = tf[k];
-                k += 1;
-                while k < tf.len() && tf[k].0 == term {
-                    f += tf[k].1;
-                    k += 1;
-                }
-                raw[term as usize].push((doc, f));
-            }
+            add_words(&mut tf, vocab, analyzer, &page.title, title_weight);
+            let len = add_words(&mut tf, vocab, analyzer, heading, W_HEADING)
+                + add_words(&mut tf, vocab, analyzer, &section.text, W_BODY);
+            let doc = out.doc_len.len() as u32;
+            out.doc_len.push(len.max(1) as f32);
+            add_postings(&mut out.raw, &mut tf, doc, vocab.terms.len());
             let url = match &section.anchor {
                 Some(a) => format!("{}#{}", page.url, a),
                 None => page.url.clone(),
             };
-            chunks.push(&(url, &page.title, heading, &section.text));
+            out.chunks
+                .push(&(url, &page.title, heading, &section.text));
         }
     }
-    let (chunk_files, chunk_counts) = chunks.finish();
-    let avg_len = if doc_len.is_empty() {
-        1.0
-    } else {
-        doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len() as f64
-    };
+    out
+}
 
-    // Keys: every term (with its postings), and every surface form whose
-    // stem differs (with the stem).
-    struct Entry<'v> {
-        postings: Option<&'v [(u32, f32)]>,
-        stem: Option<&'v str>,
+/// Each word of `text` (and its ZWNJ parts and unprefixed forms, at a lower
+/// weight) as a term occurrence in `tf`; returns the number of words.
+fn add_words(
+    tf: &mut Vec<(u32, f32)>,
+    vocab: &mut Vocabulary,
+    analyzer: &Analyzer,
+    text: &str,
+    weight: f32,
+) -> usize {
+    let mut count = 0usize;
+    for_each_word(text, |word, parts| {
+        count += 1;
+        tf.push((vocab.term(word, analyzer), weight));
+        for p in parts {
+            tf.push((vocab.term(p, analyzer), weight * W_PART));
+        }
+        for p in analyzer.unprefixed(word) {
+            tf.push((vocab.term(p, analyzer), weight * W_PART));
+        }
+    });
+    count
+}
+
+/// One document's term occurrences summed per term into the postings.
+fn add_postings(raw: &mut Vec<Vec<(u32, f32)>>, tf: &mut [(u32, f32)], doc: u32, terms: usize) {
+    // Weights are sums of binary fractions: exact in any order.
+    tf.sort_unstable_by_key(|&(t, _)| t);
+    if raw.len() < terms {
+        raw.resize_with(terms, Vec::new);
     }
+    let mut k = 0;
+    while k < tf.len() {
+        let (term, mut f) = tf[k];
+        k += 1;
+        while k < tf.len() && tf[k].0 == term {
+            f += tf[k].1;
+            k += 1;
+        }
+        raw[term as usize].push((doc, f));
+    }
+}
+
+/// A key of the index: a term with its postings, a surface form whose stem
+/// differs (with the stem), or both.
+struct Entry<'v> {
+    postings: Option<&'v [(u32, f32)]>,
+    stem: Option<&'v str>,
+}
+
+/// Keys: every term (with its postings), and every surface form whose stem
+/// differs (with the stem).
+fn entries<'v>(vocab: &'v Vocabulary, raw: &'v [Vec<(u32, f32)>]) -> HashMap<&'v str, Entry<'v>> {
     let mut entries: HashMap<&str, Entry> = HashMap::new();
-    for (term, list) in vocab.terms.iter().zip(&raw) {
+    for (term, list) in vocab.terms.iter().zip(raw) {
         if !list.is_empty() {
             entries.insert(
                 term,
@@ -220,72 +283,39 @@ pub fn build_index_with(
                 .stem = Some(stem);
         }
     }
-    let endings = learn_endings(
-        vocab
-            .surfaces
-            .iter()
-            .map(|(surface, &term)| (surface.as_str(), vocab.terms[term as usize].as_str())),
-        analyzer.has_stemmer(),
-    );
-    let mut keys: Vec<(&str, &Entry)> = entries.iter().map(|(k, e)| (*k, e)).collect();
-    // Keys are unique: an unstable sort gives the one order.
-    keys.sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    entries
+}
 
-    // Term shards of ~8 KB: `{"s":{surface:stem,…},"t":{term:postings,…}}`,
-    // keys in each object in byte order, as serde_json's map writes them.
-    let weight = |f: f32, len: f32| -> u32 {
-        let (f, len) = (f64::from(f), f64::from(len));
-        let norm = f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len));
+/// BM25 weights of a term frequency in a document, as integers 1–100.
+struct Weights<'a> {
+    doc_len: &'a [f32],
+    avg_len: f64,
+}
+
+impl<'a> Weights<'a> {
+    fn new(doc_len: &'a [f32]) -> Self {
+        let avg_len = if doc_len.is_empty() {
+            1.0
+        } else {
+            doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len() as f64
+        };
+        Weights { doc_len, avg_len }
+    }
+
+    fn of(&self, f: f32, doc: u32) -> u32 {
+        let (f, len) = (f64::from(f), f64::from(self.doc_len[doc as usize]));
+        let norm = f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / self.avg_len));
         ((norm / (K1 + 1.0)) * 100.0).round().clamp(1.0, 100.0) as u32
-    };
-    let mut shard_files: Vec<Vec<u8>> = Vec::new();
-    let mut shard_keys: Vec<String> = Vec::new();
+    }
+}
+
+/// Term shards of ~8 KB from the sorted keys, and each shard's first key
+/// (the first shard's is the empty string).
+fn write_shards(keys: Vec<(&str, &Entry)>, weights: &Weights) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
     let mut shard: Vec<(&str, &Entry)> = Vec::new();
     let mut size = 0usize;
-    let mut flush_shard = |shard: &mut Vec<(&str, &Entry)>| {
-        let Some(&(first, _)) = shard.first() else {
-            return;
-        };
-        // The first shard starts at the smallest string.
-        shard_keys.push(if shard_keys.is_empty() {
-            String::new()
-        } else {
-            first.to_string()
-        });
-        shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut out = Vec::with_capacity(SHARD_TARGET + 1024);
-        // serde_json's map order: "s" before "t".
-        out.extend_from_slice(b"{\"s\":");
-        write_object(
-            &mut out,
-            shard.iter().filter_map(|(k, e)| e.stem.map(|s| (*k, s))),
-            |out, stem| serde_json::to_writer(out, stem).expect("json"),
-        );
-        out.extend_from_slice(b",\"t\":");
-        write_object(
-            &mut out,
-            shard
-                .iter()
-                .filter_map(|(k, e)| e.postings.map(|p| (*k, p))),
-            |out, list| {
-                out.push(b'[');
-                let mut prev = 0;
-                for (i, &(doc, f)) in list.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    write_u32(out, doc - prev);
-                    out.push(b',');
-                    write_u32(out, weight(f, doc_len[doc as usize]));
-                    prev = doc;
-                }
-                out.push(b']');
-            },
-        );
-        out.push(b'}');
-        shard_files.push(out);
-        shard.clear();
-    };
     for (key, entry) in keys {
         if let Some(p) = entry.postings {
             size += key.len() + 6 + p.len() * 2 * 3;
@@ -295,40 +325,84 @@ pub fn build_index_with(
         }
         shard.push((key, entry));
         if size >= SHARD_TARGET {
-            flush_shard(&mut shard);
+            push_shard(&mut files, &mut firsts, &mut shard, weights);
             size = 0;
         }
     }
-    flush_shard(&mut shard);
-    if shard_files.is_empty() {
-        shard_files.push(br#"{"t":{},"s":{}}"#.to_vec());
-        shard_keys.push(String::new());
+    push_shard(&mut files, &mut firsts, &mut shard, weights);
+    if files.is_empty() {
+        files.push(br#"{"t":{},"s":{}}"#.to_vec());
+        firsts.push(String::new());
     }
+    (files, firsts)
+}
 
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for f in shard_files.iter().chain(&chunk_files) {
-        hasher.update(&(f.len() as u64).to_le_bytes());
-        hasher.update(f);
-    }
-    let version = format!("{:016x}", hasher.digest());
-    let mut manifest = json!({
-        "v": FORMAT,
-        "lang": lang,
-        "version": &version[..10],
-        "docs": chunk_counts.iter().sum::<usize>(),
-        "shards": shard_keys,
-        "chunks": chunk_counts,
-        "endings": endings,
+/// One shard `{"s":{surface:stem,…},"t":{term:postings,…}}`, keys in each
+/// object in byte order, as serde_json's map writes them; empties `shard`.
+fn push_shard(
+    files: &mut Vec<Vec<u8>>,
+    firsts: &mut Vec<String>,
+    shard: &mut Vec<(&str, &Entry)>,
+    weights: &Weights,
+) {
+    let Some(&(first, _)) = shard.first() else {
+        return;
+    };
+    // The first shard starts at the smallest string.
+    firsts.push(if firsts.is_empty() {
+        String::new()
+    } else {
+        first.to_string()
     });
-    if let Some(urls) = stem_urls {
-        manifest["stem_base"] = json!(urls.base);
-        manifest["stem"] = json!(urls.stem);
-    }
+    shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::with_capacity(SHARD_TARGET + 1024);
+    // serde_json's map order: "s" before "t".
+    out.extend_from_slice(b"{\"s\":");
+    write_object(
+        &mut out,
+        shard.iter().filter_map(|(k, e)| e.stem.map(|s| (*k, s))),
+        |out, stem| serde_json::to_writer(out, stem).expect("json"),
+    );
+    out.extend_from_slice(b",\"t\":");
+    write_object(
+        &mut out,
+        shard
+            .iter()
+            .filter_map(|(k, e)| e.postings.map(|p| (*k, p))),
+        |out, list| write_postings(out, list, weights),
+    );
+    out.push(b'}');
+    files.push(out);
+    shard.clear();
+}
 
+/// `[doc delta, weight, …]` of one term.
+fn write_postings(out: &mut Vec<u8>, list: &[(u32, f32)], weights: &Weights) {
+    out.push(b'[');
+    let mut prev = 0;
+    for (i, &(doc, f)) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_u32(out, doc - prev);
+        out.push(b',');
+        write_u32(out, weights.of(f, doc));
+        prev = doc;
+    }
+    out.push(b']');
+}
+
+/// The manifest, shards and chunks as (path under the site root, bytes).
+fn index_files(
+    lang: &str,
+    manifest: &serde_json::Value,
+    shard_files: Vec<Vec<u8>>,
+    chunk_files: Vec<Vec<u8>>,
+) -> Vec<(String, Vec<u8>)> {
     let dir = format!("search/{lang}");
     let mut files = vec![(
         format!("{dir}/index.json"),
-        serde_json::to_vec(&manifest).expect("json"),
+        serde_json::to_vec(manifest).expect("json"),
     )];
     for (i, f) in shard_files.into_iter().enumerate() {
         files.push((format!("{dir}/t/{i}.json"), f));
