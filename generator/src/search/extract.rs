@@ -11,22 +11,18 @@ use super::Section;
 /// Splits page HTML into sections: the text before the first heading (no
 /// anchor), then one per `##`/`###` heading and per FAQ question.
 pub fn sections_from_html(html: &str) -> Vec<Section> {
-    let mut sections = vec![Section::default()];
-    // Inside a <summary> (the FAQ question) or an h2/h3: text goes to the heading.
-    let mut in_heading: Option<String> = None;
-    let mut skip: Option<(String, usize)> = None;
+    let mut scan = Scanner {
+        sections: vec![Section::default()],
+        in_heading: None,
+        skip: None,
+    };
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(&mut sections, in_heading.is_some(), skip.is_some(), rest);
+            scan.text(rest);
             break;
         };
-        push_text(
-            &mut sections,
-            in_heading.is_some(),
-            skip.is_some(),
-            &rest[..lt],
-        );
+        scan.text(&rest[..lt]);
         let after = &rest[lt..];
         // Comments are dropped whole.
         if let Some(c) = after.strip_prefix("<!--") {
@@ -34,81 +30,13 @@ pub fn sections_from_html(html: &str) -> Vec<Section> {
             continue;
         }
         let Some(gt) = after.find('>') else {
-            push_text(&mut sections, in_heading.is_some(), skip.is_some(), after);
+            scan.text(after);
             break;
         };
-        let tag = &after[1..gt];
         rest = &after[gt + 1..];
-        let closing = tag.starts_with('/');
-        let body = tag.trim_start_matches('/').trim_end_matches('/');
-        let name_end = body
-            .find(|c: char| c.is_ascii_whitespace())
-            .unwrap_or(body.len());
-        let name = body[..name_end].to_ascii_lowercase();
-        let attrs = &body[name_end..];
-
-        if let Some((skip_name, depth)) = skip.as_mut() {
-            if *skip_name == name {
-                if closing {
-                    *depth -= 1;
-                    if *depth == 0 {
-                        skip = None;
-                    }
-                } else if !tag.ends_with('/') {
-                    *depth += 1;
-                }
-            }
-            continue;
-        }
-        if closing {
-            if in_heading.as_deref() == Some(name.as_str()) {
-                in_heading = None;
-            }
-            if !is_inline(&name) {
-                push_text(&mut sections, in_heading.is_some(), false, " ");
-            }
-            continue;
-        }
-        let class = attr(attrs, "class").unwrap_or_default();
-        let has_class = |c: &str| class.split_ascii_whitespace().any(|x| x == c);
-        if (name == "a" && has_class("anchor"))
-            || (name == "p" && (has_class("faq-permalink") || has_class("callout-title")))
-        {
-            skip = Some((name, 1));
-            continue;
-        }
-        match name.as_str() {
-            "h2" | "h3" => {
-                if let Some(id) = attr(attrs, "id") {
-                    sections.push(Section {
-                        anchor: Some(id),
-                        heading: Some(String::new()),
-                        text: String::new(),
-                    });
-                    in_heading = Some(name);
-                    continue;
-                }
-            }
-            "details" if has_class("faq-item") => {
-                if let Some(id) = attr(attrs, "id") {
-                    sections.push(Section {
-                        anchor: Some(id),
-                        heading: Some(String::new()),
-                        text: String::new(),
-                    });
-                }
-                continue;
-            }
-            "summary" => {
-                in_heading = Some(name);
-                continue;
-            }
-            _ => {}
-        }
-        if !is_inline(&name) {
-            push_text(&mut sections, in_heading.is_some(), false, " ");
-        }
+        scan.tag(&after[1..gt]);
     }
+    let mut sections = scan.sections;
     for s in &mut sections {
         s.text = collapse(&s.text);
         if let Some(h) = s.heading.as_mut() {
@@ -118,6 +46,111 @@ pub fn sections_from_html(html: &str) -> Vec<Section> {
     // The part before the first heading is kept even when empty: it carries
     // the page title.
     sections
+}
+
+/// Where the scan stands: the sections so far, the heading element whose
+/// text goes to the heading (an h2/h3 or a FAQ `<summary>`), and the element
+/// being skipped with its nesting depth.
+struct Scanner {
+    sections: Vec<Section>,
+    in_heading: Option<String>,
+    skip: Option<(String, usize)>,
+}
+
+impl Scanner {
+    fn text(&mut self, raw: &str) {
+        push_text(
+            &mut self.sections,
+            self.in_heading.is_some(),
+            self.skip.is_some(),
+            raw,
+        );
+    }
+
+    /// One tag, `tag` being what stands between `<` and `>`.
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let body = tag.trim_start_matches('/').trim_end_matches('/');
+        let name_end = body
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(body.len());
+        let name = body[..name_end].to_ascii_lowercase();
+        let attrs = &body[name_end..];
+        if self.skipping(&name, closing, tag.ends_with('/')) {
+            return;
+        }
+        if closing {
+            if self.in_heading.as_deref() == Some(name.as_str()) {
+                self.in_heading = None;
+            }
+        } else if self.open(name.clone(), attrs) {
+            return;
+        }
+        if !is_inline(&name) {
+            push_text(&mut self.sections, self.in_heading.is_some(), false, " ");
+        }
+    }
+
+    /// Whether the tag falls inside a skipped element (counting nested
+    /// elements of the same name).
+    fn skipping(&mut self, name: &str, closing: bool, self_closing: bool) -> bool {
+        let Some((skip_name, depth)) = self.skip.as_mut() else {
+            return false;
+        };
+        if skip_name == name {
+            if closing {
+                *depth -= 1;
+                if *depth == 0 {
+                    self.skip = None;
+                }
+            } else if !self_closing {
+                *depth += 1;
+            }
+        }
+        true
+    }
+
+    /// An opening tag; true when it was handled whole (a skip, a new
+    /// section or a heading started).
+    fn open(&mut self, name: String, attrs: &str) -> bool {
+        let class = attr(attrs, "class").unwrap_or_default();
+        let has_class = |c: &str| class.split_ascii_whitespace().any(|x| x == c);
+        if (name == "a" && has_class("anchor"))
+            || (name == "p" && (has_class("faq-permalink") || has_class("callout-title")))
+        {
+            self.skip = Some((name, 1));
+            return true;
+        }
+        match name.as_str() {
+            "h2" | "h3" => match attr(attrs, "id") {
+                Some(id) => {
+                    self.start_section(id);
+                    self.in_heading = Some(name);
+                    true
+                }
+                None => false,
+            },
+            "details" if has_class("faq-item") => {
+                if let Some(id) = attr(attrs, "id") {
+                    self.start_section(id);
+                }
+                true
+            }
+            "summary" => {
+                self.in_heading = Some(name);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn start_section(&mut self, id: String) {
+        self.sections.push(Section {
+            anchor: Some(id),
+            heading: Some(String::new()),
+            text: String::new(),
+        });
+    }
 }
 
 fn push_text(sections: &mut [Section], heading: bool, skipping: bool, raw: &str) {

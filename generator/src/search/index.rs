@@ -200,8 +200,7 @@ fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary
                 Some(a) => format!("{}#{}", page.url, a),
                 None => page.url.clone(),
             };
-            out.chunks
-                .push(&(url, &page.title, heading, &section.text));
+            out.chunks.push(&(url, &page.title, heading, &section.text));
         }
     }
     out
