@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use handler::events::Kind;
+use handler::events::{Event, Kind};
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -33,15 +33,41 @@ pub struct Ev<'a> {
     pub x: Cow<'a, str>,
 }
 
-/// The archive's files, read into memory (in parallel).
+impl<'a> Ev<'a> {
+    /// An event read from a name, borrowed.
+    fn of(e: &'a Event) -> Ev<'a> {
+        Ev {
+            t: e.t,
+            k: e.k,
+            l: Cow::Borrowed(&e.l),
+            v: Cow::Borrowed(&e.v),
+            p: Cow::Borrowed(&e.p),
+            q: Cow::Borrowed(&e.q),
+            y: Cow::Borrowed(&e.y),
+            r: Cow::Borrowed(&e.r),
+            x: Cow::Borrowed(&e.x),
+        }
+    }
+}
+
+/// The archive's files, read into memory (in parallel), and the events
+/// whose facts are their names (read from the listing alone).
 pub struct Loaded {
     files: Vec<(PathBuf, Vec<u8>)>,
+    named: Vec<Event>,
     pub errors: Vec<ReadError>,
 }
 
-/// Reads every event file under `root` for days on or after `since`.
+/// Reads every event under `root` for days on or after `since`.
 pub fn load(root: &Path, since: Option<&str>) -> Loaded {
-    let paths = event_files(root, since);
+    let (paths, named) = event_files(root, since);
+    let mut loaded = read_files(paths);
+    loaded.named = named;
+    loaded
+}
+
+/// Reads whole files (in parallel).
+pub fn read_files(paths: Vec<PathBuf>) -> Loaded {
     let read: Vec<Result<(PathBuf, Vec<u8>), ReadError>> = paths
         .into_par_iter()
         .map(|p| match std::fs::read(&p) {
@@ -61,7 +87,22 @@ pub fn load(root: &Path, since: Option<&str>) -> Loaded {
             Err(e) => errors.push(e),
         }
     }
-    Loaded { files, errors }
+    Loaded {
+        files,
+        named: Vec::new(),
+        errors,
+    }
+}
+
+impl Loaded {
+    /// Files already read (an S3 archive's objects) and named events.
+    pub fn from_parts(files: Vec<(PathBuf, Vec<u8>)>, named: Vec<Event>) -> Loaded {
+        Loaded {
+            files,
+            named,
+            errors: Vec::new(),
+        }
+    }
 }
 
 impl Loaded {
@@ -74,11 +115,18 @@ impl Loaded {
             .par_iter()
             .map(|(path, bytes)| parse(path, bytes, since_ms))
             .collect();
-        let mut events = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
+        let from_files: usize = parsed.iter().map(|p| p.0.len()).sum();
+        let mut events = Vec::with_capacity(from_files + self.named.len());
         for (e, errs) in parsed {
             events.extend(e);
             self.errors.extend(errs);
         }
+        events.extend(
+            self.named
+                .iter()
+                .filter(|e| since_ms.is_none_or(|s| e.t >= s))
+                .map(Ev::of),
+        );
         events
     }
 }
@@ -112,8 +160,9 @@ pub struct ReadError {
     pub reason: String,
 }
 
-/// The day folders' files, and the `.jsonl` files, of both kinds.
-pub(crate) fn event_files(root: &Path, since: Option<&str>) -> Vec<PathBuf> {
+/// The day folders' `.json` files and the `.jsonl` files of both kinds,
+/// and the events named in the day folders (`.e`, parsed from the listing).
+pub(crate) fn event_files(root: &Path, since: Option<&str>) -> (Vec<PathBuf>, Vec<Event>) {
     let days: Vec<PathBuf> = ["feedback", "insights"]
         .iter()
         .flat_map(|kind| entries(&root.join(kind)))
@@ -122,22 +171,57 @@ pub(crate) fn event_files(root: &Path, since: Option<&str>) -> Vec<PathBuf> {
             !name.starts_with('.') && since.is_none_or(|s| day_of(name) >= s)
         })
         .collect();
-    let mut files: Vec<PathBuf> = days
+    let listed: Vec<(Vec<PathBuf>, Vec<Event>)> = days
         .par_iter()
-        .flat_map_iter(|p| {
+        .map(|p| {
             if p.is_dir() {
-                entries(p)
+                list_day(p)
             } else {
-                vec![p.clone()]
+                (vec![p.clone()], Vec::new())
             }
         })
-        .filter(|p| {
+        .collect();
+    let mut files = Vec::new();
+    let mut named = Vec::new();
+    for (f, n) in listed {
+        files.extend(f.into_iter().filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             !name.starts_with('.') && (name.ends_with(".json") || name.ends_with(".jsonl"))
-        })
-        .collect();
+        }));
+        named.extend(n);
+    }
     files.sort_unstable();
-    files
+    (files, named)
+}
+
+/// One day folder: its files to read, and its named events.
+fn list_day(dir: &Path) -> (Vec<PathBuf>, Vec<Event>) {
+    let day_ms = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(day_start_ms)
+        .unwrap_or(0);
+    let mut files = Vec::new();
+    let mut named = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return (files, named);
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        match name.to_str().and_then(|n| named_event(n, day_ms)) {
+            Some(ev) => named.push(ev),
+            None => files.push(e.path()),
+        }
+    }
+    (files, named)
+}
+
+/// The event a `.e` name holds (a hidden temporary name is none).
+pub fn named_event(name: &str, day_ms: u64) -> Option<Event> {
+    if name.starts_with('.') {
+        return None;
+    }
+    Event::from_fact_name(name, day_ms)
 }
 
 /// `2026-05-02` of `2026-05-02` or `2026-05-02.jsonl`.
