@@ -49,7 +49,10 @@ impl Moto {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 panic!("moto_server exited early ({status})");
             }
-            assert!(Instant::now() < deadline, "moto_server did not answer within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         moto
@@ -95,7 +98,7 @@ async fn s3(endpoint: &str) -> aws_sdk_s3::Client {
 
 fn app(endpoint: &str) -> axum::Router {
     let mut cfg = handler::Config::local(
-        std::env::temp_dir(),
+        &std::env::temp_dir(),
         vec!["en".into(), "fa".into()],
         "en".into(),
         vec![],
@@ -121,12 +124,18 @@ async fn post(app: &axum::Router, path: &str, body: &str) {
         .body(Body::from(body.to_string()))
         .unwrap();
     let resp = app.clone().oneshot(req).await.unwrap();
-    assert!(resp.status().is_success(), "{path} {body}: {}", resp.status());
+    assert!(
+        resp.status().is_success(),
+        "{path} {body}: {}",
+        resp.status()
+    );
 }
 
 fn insights(endpoint: &str, args: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpsite"));
-    cmd.arg("insights").args(args).env("AWS_ENDPOINT_URL", endpoint);
+    cmd.arg("insights")
+        .args(args)
+        .env("AWS_ENDPOINT_URL", endpoint);
     for (k, v) in credentials() {
         cmd.env(k, v);
     }
@@ -152,7 +161,12 @@ async fn the_report_is_read_from_the_bucket() {
         futures_util::future::join_all(all).await;
     }
     // A repeat of one vote, a reason, a zero-hit query in Persian.
-    post(&app, "/feedback", "lang=en&page=%2Fen%2Fbilling%2F&vote=no&view=view000000").await;
+    post(
+        &app,
+        "/feedback",
+        "lang=en&page=%2Fen%2Fbilling%2F&vote=no&view=view000000",
+    )
+    .await;
     post(
         &app,
         "/feedback",
@@ -164,18 +178,31 @@ async fn the_report_is_read_from_the_bucket() {
     client
         .put_object()
         .bucket(BUCKET)
-        .key(format!("{PREFIX}feedback/2024-05-02/old00001-00000000-v.json"))
-        .body(br#"{"t":1714657500000,"k":"vote","l":"fa","v":"old00001","p":"/fa/x/","y":"no"}"#.to_vec().into())
+        .key(format!(
+            "{PREFIX}feedback/2024-05-02/old00001-00000000-v.json"
+        ))
+        .body(
+            br#"{"t":1714657500000,"k":"vote","l":"fa","v":"old00001","p":"/fa/x/","y":"no"}"#
+                .to_vec()
+                .into(),
+        )
         .send()
         .await
         .unwrap();
 
     let archive = format!("s3://{BUCKET}/{PREFIX}");
     let out = insights(&url, &["--format", "json", "--archive", &archive]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let en = &json["languages"]["en"];
-    assert_eq!((en["yes"].as_u64(), en["no"].as_u64()), (Some(802), Some(401)));
+    assert_eq!(
+        (en["yes"].as_u64(), en["no"].as_u64()),
+        (Some(802), Some(401))
+    );
     assert_eq!(en["most_unhelpful"][0]["reasons"]["outdated"], 1);
     assert_eq!(en["most_unhelpful"][0]["comments"][0], "prices changed");
     let fa = &json["languages"]["fa"];
@@ -183,11 +210,24 @@ async fn the_report_is_read_from_the_bucket() {
     assert_eq!(fa["zero_hit_queries"][0]["query"], "کارت هدیه");
 
     // --since skips the older day; a missing bucket is a clear error.
-    let out = insights(&url, &["--format", "json", "--since", "2025-01-01", "--archive", &archive]);
+    let out = insights(
+        &url,
+        &[
+            "--format",
+            "json",
+            "--since",
+            "2025-01-01",
+            "--archive",
+            &archive,
+        ],
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["languages"]["fa"]["no"], 0);
     let out = insights(&url, &["--archive", "s3://no-such-bucket/x"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no-such-bucket") && err.contains("ListObjectsV2"), "{err}");
+    assert!(
+        err.contains("no-such-bucket") && err.contains("ListObjectsV2"),
+        "{err}"
+    );
 }

@@ -1,7 +1,9 @@
 //! Reading the events the handler stored (`handler::events`) from a local
-//! archive: `feedback/<day>/*.json` and `insights/<day>/*.json`, one event
-//! per file, plus `<day>.jsonl` files of many events (a compacted day or an
-//! `aws s3` download merged by hand) — all read in parallel.
+//! archive: in `feedback/<day>/` and `insights/<day>/`, empty `*.e` files
+//! whose names hold the event (taken from the listing, never opened) and
+//! `*.json` files of one event (reasons, and every event of older
+//! handlers), plus `<day>.jsonl` files of many events (a compacted day or an
+//! `aws s3` download merged by hand) — all listed and read in parallel.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -257,6 +259,45 @@ pub fn day_start_ms(day: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_and_files_are_both_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = dir.path().join("feedback/2026-01-02");
+        std::fs::create_dir_all(&day).unwrap();
+        std::fs::write(day.join("viewA0001-84222325-v~no~fa~%2Ffa%2Fx%2F~.e"), "").unwrap();
+        std::fs::write(
+            day.join(".viewA0002-84222325-v~no~fa~%2Ffa%2Fx%2F~.e.tmp"),
+            "",
+        )
+        .unwrap();
+        std::fs::write(
+            day.join("viewA0003-84222325-v.json"),
+            r#"{"t":1767312000000,"k":"vote","l":"en","v":"viewA0003","p":"/en/x/","y":"yes"}"#,
+        )
+        .unwrap();
+        let mut loaded = super::load(dir.path(), None);
+        let mut ev: Vec<(String, String, String)> = loaded
+            .events(None)
+            .iter()
+            .map(|e| (e.l.to_string(), e.p.to_string(), e.y.to_string()))
+            .collect();
+        ev.sort();
+        assert_eq!(
+            ev,
+            [
+                ("en".into(), "/en/x/".into(), "yes".into()),
+                ("fa".into(), "/fa/x/".into(), "no".into())
+            ]
+        );
+        assert!(loaded.errors.is_empty());
+        assert_eq!(
+            super::load(dir.path(), Some("2026-01-03"))
+                .events(Some("2026-01-03"))
+                .len(),
+            0
+        );
+    }
+
     #[test]
     fn day_starts() {
         assert_eq!(super::day_start_ms("1970-01-01"), Some(0));
