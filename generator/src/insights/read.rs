@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use handler::events::{Event, Kind};
+use handler::events::{fact_parts, unescape_borrowed, Kind, FACT_EXT};
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -36,27 +36,49 @@ pub struct Ev<'a> {
 }
 
 impl<'a> Ev<'a> {
-    /// An event read from a name, borrowed.
-    fn of(e: &'a Event) -> Ev<'a> {
-        Ev {
-            t: e.t,
-            k: e.k,
-            l: Cow::Borrowed(&e.l),
-            v: Cow::Borrowed(&e.v),
-            p: Cow::Borrowed(&e.p),
-            q: Cow::Borrowed(&e.q),
-            y: Cow::Borrowed(&e.y),
-            r: Cow::Borrowed(&e.r),
-            x: Cow::Borrowed(&e.x),
-        }
+    /// The event a fact name holds (`handler::events::fact_parts`),
+    /// borrowing from the name unless it has escapes.
+    fn of_name(name: &'a str, day_ms: u64) -> Option<Ev<'a>> {
+        let parts = fact_parts(name)?;
+        let [a, b, c, d] = parts.fields.map(unescape_borrowed);
+        let none = || Cow::Borrowed("");
+        let vote = parts.k == Kind::Vote;
+        Some(if vote {
+            Ev {
+                t: day_ms,
+                k: parts.k,
+                l: b,
+                v: Cow::Borrowed(parts.v),
+                p: c,
+                q: d,
+                y: a,
+                r: none(),
+                x: none(),
+            }
+        } else {
+            Ev {
+                t: day_ms,
+                k: parts.k,
+                l: a,
+                v: none(),
+                p: none(),
+                q: none(),
+                y: none(),
+                r: none(),
+                x: b,
+            }
+        })
     }
 }
+
+/// Names of `.e` files with their folder's day (start, in ms).
+pub type Names = Vec<(u64, String)>;
 
 /// The archive's files, read into memory (in parallel), and the events
 /// whose facts are their names (read from the listing alone).
 pub struct Loaded {
     files: Vec<(PathBuf, Vec<u8>)>,
-    named: Vec<Event>,
+    named: Names,
     pub errors: Vec<ReadError>,
 }
 
@@ -98,7 +120,7 @@ pub fn read_files(paths: Vec<PathBuf>) -> Loaded {
 
 impl Loaded {
     /// Files already read (an S3 archive's objects) and named events.
-    pub fn from_parts(files: Vec<(PathBuf, Vec<u8>)>, named: Vec<Event>) -> Loaded {
+    pub fn from_parts(files: Vec<(PathBuf, Vec<u8>)>, named: Names) -> Loaded {
         Loaded {
             files,
             named,
@@ -123,12 +145,24 @@ impl Loaded {
             events.extend(e);
             self.errors.extend(errs);
         }
-        events.extend(
-            self.named
-                .iter()
-                .filter(|e| since_ms.is_none_or(|s| e.t >= s))
-                .map(Ev::of),
-        );
+        let named: Vec<Result<Ev<'_>, ReadError>> = self
+            .named
+            .par_iter()
+            .filter(|(day, _)| since_ms.is_none_or(|s| *day >= s))
+            .map(|(day, name)| {
+                Ev::of_name(name, *day).ok_or_else(|| ReadError {
+                    path: PathBuf::from(name),
+                    line: 0,
+                    reason: "not an event name".into(),
+                })
+            })
+            .collect();
+        for r in named {
+            match r {
+                Ok(ev) => events.push(ev),
+                Err(e) => self.errors.push(e),
+            }
+        }
         events
     }
 }
@@ -164,7 +198,7 @@ pub struct ReadError {
 
 /// The day folders' `.json` files and the `.jsonl` files of both kinds,
 /// and the events named in the day folders (`.e`, parsed from the listing).
-pub(crate) fn event_files(root: &Path, since: Option<&str>) -> (Vec<PathBuf>, Vec<Event>) {
+pub(crate) fn event_files(root: &Path, since: Option<&str>) -> (Vec<PathBuf>, Names) {
     let days: Vec<PathBuf> = ["feedback", "insights"]
         .iter()
         .flat_map(|kind| entries(&root.join(kind)))
@@ -173,7 +207,7 @@ pub(crate) fn event_files(root: &Path, since: Option<&str>) -> (Vec<PathBuf>, Ve
             !name.starts_with('.') && since.is_none_or(|s| day_of(name) >= s)
         })
         .collect();
-    let listed: Vec<(Vec<PathBuf>, Vec<Event>)> = days
+    let listed: Vec<(Vec<PathBuf>, Names)> = days
         .par_iter()
         .map(|p| {
             if p.is_dir() {
@@ -197,7 +231,7 @@ pub(crate) fn event_files(root: &Path, since: Option<&str>) -> (Vec<PathBuf>, Ve
 }
 
 /// One day folder: its files to read, and its named events.
-fn list_day(dir: &Path) -> (Vec<PathBuf>, Vec<Event>) {
+fn list_day(dir: &Path) -> (Vec<PathBuf>, Names) {
     let day_ms = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -209,21 +243,17 @@ fn list_day(dir: &Path) -> (Vec<PathBuf>, Vec<Event>) {
         return (files, named);
     };
     for e in rd.flatten() {
-        let name = e.file_name();
-        match name.to_str().and_then(|n| named_event(n, day_ms)) {
-            Some(ev) => named.push(ev),
-            None => files.push(e.path()),
+        match e.file_name().into_string() {
+            Ok(name) if is_fact_name(&name) => named.push((day_ms, name)),
+            _ => files.push(e.path()),
         }
     }
     (files, named)
 }
 
-/// The event a `.e` name holds (a hidden temporary name is none).
-pub fn named_event(name: &str, day_ms: u64) -> Option<Event> {
-    if name.starts_with('.') {
-        return None;
-    }
-    Event::from_fact_name(name, day_ms)
+/// Whether a file name is an event's (`.e`; a hidden temporary name is not).
+pub fn is_fact_name(name: &str) -> bool {
+    !name.starts_with('.') && name.ends_with(FACT_EXT)
 }
 
 /// `2026-05-02` of `2026-05-02` or `2026-05-02.jsonl`.

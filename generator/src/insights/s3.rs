@@ -12,8 +12,7 @@ use aws_config::BehaviorVersion;
 use aws_sdk_s3::Client;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
-use super::read::{day_start_ms, named_event, Loaded};
-use handler::events::Event;
+use super::read::{day_start_ms, is_fact_name, Loaded, Names};
 
 /// Day prefixes listed at once.
 const LIST_CONCURRENCY: usize = 8;
@@ -86,7 +85,7 @@ impl Archive {
             days.extend(subs.into_iter().filter(|d| recent(last_segment(d))));
             keys.extend(objects.into_iter().filter(|k| recent(last_segment(k))));
         }
-        let listed: Vec<(Vec<String>, Vec<Event>)> = stream::iter(days)
+        let listed: Vec<(Vec<String>, Names)> = stream::iter(days)
             .map(|day| self.list_day(day))
             .buffer_unordered(LIST_CONCURRENCY)
             .try_collect()
@@ -107,15 +106,17 @@ impl Archive {
     }
 
     /// One day prefix: the keys to fetch and the events named in keys.
-    async fn list_day(&self, day: String) -> Result<(Vec<String>, Vec<Event>), String> {
+    async fn list_day(&self, day: String) -> Result<(Vec<String>, Names), String> {
         let day_ms = day_start_ms(last_segment(&day)).unwrap_or(0);
         let (_, keys) = self.list(&day, false).await?;
         let mut fetch = Vec::new();
         let mut named = Vec::new();
         for k in keys {
-            match named_event(last_segment(&k), day_ms) {
-                Some(ev) => named.push(ev),
-                None => fetch.push(k),
+            let name = last_segment(&k);
+            if is_fact_name(name) {
+                named.push((day_ms, name.to_string()));
+            } else {
+                fetch.push(k);
             }
         }
         Ok((fetch, named))

@@ -141,39 +141,54 @@ impl Event {
     /// The event a fact name holds (the file name alone, `.e` included),
     /// with `t` the start of `day_ms`. `None` when it is not one.
     pub fn from_fact_name(name: &str, day_ms: u64) -> Option<Event> {
-        let stem = name.strip_suffix(FACT_EXT)?;
-        let mut parts = stem.split('~');
-        let id = parts.next()?;
-        let (view, tag) = id.rsplit_once('-')?;
-        let mut field = || parts.next().map(unescape);
+        let parts = fact_parts(name)?;
+        let [a, b, c, d] = parts.fields.map(unescape);
         let mut ev = Event {
             t: day_ms,
-            k: Kind::Vote,
+            k: parts.k,
             l: String::new(),
-            v: String::new(),
+            v: parts.v.to_string(),
             p: String::new(),
             q: String::new(),
             y: String::new(),
             r: String::new(),
             x: String::new(),
         };
-        match tag.as_bytes().first()? {
-            b'v' => {
-                ev.v = view.rsplit_once('-')?.0.to_string();
-                (ev.y, ev.l, ev.p, ev.q) = (field()?, field()?, field()?, field()?);
-            }
-            c @ (b'z' | b'o') => {
-                ev.k = if *c == b'z' {
-                    Kind::ZeroHits
-                } else {
-                    Kind::SuggestionOpened
-                };
-                (ev.l, ev.x) = (field()?, field()?);
-            }
-            _ => return None,
+        if parts.k == Kind::Vote {
+            (ev.y, ev.l, ev.p, ev.q) = (a, b, c, d);
+        } else {
+            (ev.l, ev.x) = (a, b);
         }
-        parts.next().is_none().then_some(ev)
+        Some(ev)
     }
+}
+
+/// A fact name split, its fields still escaped (see [`unescape`]): for a
+/// vote yes/no, language, page, question; for an insight language, query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactParts<'a> {
+    pub k: Kind,
+    /// The page-view id (votes only: an insight keeps none).
+    pub v: &'a str,
+    pub fields: [&'a str; 4],
+}
+
+/// Splits a fact name (the file name alone, `.e` included) without copying.
+pub fn fact_parts(name: &str) -> Option<FactParts<'_>> {
+    let stem = name.strip_suffix(FACT_EXT)?;
+    let mut parts = stem.split('~');
+    let (view, tag) = parts.next()?.rsplit_once('-')?;
+    let (k, v, n) = match tag.as_bytes().first()? {
+        b'v' => (Kind::Vote, view.rsplit_once('-')?.0, 4),
+        b'z' => (Kind::ZeroHits, "", 2),
+        b'o' => (Kind::SuggestionOpened, "", 2),
+        _ => return None,
+    };
+    let mut fields = [""; 4];
+    for f in fields.iter_mut().take(n) {
+        *f = parts.next()?;
+    }
+    parts.next().is_none().then_some(FactParts { k, v, fields })
 }
 
 /// Escapes `%`, `/`, `~` and control characters as `%XX`.
@@ -192,12 +207,12 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// The inverse of [`escape_into`] (bad escapes are kept as they are).
 pub fn unescape(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
+    unescape_borrowed(s).into_owned()
+}
+
+/// [`unescape`], borrowing when there is nothing to unescape.
+pub fn unescape_borrowed(s: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy()
 }
 
 /// FNV-1a: a stable, dependency-free hash for object names (not security).
