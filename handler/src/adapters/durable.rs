@@ -186,9 +186,8 @@ fn commit(group: Vec<Job>) {
     for dir in &dirs {
         if let Err(e) = sync_dir(dir) {
             for ((p, _), r) in group.iter().zip(results.iter_mut()) {
-                let affected =
-                    p.parent() == Some(dir) || p.parent().and_then(Path::parent) == Some(dir);
-                if affected && r.is_ok() {
+                // Conservative: a failed sync fails every name beneath the folder.
+                if p.starts_with(dir) && r.is_ok() {
                     *r = Err(WriteError {
                         what: e.what,
                         path: e.path.clone(),
@@ -206,8 +205,18 @@ fn commit(group: Vec<Job>) {
 fn create_empty(path: &Path, made_dirs: &mut Vec<PathBuf>) -> Result<bool, WriteError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     if !dir.is_dir() {
+        // Every folder made here (the day's, maybe its kind's) is durable
+        // once its parent is synced.
+        let mut first_new = dir;
+        while let Some(parent) = first_new.parent().filter(|p| !p.is_dir()) {
+            first_new = parent;
+        }
         fs::create_dir_all(dir).map_err(err("creating", dir))?;
-        made_dirs.push(dir.to_path_buf());
+        made_dirs.extend(
+            dir.ancestors()
+                .take_while(|d| d.starts_with(first_new))
+                .map(Path::to_path_buf),
+        );
     }
     match OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(_) => Ok(true),
