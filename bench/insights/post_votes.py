@@ -38,7 +38,8 @@ def main():
         th.join()
     stored = 0
     for root, _, files in os.walk(os.path.join(archive, "feedback")):
-        stored += sum(1 for f in files if f.startswith("count") and f.endswith(".json"))
+        # A vote is an empty `.e` file named for it (older handlers: a `.json` file).
+        stored += sum(1 for f in files if f.startswith("count") and f.endswith((".e", ".json")))
     print(f"posted={n} ok={sum(results)} stored={stored} lost={n - stored}")
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measurements for "Was this helpful?" and insights (a report, not a test):
-#   1. `helpsite insights` over 1,000,000 stored votes, in both layouts it reads
-#      (one file per event, as the handler writes them; one .jsonl per day);
+#   1. `helpsite insights` over 1,000,000 stored votes, in the layouts it reads
+#      (names: empty files named for the event, as the handler writes them now;
+#      files: one JSON file per event, as older handlers did; one .jsonl per day);
 #   2. POST /api/feedback and /api/insights under load on 127.0.0.1 (wrk,
 #      paced to ~1,000 req/s), and 10,000 votes posted then counted in the archive.
 #
@@ -22,7 +23,7 @@ cp "$TARGET/profiling/helpsite" "$WORK/helpsite"
 cp "$TARGET/profiling/examples/signals_server" "$WORK/signals_server"
 
 echo "== helpsite insights over $VOTES votes"
-for layout in jsonl files; do
+for layout in names jsonl files; do
   dir="$WORK/archive-$layout-$VOTES"
   [ -d "$dir" ] || python3 "$ROOT/bench/insights/make_archive.py" "$dir" --votes "$VOTES" --layout "$layout"
   sync

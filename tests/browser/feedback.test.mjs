@@ -48,10 +48,29 @@ function stored(root, folder) {
   const out = [];
   for (const day of fs.readdirSync(dir)) {
     for (const f of fs.readdirSync(path.join(dir, day))) {
-      if (!f.startsWith('.')) out.push(JSON.parse(fs.readFileSync(path.join(dir, day, f), 'utf8')));
+      if (!f.startsWith('.')) out.push(eventOf(path.join(dir, day), f));
     }
   }
   return out;
+}
+
+/**
+ * One stored event: a vote or an insight is an empty `.e` file whose name holds
+ * it (`<view>-<qhash>-v~yes~lang~page~question.e`, `<view>-z<hash>~lang~query.e`,
+ * fields percent-escaped), a reason a JSON file.
+ */
+function eventOf(dir, f) {
+  if (!f.endsWith('.e')) return JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  assert.equal(fs.statSync(path.join(dir, f)).size, 0, f);
+  const [id, ...fields] = f.slice(0, -2).split('~');
+  const [first, ...rest] = [id.slice(id.lastIndexOf('-') + 1), ...fields.map(decodeURIComponent)];
+  if (first === 'v') {
+    const [y, l, p, q] = rest;
+    const view = id.slice(0, id.lastIndexOf('-', id.lastIndexOf('-') - 1));
+    return { k: 'vote', v: view, y, l, p, q };
+  }
+  const [l, x] = rest;
+  return { k: first[0] === 'z' ? 'zero_hits' : 'suggestion_opened', l, x };
 }
 
 function insights(root) {

@@ -36,13 +36,13 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let format = match args.format {
+        Format::Text => F::Text,
+        Format::Json => F::Json,
+        Format::Html => F::Html,
+    };
     if args.archive.starts_with("s3://") {
-        eprintln!(
-            "error: this helpsite reads local archives only; copy the S3 one first:\n  aws s3 sync {}/feedback .insights-archive/feedback && aws s3 sync {}/insights .insights-archive/insights\n  helpsite insights --archive .insights-archive",
-            args.archive.trim_end_matches('/'),
-            args.archive.trim_end_matches('/')
-        );
-        return ExitCode::FAILURE;
+        return from_s3(&args.archive, args.since.as_deref(), args.compact, format);
     }
     let root = PathBuf::from(&args.archive);
     if !root.is_dir() {
@@ -59,13 +59,45 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    let format = match args.format {
-        Format::Text => F::Text,
-        Format::Json => F::Json,
-        Format::Html => F::Html,
-    };
     let (out, errors) = insights::run(&root, args.since.as_deref(), format);
-    for e in &errors {
+    print_report(&out, &errors)
+}
+
+/// `helpsite insights --archive s3://…`.
+fn from_s3(
+    url: &str,
+    since: Option<&str>,
+    compact: bool,
+    format: generator::insights::Format,
+) -> ExitCode {
+    if compact {
+        eprintln!("error: --compact works on a local archive only");
+        return ExitCode::FAILURE;
+    }
+    match load_s3(url, since) {
+        Ok(loaded) => {
+            let (out, errors) = generator::insights::report(loaded, since, format);
+            print_report(&out, &errors)
+        }
+        Err(e) => {
+            eprintln!("error: --archive {url}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "s3")]
+fn load_s3(url: &str, since: Option<&str>) -> Result<generator::insights::read::Loaded, String> {
+    generator::insights::s3::load(url, since)
+}
+
+#[cfg(not(feature = "s3"))]
+fn load_s3(_: &str, _: Option<&str>) -> Result<generator::insights::read::Loaded, String> {
+    Err("this helpsite was built without the `s3` feature".into())
+}
+
+fn print_report(out: &str, errors: &[generator::insights::ReadError]) -> ExitCode {
+    for e in errors {
         eprintln!("warning: skipped {e}");
     }
     print!("{out}");

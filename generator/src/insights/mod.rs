@@ -4,6 +4,8 @@
 pub mod compact;
 mod html;
 pub mod read;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod summary;
 
 use std::fmt::Write as _;
@@ -22,7 +24,15 @@ pub enum Format {
 
 /// Reads the local archive at `root` and renders the report.
 pub fn run(root: &Path, since: Option<&str>, format: Format) -> (String, Vec<ReadError>) {
-    let mut loaded = load(root, since);
+    report(load(root, since), since, format)
+}
+
+/// Renders the report of what was read (a local folder or S3).
+pub fn report(
+    mut loaded: read::Loaded,
+    since: Option<&str>,
+    format: Format,
+) -> (String, Vec<ReadError>) {
     let summary = summarize(&loaded.events(since));
     let errors = std::mem::take(&mut loaded.errors);
     let out = match format {

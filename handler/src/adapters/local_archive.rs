@@ -1,6 +1,7 @@
 //! The archive in a folder on disk (see [`crate::ports::archive`] for the layout).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use crate::adapters::durable::{self, Place};
 use crate::core::record::Record;
@@ -16,11 +17,16 @@ fn write_error(e: durable::WriteError) -> ArchiveError {
 #[derive(Debug, Clone)]
 pub struct LocalArchive {
     pub(crate) root: PathBuf,
+    /// The writer of name-only events, started on first use.
+    group: Arc<OnceLock<durable::GroupCreate>>,
 }
 
 impl LocalArchive {
     pub fn new(root: impl Into<PathBuf>) -> LocalArchive {
-        LocalArchive { root: root.into() }
+        LocalArchive {
+            root: root.into(),
+            group: Arc::default(),
+        }
     }
 
     fn record_path(&self, key: &str) -> PathBuf {
@@ -291,11 +297,26 @@ impl LocalArchive {
 /// Anonymous signals (`crate::core::event`) beside the submissions.
 impl LocalArchive {
     /// Creates `<root>/<name>` unless it exists. Returns whether it was new.
+    /// An empty one (an event in its name) joins a group sync.
     pub(crate) async fn put_if_absent(
         &self,
         name: &str,
         body: Vec<u8>,
     ) -> Result<bool, ArchiveError> {
+        if body.is_empty() {
+            let group = match self.group.get() {
+                Some(g) => g,
+                None => {
+                    let g = durable::GroupCreate::start()
+                        .map_err(|e| ArchiveError(format!("starting the archive writer: {e}")))?;
+                    self.group.get_or_init(|| g)
+                }
+            };
+            return group
+                .create(self.root.join(name))
+                .await
+                .map_err(write_error);
+        }
         match durable::write(self.root.join(name), body, Place::CreateNew).await {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),

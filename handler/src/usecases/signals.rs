@@ -248,6 +248,9 @@ pub(crate) fn is_spam(f: &Fields, received: u64) -> bool {
 /// Stores the event beside the submissions unless the same one exists.
 /// Returns whether it was new.
 pub async fn store_event(archive: &Archive, ev: &Event) -> Result<bool, ArchiveError> {
+    if let Some(name) = ev.fact_name() {
+        return archive.put_if_absent(&name, Vec::new()).await;
+    }
     let name = ev.object_name();
     // Insights keep the language and the query only; the view id just names the object.
     let kept = match ev.k.folder() {
@@ -336,6 +339,39 @@ mod tests {
             .await
             .unwrap());
         let day = dir.path().join("feedback/2024-05-02");
-        assert_eq!(std::fs::read_dir(day).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(&day).unwrap().count(), 1);
+        // A vote's facts are in its name; the file is empty.
+        let name = std::fs::read_dir(&day).unwrap().next().unwrap().unwrap();
+        assert!(name.file_name().to_str().unwrap().ends_with(".e"));
+        assert_eq!(name.metadata().unwrap().len(), 0);
+        // A reason keeps its text in a JSON file.
+        let reason = Event {
+            k: crate::core::event::Kind::Reason,
+            x: "too short".into(),
+            ..vote("abcDEF123456", "")
+        };
+        assert!(store_event(&archive, &reason).await.unwrap());
+        assert!(!store_event(&archive, &reason).await.unwrap());
+        assert_eq!(std::fs::read_dir(&day).unwrap().count(), 2);
+    }
+
+    #[tokio::test]
+    async fn concurrent_votes_are_all_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::Local(LocalArchive::new(dir.path()));
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let archive = archive.clone();
+            tasks.push(tokio::spawn(async move {
+                store_event(&archive, &vote(&format!("view{:08}", i % 100), "")).await
+            }));
+        }
+        let mut new = 0;
+        for t in tasks {
+            new += usize::from(t.await.unwrap().unwrap());
+        }
+        assert_eq!(new, 100);
+        let day = dir.path().join("feedback/2024-05-02");
+        assert_eq!(std::fs::read_dir(day).unwrap().count(), 100);
     }
 }
