@@ -66,6 +66,7 @@ fn main() {
             .map(|t| t.to_string())
             .collect(),
         texts,
+        uploads: None,
     };
     let likely = likely_scripts(def.texts.keys());
     let out_dir = std::env::var("OUT_DIR").unwrap();

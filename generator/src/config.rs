@@ -109,6 +109,8 @@ pub struct FormConfig {
     pub endpoint: String,
     /// Topic ids offered by the form; labels come from the theme catalog (`topic_<id>`).
     pub topics: Vec<String>,
+    /// Attachments: how many files, how large, of which types.
+    pub uploads: helpsite_form::definition::Uploads,
 }
 
 impl Default for FormConfig {
@@ -119,6 +121,7 @@ impl Default for FormConfig {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            uploads: Default::default(),
         }
     }
 }
@@ -261,6 +264,13 @@ impl SiteConfig {
                     .with_help("use ids like billing, refund; labels come from the theme catalog"),
                 );
             }
+        }
+        if let Err(e) = self.form.uploads.check() {
+            diags.push(Diagnostic::error(
+                path,
+                line_of_key("[form.uploads]"),
+                format!("[form.uploads] {e}"),
+            ));
         }
         diags
     }

@@ -26,6 +26,7 @@ pub async fn store_pending(archive: &Archive, n: usize) -> Vec<String> {
             order: None,
             lang: "en".into(),
             submission_id: None,
+            attachments: vec![],
         };
         let reference = handler::reference::new_reference("HS");
         let rec = Record::new(

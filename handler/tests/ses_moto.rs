@@ -506,6 +506,7 @@ async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each
             order: None,
             lang: "en".into(),
             submission_id: None,
+            attachments: vec![],
         };
         let reference = handler::reference::new_reference("HS");
         let rec = handler::core::record::Record::new(

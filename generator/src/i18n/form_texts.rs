@@ -53,5 +53,6 @@ pub fn definition(
         default_language: config.default_language.clone(),
         topics: config.form.topics.clone(),
         texts,
+        uploads: Some(config.form.uploads.clone()),
     }
 }

@@ -286,7 +286,18 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
         .iter()
         .map(|t| json!({ "id": t, "label": text(format!("topic_{t}")).unwrap_or_else(|| t.clone()) }))
         .collect();
-    json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics })
+    let uploads = &site.config.form.uploads;
+    json!({
+        "endpoint": site.config.form.endpoint,
+        "fields": fields,
+        "topics": topics,
+        "uploads": (uploads.max_files > 0).then(|| json!({
+            "endpoint": sibling_endpoint(&site.config.form.endpoint, "contact/uploads"),
+            "max_files": uploads.max_files,
+            "max_bytes": uploads.max_bytes,
+            "accept": uploads.types.join(","),
+        })),
+    })
 }
 
 /// "Was this helpful?": where it posts and the reasons offered after a No.

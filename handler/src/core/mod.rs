@@ -8,3 +8,4 @@ pub mod reference;
 pub mod submission;
 pub mod texts;
 pub mod time;
+pub mod upload;

@@ -11,6 +11,8 @@ pub struct Submission {
     pub order: Option<String>,
     pub lang: String,
     pub submission_id: Option<String>,
+    /// Accepted files, already kept beside the record.
+    pub attachments: Vec<crate::core::upload::Attachment>,
 }
 
 /// Bidirectional overrides and isolates could make a subject or a name

@@ -249,6 +249,7 @@ pub fn validate(raw: &RawFields, allowed: &Allowed<'_>) -> Result<Submission, Ve
         order: take("order"),
         lang: take("lang").unwrap_or_else(|| allowed.default_language.to_string()),
         submission_id: take("submission_id"),
+        attachments: Vec::new(),
     })
 }
 
