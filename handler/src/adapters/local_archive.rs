@@ -15,7 +15,7 @@ fn write_error(e: durable::WriteError) -> ArchiveError {
 /// A folder on disk.
 #[derive(Debug, Clone)]
 pub struct LocalArchive {
-    root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 impl LocalArchive {

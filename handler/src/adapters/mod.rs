@@ -5,4 +5,7 @@
 pub mod aws;
 pub mod durable;
 pub mod local_archive;
+pub mod local_files;
 pub mod outbox;
+#[cfg(feature = "aws")]
+pub mod s3_post;

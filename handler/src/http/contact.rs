@@ -15,7 +15,9 @@ use serde_json::json;
 use tracing::{error, info, warn};
 
 use crate::config::Config;
+use crate::core::record::Record;
 use crate::core::time::now_ms;
+use crate::core::upload::listed_keys;
 use crate::http::common::{
     add_cors, answer_ok, body_kind, check_origin, client_key, hinted_language, json_errors, mode,
     no_store, preflight, redirect, status_of, with_retry_after, Mode, Origin,
@@ -23,6 +25,7 @@ use crate::http::common::{
 use crate::http::AppState;
 use crate::usecases::input::{self, BodyKind, InputError, BODY_LIMIT};
 use crate::usecases::submit::{self, Policy};
+use crate::usecases::uploads::{self, Refused};
 
 /// The router over `state` at each of `paths`.
 pub fn routes(state: Arc<AppState>, paths: &[&str]) -> Router {
@@ -96,6 +99,7 @@ async fn post_contact(State(st): State<Arc<AppState>>, req: Request) -> Response
     if let Err(retry_after) = st.limiter.check(&client_key(cfg, &req)) {
         return with_retry_after(asked.refuse(&lang, ErrorCode::RateLimited), retry_after);
     }
+    let link_base = link_base(cfg, &req);
     let raw = match read_fields(req).await {
         Ok(r) => r,
         Err(e) => return asked.reject(&lang, vec![e]),
@@ -115,13 +119,60 @@ async fn post_contact(State(st): State<Arc<AppState>>, req: Request) -> Response
         Ok(s) => s,
         Err(errors) => return asked.reject(&lang, errors),
     };
-    store_and_send(&st, &asked, &lang, sub, received).await
+    let posted = Posted {
+        sub,
+        received,
+        keys: listed_keys(raw.get("attachments")),
+        link_base,
+    };
+    store_and_send(&st, &asked, &lang, posted).await
+}
+
+/// Where download links of a local archive point: the setting, else this
+/// request's own host and path (`http://127.0.0.1:8787/api`).
+fn link_base(cfg: &Config, req: &Request) -> String {
+    if let Some(base) = &cfg.uploads.link_base {
+        return base.clone();
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    let prefix = path.trim_end_matches('/').trim_end_matches("/contact");
+    format!("http://{host}{prefix}")
+}
+
+/// A valid submission and what came with it.
+struct Posted {
+    sub: crate::core::submission::Submission,
+    received: u64,
+    /// The upload keys it names.
+    keys: Vec<String>,
+    link_base: String,
 }
 
 /// The body's fields, within [`BODY_LIMIT`], as its content type says.
 async fn read_fields(req: Request) -> Result<input::RawFields, InputError> {
-    let kind = body_kind(req.headers())
-        .ok_or_else(|| InputError::request(ErrorCode::UnsupportedMediaType))?;
+    let Some(kind) = body_kind(req.headers()) else {
+        // Files without the page's script: the Lambda payload limit
+        // (6 MB) leaves no room for them, so they go straight to storage.
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let code = match multipart {
+            true => ErrorCode::UploadsNeedScript,
+            false => ErrorCode::UnsupportedMediaType,
+        };
+        return Err(InputError::request(code));
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -146,14 +197,15 @@ async fn read_fields(req: Request) -> Result<input::RawFields, InputError> {
     }
 }
 
-/// Archives a valid submission, then mails it (see [`submit::submit`]).
-async fn store_and_send(
-    st: &AppState,
-    asked: &Asked<'_>,
-    lang: &str,
-    sub: crate::core::submission::Submission,
-    received: u64,
-) -> Response {
+/// Archives a valid submission with its accepted files, then mails it
+/// (see [`submit::submit`]).
+async fn store_and_send(st: &AppState, asked: &Asked<'_>, lang: &str, posted: Posted) -> Response {
+    let Posted {
+        mut sub,
+        received,
+        keys,
+        link_base,
+    } = posted;
     let cfg = asked.cfg;
     let services = match st.services().await {
         Ok(s) => s,
@@ -162,7 +214,28 @@ async fn store_and_send(
             return asked.refuse(lang, ErrorCode::Internal);
         }
     };
-    match submit::submit(&Policy::of(cfg), services, sub, received).await {
+    let sid = sub.submission_id.clone();
+    let record_key = Record::key_for(sid.as_deref(), "");
+    let limits = &cfg.uploads.limits;
+    match uploads::accept(
+        &services.archive,
+        limits,
+        sid.as_deref(),
+        &keys,
+        &record_key,
+    )
+    .await
+    {
+        Ok(kept) => sub.attachments = kept,
+        Err(Refused::Input(e)) => return asked.reject(lang, vec![e]),
+        Err(Refused::Archive(e)) => {
+            error!(error = %e, "attachments could not be kept; visitor asked to retry");
+            return asked.refuse(lang, ErrorCode::ArchiveUnavailable);
+        }
+    }
+    let mut policy = Policy::of(cfg);
+    policy.files.link_base = &link_base;
+    match submit::submit(&policy, services, sub, received).await {
         Ok(acc) => {
             info!(reference = %acc.reference, duplicate = acc.duplicate, delivered = acc.delivered, "submission accepted");
             accepted(cfg, asked.mode, lang, &acc.reference, &asked.origin)

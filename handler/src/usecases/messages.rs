@@ -84,8 +84,63 @@ pub fn support_subject(rec: &Record) -> String {
     header_text(&format!("[{}] {}: {}", rec.reference, rec.topic, rec.name))
 }
 
+/// A support message's files: a download link per attachment of the
+/// record (same order), and the bytes of those small enough to travel with it.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub links: Vec<String>,
+    /// `(index in the record's attachments, bytes)`.
+    pub attached: Vec<(usize, Vec<u8>)>,
+}
+
+/// One line per attachment: name, size, type, link.
+fn files_text(rec: &Record, files: &Files) -> String {
+    if rec.attachments.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "Attachments (the links expire):
+
+",
+    );
+    for (i, a) in rec.attachments.iter().enumerate() {
+        let link = files.links.get(i).map(String::as_str).unwrap_or("-");
+        out.push_str(&format!(
+            "- {} ({} bytes, {}): {link}
+",
+            a.name, a.size, a.content_type
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The attachments as an HTML list of links, every value escaped.
+fn files_html(rec: &Record, files: &Files) -> String {
+    if rec.attachments.is_empty() {
+        return String::new();
+    }
+    let items: String = rec
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let label = format!("{} ({} bytes, {})", a.name, a.size, a.content_type);
+            match files.links.get(i) {
+                Some(l) => format!(
+                    "<li><a href=\"{}\">{}</a></li>\n",
+                    escape_html(l),
+                    escape_html(&label)
+                ),
+                None => format!("<li>{}</li>\n", escape_html(&label)),
+            }
+        })
+        .collect();
+    format!("<h2 style=\"font-size:1em\">Attachments (the links expire)</h2>\n<ul>\n{items}</ul>\n")
+}
+
 /// The plain-text body of the support message.
-fn support_text(rec: &Record) -> String {
+fn support_text(rec: &Record, files: &Files) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
     format!(
         "New contact form submission {reference}\n\n\
@@ -97,7 +152,7 @@ fn support_text(rec: &Record) -> String {
          Language: {lang}\n\
          Received: {received}\n\n\
          Message:\n\n{message}\n\n\
-         --\nReply to this email to answer the visitor.\n",
+         {files}--\nReply to this email to answer the visitor.\n",
         reference = rec.reference,
         name = rec.name,
         email = rec.email,
@@ -105,12 +160,13 @@ fn support_text(rec: &Record) -> String {
         lang = rec.lang,
         received = rec.received_at,
         message = rec.message,
+        files = files_text(rec, files),
     )
 }
 
 /// The HTML body of the support message: the same as the text, every
 /// value escaped.
-fn support_html(rec: &Record) -> String {
+fn support_html(rec: &Record, files: &Files) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
     let row = |label: &str, value: &str| {
         format!(
@@ -124,7 +180,7 @@ fn support_html(rec: &Record) -> String {
          <h1 style=\"font-size:1.2em\">{title}</h1>\n<table>\n{rows}</table>\n\
          <h2 style=\"font-size:1em\">Message</h2>\n\
          <div dir=\"auto\" style=\"white-space:pre-wrap;font-family:sans-serif\">{message}</div>\n\
-         <p style=\"color:#666\">Reply to this email to answer the visitor.</p>\n</body></html>\n",
+         {files}<p style=\"color:#666\">Reply to this email to answer the visitor.</p>\n</body></html>\n",
         title = escape_html(&format!("Contact form submission {}", rec.reference)),
         rows = [
             row("Reference", &rec.reference),
@@ -137,13 +193,20 @@ fn support_html(rec: &Record) -> String {
         ]
         .concat(),
         message = escape_html(&rec.message),
+        files = files_html(rec, files),
     )
 }
 
 /// The message to the support team. `From` is the configured sender,
 /// `To` the configured recipients, `Reply-To` the visitor.
 pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
-    let (text, html) = (support_text(rec), support_html(rec));
+    support_message_with(head, rec, &Files::default())
+}
+
+/// [`support_message`] with links to the record's attachments (and some
+/// of them attached).
+pub fn support_message_with(head: &Letterhead<'_>, rec: &Record, files: &Files) -> Outgoing {
+    let (text, html) = (support_text(rec, files), support_html(rec, files));
     let to: Vec<Address<'_>> = head.recipients.iter().map(address).collect();
     let visitor_name = header_text(&rec.name);
     let visitor_addr = header_text(&rec.email);
@@ -156,6 +219,13 @@ pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
         .subject(support_subject(rec))
         .text_body(text)
         .html_body(html);
+    let msg = files
+        .attached
+        .iter()
+        .fold(msg, |msg, (i, bytes)| match rec.attachments.get(*i) {
+            Some(a) => msg.attachment(a.content_type.clone(), a.name.clone(), bytes.clone()),
+            None => msg,
+        });
     let to = head.recipients.iter().map(|m| m.addr.clone()).collect();
     sealed(msg, head, to, format!("{}-support", rec.reference))
 }

@@ -8,3 +8,4 @@ pub mod messages;
 pub mod redeliver;
 pub mod signals;
 pub mod submit;
+pub mod uploads;
