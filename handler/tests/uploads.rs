@@ -23,7 +23,12 @@ struct Site {
 impl Site {
     fn new() -> Site {
         let dir = tempfile::tempdir().unwrap();
-        let mut cfg = Config::local(dir.path(), vec!["en".into(), "fa".into()], "en".into(), vec![]);
+        let mut cfg = Config::local(
+            dir.path(),
+            vec!["en".into(), "fa".into()],
+            "en".into(),
+            vec![],
+        );
         cfg.rate_limit = None;
         cfg.min_fill_time = std::time::Duration::ZERO;
         cfg.uploads.limits.max_bytes = 1000;
@@ -34,7 +39,9 @@ impl Site {
     async fn call(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
         let resp = self.app.clone().oneshot(req).await.unwrap();
         let status = resp.status();
-        let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
         (status, body.to_vec())
     }
 
@@ -136,9 +143,11 @@ async fn two_screenshots_arrive_as_working_links() {
         assert_eq!(status, StatusCode::OK, "{link}");
         assert_eq!(body, PNG);
     }
-    let rec: Value =
-        serde_json::from_slice(&std::fs::read(&site.records()[0]).unwrap()).unwrap();
-    assert_eq!(rec["attachments"][1]["key"], format!("attachments/sid-{SID}/2-shot_2.png"));
+    let rec: Value = serde_json::from_slice(&std::fs::read(&site.records()[0]).unwrap()).unwrap();
+    assert_eq!(
+        rec["attachments"][1]["key"],
+        format!("attachments/sid-{SID}/2-shot_2.png")
+    );
 }
 
 #[tokio::test]
@@ -147,18 +156,30 @@ async fn grants_refuse_what_the_form_does_not_accept() {
     let (s, ans) = site
         .grant(json!([{ "n": 1, "name": "big.png", "size": 1001, "type": "image/png" }]))
         .await;
-    assert_eq!((s, first_code(&ans)), (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"));
+    assert_eq!(
+        (s, first_code(&ans)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large")
+    );
     assert_eq!(ans["lang"], "fa", "answered in the page's language");
     let (s, ans) = site
         .grant(json!([{ "n": 1, "name": "x.html", "size": 10, "type": "text/html" }]))
         .await;
-    assert_eq!((s, first_code(&ans)), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file_type"));
+    assert_eq!(
+        (s, first_code(&ans)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file_type")
+    );
     let four: Vec<Value> = (1..=4)
         .map(|n| json!({ "n": n, "name": "a.png", "size": 10, "type": "image/png" }))
         .collect();
     let (s, ans) = site.grant(json!(four)).await;
-    assert_eq!((s, first_code(&ans)), (StatusCode::UNPROCESSABLE_ENTITY, "too_many_files"));
-    assert!(list(&site.dir.path().join(".archive")).is_empty(), "nothing stored");
+    assert_eq!(
+        (s, first_code(&ans)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_many_files")
+    );
+    assert!(
+        list(&site.dir.path().join(".archive")).is_empty(),
+        "nothing stored"
+    );
 }
 
 #[tokio::test]
@@ -167,15 +188,34 @@ async fn uploads_are_checked_when_put() {
     let key = format!("uploads/{SID}/1-a.png");
     let url = format!("/api/contact/uploads?key={key}");
     let too_big = vec![0u8; 1001];
-    assert_eq!(site.put(&url, "image/png", &too_big).await, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(site.put(&url, "text/html", b"<p>").await, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        site.put(&url, "image/png", &too_big).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert_eq!(
+        site.put(&url, "text/html", b"<p>").await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
     let outside = "/api/contact/uploads?key=attachments/sid-x/1-a.png";
-    assert_eq!(site.put(outside, "image/png", PNG).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        site.put(outside, "image/png", PNG).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let climbing = format!("/api/contact/uploads?key=uploads/{SID}/../../submissions/x.json");
-    assert_eq!(site.put(&climbing, "image/png", PNG).await, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(list(&site.dir.path().join(".archive")).is_empty(), "nothing stored");
+    assert_eq!(
+        site.put(&climbing, "image/png", PNG).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(
+        list(&site.dir.path().join(".archive")).is_empty(),
+        "nothing stored"
+    );
     assert_eq!(site.put(&url, "image/png", PNG).await, StatusCode::CREATED);
-    assert_eq!(site.put(&url, "image/png", PNG).await, StatusCode::CONFLICT, "written once");
+    assert_eq!(
+        site.put(&url, "image/png", PNG).await,
+        StatusCode::CONFLICT,
+        "written once"
+    );
 }
 
 #[tokio::test]
