@@ -240,18 +240,103 @@ async fn a_submission_naming_bad_keys_is_refused_and_nothing_is_sent() {
     assert!(list(&site.dir.path().join(".archive/attachments")).is_empty());
 }
 
-#[tokio::test]
-async fn files_posted_without_the_script_are_refused_with_a_reason() {
-    let site = Site::new();
-    let req = Request::builder()
+/// A form posted without its script: the fields, a chosen file, and an
+/// unused file input, as `multipart/form-data`.
+fn no_script_post(file: &[u8], ct: &str) -> Request<Body> {
+    let b = "----form-boundary";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("name", "Aino"),
+        ("email", "aino@example.com"),
+        ("topic", "billing"),
+        ("message", "See the screenshot."),
+        ("lang", "fa"),
+        ("attachments", ""),
+    ] {
+        body.extend(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes(),
+        );
+    }
+    body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"shot.png\"\r\nContent-Type: {ct}\r\n\r\n").bytes());
+    body.extend(file);
+    body.extend(format!("\r\n--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--{b}--\r\n").bytes());
+    Request::builder()
         .method("POST")
         .uri("/api/contact")
-        .header("content-type", "multipart/form-data; boundary=x")
-        .body(Body::from("--x--\r\n"))
+        .header("host", "127.0.0.1:9999")
+        .header("content-type", format!("multipart/form-data; boundary={b}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_the_script_files_are_posted_with_the_form_locally() {
+    let site = Site::new();
+    let resp = site
+        .app
+        .clone()
+        .oneshot(no_script_post(PNG, "image/png"))
+        .await
         .unwrap();
-    let resp = site.app.clone().oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let to = resp.headers()["location"].to_str().unwrap();
-    assert!(to.contains("code=uploads_need_script"), "{to}");
-    assert!(site.outbox().is_empty());
+    assert!(to.starts_with("/fa/contact/thanks/"), "{to}");
+    let eml = std::fs::read(&site.outbox()[0]).unwrap();
+    let msg = mail_parser::MessageParser::default().parse(&eml).unwrap();
+    let text = msg.body_text(0).unwrap().to_string();
+    assert!(text.contains("shot.png"), "{text}");
+    assert!(
+        text.contains("http://127.0.0.1:9999/api/contact/uploads?key=attachments/sid-F-"),
+        "{text}"
+    );
+    // A refused type: nothing stored or sent.
+    let site = Site::new();
+    let resp = site
+        .app
+        .clone()
+        .oneshot(no_script_post(b"MZ", "application/x-msdownload"))
+        .await
+        .unwrap();
+    let to = resp.headers()["location"].to_str().unwrap();
+    assert!(to.contains("code=file_type"), "{to}");
+    assert!(site.outbox().is_empty() && site.records().is_empty());
+}
+
+#[tokio::test]
+async fn without_the_script_files_are_refused_in_aws_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::local(
+        dir.path(),
+        vec!["en".into(), "fa".into()],
+        "en".into(),
+        vec![],
+    );
+    cfg.archive = handler::ArchiveConfig::S3 {
+        bucket: "b".into(),
+        prefix: String::new(),
+    };
+    cfg.rate_limit = None;
+    let app = Router::new().nest("/api", handler::router(cfg));
+    // The answer is in the browser's language: the body's fields are not used.
+    let mut req = no_script_post(PNG, "image/png");
+    req.headers_mut()
+        .insert("accept-language", "fa-IR,fa;q=0.9".parse().unwrap());
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = resp.headers()["location"].to_str().unwrap();
+    assert_eq!(to, "/fa/contact/error/?code=uploads_need_script");
+    let mut req = no_script_post(PNG, "image/png");
+    req.headers_mut()
+        .insert("accept", "application/json".parse().unwrap());
+    let resp = app.oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let ans: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(ans["errors"][0]["code"], "uploads_need_script");
+    assert!(ans["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("JavaScript"));
 }

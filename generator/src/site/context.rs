@@ -295,9 +295,23 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
             "endpoint": sibling_endpoint(&site.config.form.endpoint, "contact/uploads"),
             "max_files": uploads.max_files,
             "max_bytes": uploads.max_bytes,
+            "size": size_label(uploads.max_bytes),
             "accept": uploads.types.join(","),
         })),
     })
+}
+
+/// A file size limit as the page shows it before its script formats it in
+/// the visitor's language (`10 MB`, `500 kB`).
+fn size_label(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= 1024 {
+        format!("{} kB", bytes / 1024)
+    } else {
+        format!("{bytes} B")
+    }
 }
 
 /// "Was this helpful?": where it posts and the reasons offered after a No.

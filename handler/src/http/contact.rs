@@ -14,6 +14,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use tracing::{error, info, warn};
 
+use crate::config::ArchiveConfig;
 use crate::config::Config;
 use crate::core::record::Record;
 use crate::core::time::now_ms;
@@ -24,6 +25,7 @@ use crate::http::common::{
 };
 use crate::http::AppState;
 use crate::usecases::input::{self, BodyKind, InputError, BODY_LIMIT};
+use crate::usecases::multipart::{self, Part};
 use crate::usecases::submit::{self, Policy};
 use crate::usecases::uploads::{self, Refused};
 
@@ -100,7 +102,7 @@ async fn post_contact(State(st): State<Arc<AppState>>, req: Request) -> Response
         return with_retry_after(asked.refuse(&lang, ErrorCode::RateLimited), retry_after);
     }
     let link_base = link_base(cfg, &req);
-    let raw = match read_fields(req).await {
+    let (raw, files) = match read_fields(cfg, req).await {
         Ok(r) => r,
         Err(e) => return asked.reject(&lang, vec![e]),
     };
@@ -123,6 +125,7 @@ async fn post_contact(State(st): State<Arc<AppState>>, req: Request) -> Response
         sub,
         received,
         keys: listed_keys(raw.get("attachments")),
+        files,
         link_base,
     };
     store_and_send(&st, &asked, &lang, posted).await
@@ -154,47 +157,102 @@ struct Posted {
     received: u64,
     /// The upload keys it names.
     keys: Vec<String>,
+    /// Files in the body (a local post without the page's script).
+    files: Vec<Part>,
     link_base: String,
 }
 
-/// The body's fields, within [`BODY_LIMIT`], as its content type says.
-async fn read_fields(req: Request) -> Result<input::RawFields, InputError> {
-    let Some(kind) = body_kind(req.headers()) else {
-        // Files without the page's script: the Lambda payload limit
-        // (6 MB) leaves no room for them, so they go straight to storage.
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-        let code = match multipart {
-            true => ErrorCode::UploadsNeedScript,
-            false => ErrorCode::UnsupportedMediaType,
-        };
-        return Err(InputError::request(code));
+/// The body's fields (and, from a form posted without its script, its
+/// files), within [`BODY_LIMIT`] (plus the files' limits, locally).
+async fn read_fields(
+    cfg: &Config,
+    req: Request,
+) -> Result<(input::RawFields, Vec<Part>), InputError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let kind = body_kind(req.headers());
+    let boundary = multipart::boundary(&content_type);
+    if kind.is_none() && boundary.is_none() {
+        return Err(InputError::request(ErrorCode::UnsupportedMediaType));
+    }
+    let local = matches!(cfg.archive, ArchiveConfig::Local(_));
+    let limit = match (&boundary, local) {
+        (Some(_), true) => BODY_LIMIT + files_limit(cfg),
+        _ => BODY_LIMIT,
     };
+    // Without the page's script, files come in the body. The Lambda payload
+    // limit (6 MB) leaves no room for them: there they go straight to storage.
+    let too_large = match (&boundary, local) {
+        (Some(_), false) => ErrorCode::UploadsNeedScript,
+        _ => ErrorCode::BodyTooLarge,
+    };
+    let bytes = read_body(req, limit, too_large).await?;
+    match (kind, boundary) {
+        (Some(BodyKind::Form), _) => Ok((input::parse_urlencoded(&bytes)?, Vec::new())),
+        (Some(BodyKind::Json), _) => Ok((input::parse_json(&bytes)?, Vec::new())),
+        (None, Some(b)) => split_multipart(&bytes, &b, local),
+        (None, None) => Err(InputError::request(ErrorCode::UnsupportedMediaType)),
+    }
+}
+
+/// The most a form's files may add to a body.
+fn files_limit(cfg: &Config) -> usize {
+    let limits = &cfg.uploads.limits;
+    let files = (limits.max_files as u64).saturating_mul(limits.max_bytes + 1024);
+    usize::try_from(files).unwrap_or(usize::MAX)
+}
+
+/// The body, or `too_large` when it is over `limit`.
+async fn read_body(
+    req: Request,
+    limit: usize,
+    too_large: ErrorCode,
+) -> Result<Vec<u8>, InputError> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
-        return Err(InputError::request(ErrorCode::BodyTooLarge));
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(InputError::request(too_large));
     }
     let body: Body = req.into_body();
-    let bytes = match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(c) => c.to_bytes(),
+    match Limited::new(body, limit).collect().await {
+        Ok(c) => Ok(c.to_bytes().to_vec()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            return Err(InputError::request(ErrorCode::BodyTooLarge));
+            Err(InputError::request(too_large))
         }
         Err(e) => {
             warn!(error = %e, "request body unreadable");
-            return Err(InputError::request(ErrorCode::MalformedJson));
+            Err(InputError::request(ErrorCode::MalformedJson))
         }
-    };
-    match kind {
-        BodyKind::Form => input::parse_urlencoded(&bytes),
-        BodyKind::Json => input::parse_json(&bytes),
     }
+}
+
+/// A `multipart/form-data` body's fields and chosen files; files are
+/// refused where uploads go straight to storage (`local` false).
+fn split_multipart(
+    bytes: &[u8],
+    boundary: &str,
+    local: bool,
+) -> Result<(input::RawFields, Vec<Part>), InputError> {
+    let (files, fields): (Vec<Part>, Vec<Part>) = multipart::parse(bytes, boundary)?
+        .into_iter()
+        .partition(|p| p.filename.is_some());
+    let files: Vec<Part> = files.into_iter().filter(|p| !p.body.is_empty()).collect();
+    if !files.is_empty() && !local {
+        return Err(InputError::request(ErrorCode::UploadsNeedScript));
+    }
+    let mut pairs = Vec::new();
+    for p in fields {
+        let value =
+            String::from_utf8(p.body).map_err(|_| InputError::request(ErrorCode::InvalidUtf8))?;
+        pairs.push((p.name, value));
+    }
+    Ok((input::RawFields::from_pairs(pairs)?, files))
 }
 
 /// Archives a valid submission with its accepted files, then mails it
@@ -203,7 +261,8 @@ async fn store_and_send(st: &AppState, asked: &Asked<'_>, lang: &str, posted: Po
     let Posted {
         mut sub,
         received,
-        keys,
+        mut keys,
+        files,
         link_base,
     } = posted;
     let cfg = asked.cfg;
@@ -214,6 +273,20 @@ async fn store_and_send(st: &AppState, asked: &Asked<'_>, lang: &str, posted: Po
             return asked.refuse(lang, ErrorCode::Internal);
         }
     };
+    if !files.is_empty() {
+        // No script, so no submission id: one is made for the files.
+        let sid = sub
+            .submission_id
+            .get_or_insert_with(|| crate::core::reference::new_reference("F"));
+        match uploads::store_posted(&services.archive, &cfg.uploads.limits, sid, &files).await {
+            Ok(stored) => keys.extend(stored),
+            Err(Refused::Input(e)) => return asked.reject(lang, vec![e]),
+            Err(Refused::Archive(e)) => {
+                error!(error = %e, "posted files could not be stored; visitor asked to retry");
+                return asked.refuse(lang, ErrorCode::ArchiveUnavailable);
+            }
+        }
+    }
     let sid = sub.submission_id.clone();
     let record_key = Record::key_for(sid.as_deref(), "");
     let limits = &cfg.uploads.limits;

@@ -23,6 +23,17 @@ impl RawFields {
         self.0.get(name).map(String::as_str)
     }
 
+    /// The known fields of `pairs` (a `multipart/form-data` body's fields).
+    pub fn from_pairs(
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RawFields, InputError> {
+        let mut fields = RawFields::default();
+        for (name, value) in pairs {
+            fields.insert(&name, value)?;
+        }
+        Ok(fields)
+    }
+
     fn insert(&mut self, name: &str, value: String) -> Result<(), InputError> {
         let Some(field) = helpsite_form::field(name) else {
             return Ok(());

@@ -5,6 +5,7 @@
 
 pub mod input;
 pub mod messages;
+pub mod multipart;
 pub mod redeliver;
 pub mod signals;
 pub mod submit;

@@ -105,6 +105,39 @@ pub async fn grant(
     Ok(targets)
 }
 
+/// Stores the files of a form posted without its script (the local
+/// archive) as uploads of submission `sid`, within the same limits as a
+/// grant; returns their keys.
+pub async fn store_posted(
+    archive: &Archive,
+    limits: &Uploads,
+    sid: &str,
+    files: &[crate::usecases::multipart::Part],
+) -> Result<Vec<String>, Refused> {
+    let asked = GrantAsked {
+        submission_id: sid.to_string(),
+        lang: None,
+        files: files
+            .iter()
+            .enumerate()
+            .map(|(i, p)| FileAsked {
+                n: i + 1,
+                name: p.filename.clone().unwrap_or_default(),
+                size: p.body.len() as u64,
+                content_type: p.content_type.clone().unwrap_or_default(),
+            })
+            .collect(),
+    };
+    let mut keys = Vec::new();
+    for ((key, ct), part) in plan(&asked, limits)?.into_iter().zip(files) {
+        if !archive.put_file(&key, part.body.clone(), &ct).await? {
+            return Err(refuse(ErrorCode::DuplicateField));
+        }
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
 /// Checks every upload `keys` names (this submission's, present, within
 /// the limits), then keeps each beside record `record_key`. Nothing is
 /// copied unless every file passes.
