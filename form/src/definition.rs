@@ -50,7 +50,9 @@ pub struct Uploads {
 /// Default of [`Uploads::max_bytes`]: 10 MiB.
 pub const UPLOAD_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Default of [`Uploads::types`]: images, PDF and plain text.
+const SVG: &str = "image/svg+xml";
+
+/// Default of [`Uploads::types`]: images (SVG only when named), PDF and plain text.
 pub const UPLOAD_TYPES: &[&str] = &["image/*", "application/pdf", "text/plain"];
 
 impl Default for Uploads {
@@ -78,9 +80,11 @@ impl Uploads {
         if family.is_empty() || sub.is_empty() || sub == "*" {
             return false;
         }
+        // SVG can carry scripts: only an explicit `image/svg+xml` admits it.
+        let wildcard_ok = ct != SVG;
         self.types.iter().any(|t| {
             let t = t.to_ascii_lowercase();
-            t == ct || t.strip_suffix("/*") == Some(family)
+            t == ct || wildcard_ok && t.strip_suffix("/*") == Some(family)
         })
     }
 
@@ -249,6 +253,7 @@ mod tests {
         assert!(!u.allows("image/*"));
         assert!(!u.allows("application/x-msdownload"));
         assert!(!u.allows("png"));
+        assert!(!u.allows("image/svg+xml"), "SVG only when named");
         assert!(u.check().is_ok());
         let bad = Uploads {
             types: vec!["images".into()],

@@ -255,13 +255,47 @@ fn split_multipart(
     Ok((input::RawFields::from_pairs(pairs)?, files))
 }
 
+/// Stores the files posted with the form, then checks every upload the
+/// submission names and keeps it beside the record; the answer to give
+/// instead when that fails.
+async fn attach(
+    asked: &Asked<'_>,
+    lang: &str,
+    archive: &crate::wiring::Archive,
+    sub: &mut crate::core::submission::Submission,
+    mut keys: Vec<String>,
+    files: &[Part],
+) -> Result<(), Response> {
+    let limits = &asked.cfg.uploads.limits;
+    let refused = |r: Refused| match r {
+        Refused::Input(e) => asked.reject(lang, vec![e]),
+        Refused::Archive(e) => {
+            error!(error = %e, "attachments could not be stored; visitor asked to retry");
+            asked.refuse(lang, ErrorCode::ArchiveUnavailable)
+        }
+    };
+    if !files.is_empty() {
+        // No script, so no submission id: one is made for the files.
+        let sid = sub
+            .submission_id
+            .get_or_insert_with(|| crate::core::reference::new_reference("F"));
+        let stored = uploads::store_posted(archive, limits, sid, files).await;
+        keys.extend(stored.map_err(refused)?);
+    }
+    let sid = sub.submission_id.as_deref();
+    let record_key = Record::key_for(sid, "");
+    let kept = uploads::accept(archive, limits, sid, &keys, &record_key).await;
+    sub.attachments = kept.map_err(refused)?;
+    Ok(())
+}
+
 /// Archives a valid submission with its accepted files, then mails it
 /// (see [`submit::submit`]).
 async fn store_and_send(st: &AppState, asked: &Asked<'_>, lang: &str, posted: Posted) -> Response {
     let Posted {
         mut sub,
         received,
-        mut keys,
+        keys,
         files,
         link_base,
     } = posted;
@@ -273,38 +307,8 @@ async fn store_and_send(st: &AppState, asked: &Asked<'_>, lang: &str, posted: Po
             return asked.refuse(lang, ErrorCode::Internal);
         }
     };
-    if !files.is_empty() {
-        // No script, so no submission id: one is made for the files.
-        let sid = sub
-            .submission_id
-            .get_or_insert_with(|| crate::core::reference::new_reference("F"));
-        match uploads::store_posted(&services.archive, &cfg.uploads.limits, sid, &files).await {
-            Ok(stored) => keys.extend(stored),
-            Err(Refused::Input(e)) => return asked.reject(lang, vec![e]),
-            Err(Refused::Archive(e)) => {
-                error!(error = %e, "posted files could not be stored; visitor asked to retry");
-                return asked.refuse(lang, ErrorCode::ArchiveUnavailable);
-            }
-        }
-    }
-    let sid = sub.submission_id.clone();
-    let record_key = Record::key_for(sid.as_deref(), "");
-    let limits = &cfg.uploads.limits;
-    match uploads::accept(
-        &services.archive,
-        limits,
-        sid.as_deref(),
-        &keys,
-        &record_key,
-    )
-    .await
-    {
-        Ok(kept) => sub.attachments = kept,
-        Err(Refused::Input(e)) => return asked.reject(lang, vec![e]),
-        Err(Refused::Archive(e)) => {
-            error!(error = %e, "attachments could not be kept; visitor asked to retry");
-            return asked.refuse(lang, ErrorCode::ArchiveUnavailable);
-        }
+    if let Err(refusal) = attach(asked, lang, &services.archive, &mut sub, keys, &files).await {
+        return refusal;
     }
     let mut policy = Policy::of(cfg);
     policy.files.link_base = &link_base;

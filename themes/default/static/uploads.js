@@ -38,7 +38,9 @@
   function allowed(type) {
     type = (type || "").toLowerCase();
     return types.some(function (t) {
-      return t === type || (t.slice(-2) === "/*" && type.indexOf(t.slice(0, -1)) === 0 && type.length > t.length - 1);
+      // SVG can carry scripts: only an explicit image/svg+xml admits it.
+      var family = t.slice(-2) === "/*" && type !== "image/svg+xml";
+      return t === type || (family && type.indexOf(t.slice(0, -1)) === 0 && type.length > t.length - 1);
     });
   }
   function announce(text) {
