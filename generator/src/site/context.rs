@@ -305,7 +305,7 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
 /// the visitor's language (`10 MB`, `500 kB`).
 fn size_label(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= 1024 {
         format!("{} kB", bytes / 1024)
