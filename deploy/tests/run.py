@@ -163,9 +163,14 @@ def t_policy_is_strict(env: Env):
     # The handler's siblings: votes are posted (form-action, connect-src),
     # insights only sent by script (connect-src).
     base = env.endpoint[: -len("/contact")] if env.endpoint.endswith("/contact") else env.endpoint
+    # Attachments: the grant (the handler), then the presigned POST to the
+    # archive bucket in the stack's region. The bucket is not named: its
+    # CORS names the distribution, whose headers policy holds this CSP.
+    region = urllib.parse.urlsplit(env.endpoint).netloc.split(".")[2]
     expected = {
         "form-action": ["'self'", env.endpoint, base + "/feedback"],
-        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights"],
+        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights",
+                        env.endpoint + "/uploads", f"https://*.s3.{region}.amazonaws.com"],
     }
     for name, want in expected.items():
         assert sorted(d[name]) == sorted(want), f"{name} is {d[name]}, expected {want}"
