@@ -67,6 +67,7 @@ fn main() {
             .collect(),
         fields: Vec::new(),
         texts,
+        uploads: None,
     };
     let likely = likely_scripts(def.texts.keys());
     let out_dir = std::env::var("OUT_DIR").unwrap();

@@ -24,8 +24,11 @@ Output ends with "N passed, M failed"; exit status 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import email
+import email.policy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,9 +163,14 @@ def t_policy_is_strict(env: Env):
     # The handler's siblings: votes are posted (form-action, connect-src),
     # insights only sent by script (connect-src).
     base = env.endpoint[: -len("/contact")] if env.endpoint.endswith("/contact") else env.endpoint
+    # Attachments: the grant (the handler), then the presigned POST to the
+    # archive bucket in the stack's region. The bucket is not named: its
+    # CORS names the distribution, whose headers policy holds this CSP.
+    region = urllib.parse.urlsplit(env.endpoint).netloc.split(".")[2]
     expected = {
         "form-action": ["'self'", env.endpoint, base + "/feedback"],
-        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights"],
+        "connect-src": ["'self'", env.endpoint, base + "/feedback", base + "/insights",
+                        env.endpoint + "/uploads", f"https://*.s3.{region}.amazonaws.com"],
     }
     for name, want in expected.items():
         assert sorted(d[name]) == sorted(want), f"{name} is {d[name]}, expected {want}"
@@ -392,6 +400,16 @@ def t_archive_bucket(env: Env):
     for prefix in ("feedback/", "insights/"):
         rule = [r for r in expiring if r["Prefix"] == prefix]
         assert rule and str(rule[0]["ExpirationInDays"]) == signal_days, (prefix, rules)
+    # Uploads no submission named vanish after a day; kept files live as
+    # long as their records.
+    uploads = [r for r in expiring if r["Prefix"] == "uploads/"]
+    assert uploads and str(uploads[0]["ExpirationInDays"]) == "1", rules
+    kept = [r for r in expiring if r["Prefix"] == "attachments/"]
+    assert kept and kept[0]["ExpirationInDays"] == expiring[0]["ExpirationInDays"], rules
+    # Browsers POST uploads from the site's origin only.
+    cors = env.custom.resolve(props["CorsConfiguration"])["CorsRules"]
+    assert [r["AllowedMethods"] for r in cors] == [["POST"]], cors
+    assert env.origin in cors[0]["AllowedOrigins"] and "*" not in cors[0]["AllowedOrigins"], cors
     assert env.resources["ArchiveBucket"].get("DeletionPolicy") == "Retain"
 
 
@@ -432,6 +450,10 @@ def t_least_privilege(env: Env):
                 # Anonymous signals: written once, never read or deleted by the functions.
                 assert actions == ["s3:PutObject"], actions
                 assert sorted(resources) == [bucket + "/feedback/*", bucket + "/insights/*"], resources
+            files = [r for r in resources if r.startswith((bucket + "/uploads/", bucket + "/attachments/"))]
+            if files:
+                # Sign and check uploads, keep and link attachments: never delete.
+                assert set(actions) == {"s3:PutObject", "s3:GetObject"} and len(files) == len(resources), (actions, resources)
             if "s3:ListBucket" in actions:
                 assert resources == [bucket], resources
         elif any(a.startswith("logs:") for a in actions):
@@ -484,8 +506,8 @@ def t_functions(env: Env):
 
 def t_api_and_cors(env: Env):
     routes = sorted(r["Properties"]["RouteKey"] for r in env.resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route")
-    assert routes == ["OPTIONS /contact", "OPTIONS /feedback", "OPTIONS /insights",
-                      "POST /contact", "POST /feedback", "POST /insights"], routes
+    assert routes == ["OPTIONS /contact", "OPTIONS /contact/uploads", "OPTIONS /feedback", "OPTIONS /insights",
+                      "POST /contact", "POST /contact/uploads", "POST /feedback", "POST /insights"], routes
     stage = env.resource("ContactApiStage")["Properties"]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
     assert int(stage["DefaultRouteSettings"]["ThrottlingRateLimit"]) > 0
@@ -496,7 +518,7 @@ def t_api_and_cors(env: Env):
     arns = sorted(r["Properties"]["SourceArn"]["Fn::Sub"].rsplit("/", 1)[1]
                   for r in env.resources.values() if r["Type"] == "AWS::Lambda::Permission"
                   and "execute-api" in str(r["Properties"]["SourceArn"]))
-    assert arns == ["contact", "feedback", "insights"], arns
+    assert arns == ["contact", "feedback", "insights", "uploads"], arns
     glob = env.template["Globals"]["Function"]["Environment"]["Variables"]
     origins = env.custom.resolve(glob["CONTACT_ALLOWED_ORIGINS"]).split(",")
     assert env.origin in origins and "*" not in origins, origins
@@ -826,6 +848,48 @@ def apigw_event(method: str, headers: dict, body: str = "", path: str = "/contac
     }
 
 
+def multipart(fields: dict, file: bytes, content_type: str) -> tuple[bytes, str]:
+    """A browser's multipart/form-data post: the fields, then the file."""
+    boundary = f"----smoke{time.time_ns()}"
+    out = b""
+    for k, v in fields.items():
+        out += f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+    out += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="shot.png"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n").encode() + file + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def t_ticket_with_attachment(call, moto: Moto, site: str) -> str:
+    """Uploads a PNG the way the page does and sends a ticket naming it; the
+    support email's presigned link downloads it. Returns the link."""
+    png = b"\x89PNG\r\n\x1a\nsmoke-test screenshot"
+    sid = f"smoke-{time.time_ns()}"
+    ask = {"submission_id": sid, "files": [{"n": 1, "name": "shot.png", "size": len(png), "type": "image/png"}]}
+    status, h, body = call(apigw_event("POST", {"origin": site, "content-type": "application/json"},
+                                       json.dumps(ask), path="/contact/uploads"))
+    assert status == 200 and h.get("access-control-allow-origin") == site, (status, body)
+    target = json.loads(body)["uploads"][0]
+    assert target["method"] == "post" and target["url"].startswith(moto.url), target
+    data, ctype = multipart(target["fields"], png, "image/png")
+    req = urllib.request.Request(target["url"], data=data, headers={"Content-Type": ctype}, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 204, r.status
+    fields = {"name": "Aino", "email": "aino@example.com", "topic": "billing", "message": "A screenshot",
+              "lang": "en", "submission_id": sid, "attachments": target["key"]}
+    status, _, body = call(apigw_event("POST", {"origin": site, "content-type": "application/json",
+                                                "accept": "application/json"}, json.dumps(fields)))
+    assert status == 200 and json.loads(body)["ok"] is True, (status, body)
+    with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=30) as r:
+        sent = json.load(r)["ses"]["RawMessage"]
+    raw = sent[-1]["raw_data"]
+    text = email.message_from_string(raw, policy=email.policy.default).get_body(("plain",)).get_content()
+    links = re.findall(r"https?://\S+X-Amz-Signature=\S+", text)
+    assert len(links) == 1, text
+    with urllib.request.urlopen(links[0], timeout=30) as r:
+        assert r.read() == png, "the link does not download the upload"
+    return links[0]
+
+
 def t_lambda_zips(env: Env, moto: Moto, zips: str):
     variables = env.custom.resolve(env.template["Globals"]["Function"]["Environment"]["Variables"])
     bucket = variables["CONTACT_ARCHIVE"][len("s3://"):].strip("/")
@@ -890,6 +954,9 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         with urllib.request.urlopen(moto.url + "/moto-api/data.json", timeout=30) as r:
             assert len(json.load(r)["ses"]["RawMessage"]) == 2, "a vote sent mail"
 
+        # An attachment as the page sends it: a grant, a presigned POST straight to S3, then the ticket naming it.
+        link = t_ticket_with_attachment(call, moto, site)
+
         # redeliver: the scheduled function boots with the same settings and finds nothing pending
         proc.terminate()
         proc.wait(timeout=10)
@@ -905,6 +972,7 @@ def t_lambda_zips(env: Env, moto: Moto, zips: str):
         report = json.loads(body)
         assert report.get("failed") == 0 and report.get("sent") == 0, report
         print(f"    handler: preflight 204/403, JSON 200, form 303 to the site, 2 mails via SES, a vote stored once, "
+              f"a ticket with a presigned-POST attachment linked ({link.split('?')[0]}), "
               f"records {ref1} {ref2} archived; redeliver: {body}")
     finally:
         for p, log in procs:

@@ -33,6 +33,87 @@ pub struct FormDefinition {
     pub fields: Vec<ExtraField>,
     /// Per site language (or, for the shipped catalogs, per catalog).
     pub texts: BTreeMap<String, LanguageTexts>,
+    /// The attachment limits the page enforces (the handler's defaults).
+    pub uploads: Option<Uploads>,
+}
+
+/// Attachments on the contact form: `[form.uploads]` in `site.toml`, carried
+/// to the handler in `form.json` (its `CONTACT_UPLOAD_*` settings override them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Uploads {
+    /// Files per submission; `0` turns attachments off.
+    pub max_files: usize,
+    /// Largest file in bytes.
+    pub max_bytes: u64,
+    /// Accepted media types: `type/subtype`, or `type/*` for a whole family.
+    pub types: Vec<String>,
+}
+
+/// Default of [`Uploads::max_bytes`]: 10 MiB.
+pub const UPLOAD_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+const SVG: &str = "image/svg+xml";
+
+/// Default of [`Uploads::types`]: images (SVG only when named), PDF and plain text.
+pub const UPLOAD_TYPES: &[&str] = &["image/*", "application/pdf", "text/plain"];
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Uploads {
+            max_files: 3,
+            max_bytes: UPLOAD_MAX_BYTES,
+            types: UPLOAD_TYPES.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+}
+
+impl Uploads {
+    /// Whether `content_type` (its essence, any case) is in [`Uploads::types`].
+    pub fn allows(&self, content_type: &str) -> bool {
+        let ct = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let Some((family, sub)) = ct.split_once('/') else {
+            return false;
+        };
+        if family.is_empty() || sub.is_empty() || sub == "*" {
+            return false;
+        }
+        // SVG can carry scripts: only an explicit `image/svg+xml` admits it.
+        let wildcard_ok = ct != SVG;
+        self.types.iter().any(|t| {
+            let t = t.to_ascii_lowercase();
+            t == ct || wildcard_ok && t.strip_suffix("/*") == Some(family)
+        })
+    }
+
+    /// The checked settings, or what is wrong with them.
+    pub fn check(&self) -> Result<(), &'static str> {
+        for t in &self.types {
+            let ok = t.split_once('/').is_some_and(|(a, b)| {
+                let token = |s: &str| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&c))
+                };
+                token(a) && (b == "*" || token(b))
+            });
+            if !ok {
+                return Err("each type is a media type like image/png, or image/* for all images");
+            }
+        }
+        if self.max_files > 20 {
+            return Err("max_files is at most 20");
+        }
+        if self.max_bytes == 0 || self.max_bytes > 5 * 1024 * 1024 * 1024 {
+            return Err("max_bytes is between 1 byte and 5 GiB");
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -168,6 +249,26 @@ mod tests {
         assert_eq!(pick("zh-Hant-HK"), Some("zh-Hant"));
         assert_eq!(pick("sr-Latn"), None);
         assert_eq!(pick("yo"), None);
+    }
+
+    #[test]
+    fn upload_types() {
+        let u = Uploads::default();
+        assert!(u.allows("image/png"));
+        assert!(u.allows("IMAGE/JPEG; charset=x"));
+        assert!(u.allows("application/pdf"));
+        assert!(u.allows("text/plain"));
+        assert!(!u.allows("text/html"));
+        assert!(!u.allows("image/*"));
+        assert!(!u.allows("application/x-msdownload"));
+        assert!(!u.allows("png"));
+        assert!(!u.allows("image/svg+xml"), "SVG only when named");
+        assert!(u.check().is_ok());
+        let bad = Uploads {
+            types: vec!["images".into()],
+            ..Uploads::default()
+        };
+        assert!(bad.check().is_err());
     }
 
     #[test]

@@ -107,7 +107,17 @@ pub const FIELDS: &[Field] = &[
         max_len: 20,
         autocomplete: None,
     },
+    Field {
+        name: "attachments",
+        kind: FieldKind::Hidden,
+        required: false,
+        max_len: ATTACHMENTS_MAX,
+        autocomplete: None,
+    },
 ];
+
+/// Longest `attachments` value: the upload keys, comma-separated.
+pub const ATTACHMENTS_MAX: usize = 2_000;
 
 /// Topics used when neither `site.toml` (`[form] topics`) nor the handler's
 /// environment names any.
@@ -187,6 +197,17 @@ pub enum ErrorCode {
     ArchiveUnavailable,
     /// Anything else on the server's side (HTTP 500); never caused by input.
     Internal,
+    /// More files than the form allows (HTTP 422).
+    TooManyFiles,
+    /// A file over the size limit (HTTP 413).
+    FileTooLarge,
+    /// A file of a type the form does not accept (HTTP 415).
+    FileType,
+    /// An upload key that does not exist or is not this submission's (HTTP 422).
+    UploadMissing,
+    /// Files posted without the page's script where uploads go straight to
+    /// storage (AWS: the Lambda payload limit), HTTP 413.
+    UploadsNeedScript,
 }
 
 impl ErrorCode {
@@ -215,6 +236,11 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::ArchiveUnavailable,
         ErrorCode::Internal,
+        ErrorCode::TooManyFiles,
+        ErrorCode::FileTooLarge,
+        ErrorCode::FileType,
+        ErrorCode::UploadMissing,
+        ErrorCode::UploadsNeedScript,
     ];
 
     /// The code as it appears in JSON and URLs (`snake_case`).
@@ -244,6 +270,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::ArchiveUnavailable => "archive_unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::TooManyFiles => "too_many_files",
+            ErrorCode::FileTooLarge => "file_too_large",
+            ErrorCode::FileType => "file_type",
+            ErrorCode::UploadMissing => "upload_missing",
+            ErrorCode::UploadsNeedScript => "uploads_need_script",
         }
     }
 

@@ -113,6 +113,8 @@ pub struct FormConfig {
     pub topics: Vec<String>,
     /// The site's own fields (`[[form.fields]]`), shown and required per topic.
     pub fields: Vec<helpsite_form::extra::ExtraField>,
+    /// Attachments: how many files, how large, of which types.
+    pub uploads: helpsite_form::definition::Uploads,
 }
 
 impl Default for FormConfig {
@@ -124,6 +126,7 @@ impl Default for FormConfig {
                 .map(|s| s.to_string())
                 .collect(),
             fields: Vec::new(),
+            uploads: Default::default(),
         }
     }
 }
@@ -271,6 +274,13 @@ impl SiteConfig {
             }
         }
         diags.extend(form_field_diagnostics(&self.form, path, text));
+        if let Err(e) = self.form.uploads.check() {
+            diags.push(Diagnostic::error(
+                path,
+                line_of_key("[form.uploads]"),
+                format!("[form.uploads] {e}"),
+            ));
+        }
         diags
     }
 

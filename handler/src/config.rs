@@ -76,6 +76,35 @@ pub struct WebhookConfig {
     pub timeout: Duration,
 }
 
+/// Attachments: the limits (shared with the page through the form
+/// definition) and how files are handed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadSettings {
+    pub limits: helpsite_form::definition::Uploads,
+    /// How long an upload grant (a presigned POST) may be used.
+    pub grant_ttl: Duration,
+    /// How long a download link in the support email works.
+    pub link_ttl: Duration,
+    /// Files up to this many bytes in total are also attached to the
+    /// support email (`0`: links only).
+    pub attach_max_bytes: u64,
+    /// Where download links of a local archive point
+    /// (`http://127.0.0.1:8787/api`); without it, the request's own host.
+    pub link_base: Option<String>,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        UploadSettings {
+            limits: Default::default(),
+            grant_ttl: Duration::from_secs(600),
+            link_ttl: Duration::from_secs(6 * 3600),
+            attach_max_bytes: 0,
+            link_base: None,
+        }
+    }
+}
+
 /// Every setting of the handler.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -133,6 +162,7 @@ pub struct Config {
     /// take it over (longer than one delivery can take).
     pub claim_ttl: Duration,
     pub aws: AwsSettings,
+    pub uploads: UploadSettings,
     /// Error messages and acknowledgement texts per language.
     pub texts: Texts,
 }
@@ -200,6 +230,7 @@ impl Config {
             redeliver_min_age: Duration::ZERO,
             claim_ttl: Duration::from_secs(DEFAULT_CLAIM_SECONDS),
             aws: AwsSettings::default(),
+            uploads: UploadSettings::default(),
             texts: Texts::shipped(),
         }
     }
@@ -240,6 +271,9 @@ impl Config {
             if !def.topics.is_empty() {
                 self.topics = def.topics.clone();
             }
+            if let Some(limits) = &def.uploads {
+                self.uploads.limits = limits.clone();
+            }
         }
         self.texts = texts;
         self
@@ -269,6 +303,7 @@ impl Config {
         let routes = routes(&get, &site)?;
         let webhook = webhook(&get)?;
         let retention = retention(&get)?;
+        let uploads = upload_settings(&get, site.texts.definition())?;
         Ok(Config {
             routes,
             webhook,
@@ -306,6 +341,7 @@ impl Config {
                 DEFAULT_CLAIM_SECONDS,
             )?),
             aws,
+            uploads,
             texts: site.texts,
         })
     }
@@ -690,6 +726,43 @@ fn aws_settings(get: &impl Fn(&str) -> Option<String>) -> Result<AwsSettings, Co
             parse_num(&get, "CONTACT_AWS_TIMEOUT_SECONDS", 10)?.max(1),
         ),
         ses_configuration_set: get("CONTACT_SES_CONFIGURATION_SET"),
+    })
+}
+
+/// `CONTACT_UPLOAD_*` over the form definition's `uploads`, over the defaults.
+fn upload_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    def: Option<&helpsite_form::definition::FormDefinition>,
+) -> Result<UploadSettings, ConfigError> {
+    let d = UploadSettings::default();
+    let mut limits = def.and_then(|d| d.uploads.clone()).unwrap_or_default();
+    limits.max_files =
+        parse_num(get, "CONTACT_UPLOAD_MAX_FILES", limits.max_files as u64)? as usize;
+    limits.max_bytes = parse_num(get, "CONTACT_UPLOAD_MAX_BYTES", limits.max_bytes)?;
+    if let Some(types) = get("CONTACT_UPLOAD_TYPES") {
+        limits.types = split_list(&types);
+    }
+    if let Err(reason) = limits.check() {
+        let value = format!(
+            "{} files, {} bytes, {}",
+            limits.max_files,
+            limits.max_bytes,
+            limits.types.join(",")
+        );
+        return Err(ConfigError::invalid("CONTACT_UPLOAD_*", &value, reason));
+    }
+    let secs = |key, default: Duration| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_secs(
+            parse_num(get, key, default.as_secs())?.max(1),
+        ))
+    };
+    Ok(UploadSettings {
+        limits,
+        grant_ttl: secs("CONTACT_UPLOAD_GRANT_SECONDS", d.grant_ttl)?,
+        link_ttl: secs("CONTACT_UPLOAD_LINK_SECONDS", d.link_ttl)?
+            .min(Duration::from_secs(604_800)),
+        attach_max_bytes: parse_num(get, "CONTACT_ATTACH_MAX_BYTES", d.attach_max_bytes)?,
+        link_base: get("CONTACT_UPLOAD_LINK_BASE").map(|b| b.trim_end_matches('/').to_string()),
     })
 }
 

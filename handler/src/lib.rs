@@ -37,7 +37,7 @@ pub use crate::http::AppState;
 pub use crate::usecases::redeliver::RedeliverReport;
 pub use crate::wiring::Services;
 
-use crate::http::{contact, signals};
+use crate::http::{contact, signals, uploads};
 
 /// Sends every pending submission at least `min_age` old, with the
 /// settings of `config` (see [`usecases::redeliver`]).
@@ -50,7 +50,7 @@ pub async fn redeliver(
     usecases::redeliver::redeliver(&policy, services, min_age).await
 }
 
-/// `POST /contact`, `/feedback`, `/insights` (and `OPTIONS`); nest it where the site posts
+/// `POST /contact`, `/contact/uploads`, `/feedback`, `/insights` (and `OPTIONS`); nest it where the site posts
 /// (`helpsite serve`: under `/api`).
 pub fn router(config: Config) -> axum::Router {
     routes(config, &["/contact"], &["/feedback"], &["/insights"])
@@ -88,7 +88,13 @@ pub fn lambda_router(config: Config) -> axum::Router {
 /// The three endpoints at the given paths over one shared state.
 fn routes(config: Config, contact: &[&str], feedback: &[&str], insights: &[&str]) -> axum::Router {
     let state = Arc::new(AppState::new(config));
-    contact::routes(state.clone(), contact).merge(signals::routes(state, feedback, insights))
+    let upload_paths: Vec<String> = contact
+        .iter()
+        .map(|p| format!("{}/uploads", p.trim_end_matches('/')))
+        .collect();
+    contact::routes(state.clone(), contact)
+        .merge(uploads::routes(state.clone(), &upload_paths))
+        .merge(signals::routes(state, feedback, insights))
 }
 
 /// The paths [`lambda_router`] answers at.

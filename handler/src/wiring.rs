@@ -9,7 +9,8 @@ use crate::adapters::outbox;
 use crate::config::{ArchiveConfig, Config, ConfigError, MailerConfig};
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, is_safe_name, ArchiveError, Claim, Created, Lease, LeaseBody, Listed, PendingEntry,
+    is_safe_key, is_safe_name, ArchiveError, Claim, Created, FileInfo, Lease, LeaseBody, Listed,
+    PendingEntry, UploadTarget,
 };
 use crate::ports::mail::{MailError, Outgoing};
 use crate::ports::webhook::{HookAnswer, HookRequest};
@@ -297,4 +298,93 @@ impl Archive {
     pub async fn put_if_absent(&self, name: &str, body: Vec<u8>) -> Result<bool, ArchiveError> {
         on_either!(self, a => a.put_if_absent(name, body).await)
     }
+}
+
+/// Attachments (see [`crate::core::upload`]).
+impl Archive {
+    /// Whether files go through this server (the local archive) rather
+    /// than straight to storage.
+    pub fn is_local(&self) -> bool {
+        matches!(self, Archive::Local(_))
+    }
+
+    #[cfg_attr(not(feature = "aws"), allow(unused_variables))]
+    /// Where a browser sends the file for `key`: a presigned POST to S3, or
+    /// a `PUT` to `local_url` (this server's uploads endpoint).
+    pub async fn upload_target(
+        &self,
+        key: &str,
+        content_type: &str,
+        max_bytes: u64,
+        ttl: std::time::Duration,
+        local_url: &str,
+    ) -> Result<UploadTarget, ArchiveError> {
+        match self {
+            Archive::Local(_) => Ok(UploadTarget {
+                key: key.to_string(),
+                url: format!("{local_url}?key={}", query_value(key)),
+                method: "put",
+                fields: Default::default(),
+            }),
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.upload_target(key, content_type, max_bytes, ttl).await,
+        }
+    }
+
+    /// Stores an upload sent to this server; `Ok(false)` when the key is
+    /// taken. S3 takes uploads itself.
+    pub async fn put_file(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<bool, ArchiveError> {
+        match self {
+            Archive::Local(a) => a.put_file(key, body, content_type).await,
+            #[cfg(feature = "aws")]
+            Archive::S3(_) => Err(ArchiveError("S3 takes uploads by presigned POST".into())),
+        }
+    }
+
+    /// The size and type of a stored file; `None` when absent.
+    pub async fn head(&self, key: &str) -> Result<Option<FileInfo>, ArchiveError> {
+        on_either!(self, a => a.head(key).await)
+    }
+
+    pub async fn copy(&self, from: &str, to: &str) -> Result<(), ArchiveError> {
+        on_either!(self, a => a.copy(from, to).await)
+    }
+
+    pub async fn read_file(&self, key: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
+        on_either!(self, a => a.read_file(key).await)
+    }
+
+    #[cfg_attr(not(feature = "aws"), allow(unused_variables))]
+    /// A link to a kept attachment: presigned for `ttl` in S3, else on this
+    /// server under `link_base` (`http://127.0.0.1:8787/api`).
+    pub async fn download_link(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+        link_base: &str,
+    ) -> Result<String, ArchiveError> {
+        match self {
+            Archive::Local(_) => Ok(format!(
+                "{link_base}/contact/uploads?key={}",
+                query_value(key)
+            )),
+            #[cfg(feature = "aws")]
+            Archive::S3(a) => a.download_link(key, ttl).await,
+        }
+    }
+}
+
+/// A key as a query value (its `/` kept readable).
+fn query_value(key: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.');
+    percent_encoding::utf8_percent_encode(key, SET).to_string()
 }

@@ -201,6 +201,7 @@ async fn a_site_definition_overrides_the_shipped_texts() {
             },
         )]
         .into(),
+        uploads: None,
     };
     let file = tmp.path().join("form.json");
     std::fs::write(&file, serde_json::to_vec(&def).unwrap()).unwrap();

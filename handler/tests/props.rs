@@ -294,7 +294,7 @@ proptest! {
         let cfg = config(Path::new("/nonexistent"));
         let sub = Submission {
             name, email: email.clone(), topic, message, order, lang, submission_id: None,
-            fields: Vec::new(),
+            fields: Vec::new(), attachments: vec![],
         };
         let rec = Record::new(sub, handler::reference::new_reference("HS"), 1_714_657_500_000, true);
         check_message(&handler::usecases::messages::support_message(&Letterhead::of(&cfg), &rec).raw, &cfg, &email);

@@ -27,6 +27,7 @@ pub async fn store_pending(archive: &Archive, n: usize) -> Vec<String> {
             lang: "en".into(),
             submission_id: None,
             fields: Vec::new(),
+            attachments: vec![],
         };
         let reference = handler::reference::new_reference("HS");
         let rec = Record::new(

@@ -279,11 +279,27 @@ async fn every_bad_request_gets_its_4xx_never_a_500() {
             "unsupported_media_type",
         ),
         (
-            "multipart",
+            // The form posts multipart when it has a file picker: an empty
+            // one is a form with nothing filled in.
+            "empty multipart",
             vec![("content-type", "multipart/form-data; boundary=x")],
+            b"--x--".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "required",
+        ),
+        (
+            "multipart without a boundary",
+            vec![("content-type", "multipart/form-data")],
             b"--x--".to_vec(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
+        ),
+        (
+            "broken multipart",
+            vec![("content-type", "multipart/form-data; boundary=x")],
+            b"--x\r\nno headers end".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
         ),
         (
             "no type",

@@ -508,6 +508,7 @@ async fn ten_concurrent_redeliver_runs_send_twenty_pending_submissions_once_each
             lang: "en".into(),
             submission_id: None,
             fields: Vec::new(),
+            attachments: vec![],
         };
         let reference = handler::reference::new_reference("HS");
         let rec = handler::core::record::Record::new(
@@ -723,6 +724,7 @@ fn with_order_number(cfg: Config) -> Config {
             },
         )]
         .into(),
+        uploads: None,
     };
     cfg.with_texts(handler::Texts::from_definition(def).unwrap())
 }
@@ -1082,4 +1084,167 @@ async fn s3_webhooks_pending_while_the_receiver_is_down_are_posted_once_by_racin
     assert_eq!(moto.sent().len(), 6, "no email sent twice");
     let state = s3_record(&moto, &format!("{PREFIX}webhooks/sid-moto-0000-0000.json")).await;
     assert_eq!(state["status"], "delivered");
+}
+
+/// One HTTP/1.0 request to moto with a body; the status and body.
+fn moto_request(moto: &Moto, head: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let status = String::from_utf8_lossy(&buf[..split])
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    (status, buf[split + 4..].to_vec())
+}
+
+/// What a browser does with a presigned POST: the fields, then the file,
+/// as `multipart/form-data`.
+fn browser_post(moto: &Moto, target: &Value, bytes: &[u8], ct: &str) -> u16 {
+    let boundary = "----helpsite-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in target["fields"].as_object().unwrap() {
+        let v = v.as_str().unwrap();
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"shot.png\"\r\nContent-Type: {ct}\r\n\r\n").bytes());
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let url = target["url"].as_str().unwrap();
+    let path = url.split_once(&moto.url()).unwrap().1;
+    let head = format!(
+        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        moto.port,
+        body.len()
+    );
+    moto_request(moto, &head, &body).0
+}
+
+#[tokio::test]
+async fn attachments_by_presigned_post_arrive_as_working_links() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let app = Router::new().nest("/api", handler::router(config(&moto.url(), &moto.url())));
+    let sid = "5d1a4f7e-9c4e-2f8a6b1d";
+    let png = b"\x89PNG\r\n\x1a\nsmall screenshot bytes".to_vec();
+    let files: Vec<Value> = (1..=2)
+        .map(|n| serde_json::json!({ "n": n, "name": format!("Screen shot {n}.png"), "size": png.len(), "type": "image/png" }))
+        .collect();
+    let req = Request::post("/api/contact/uploads")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            serde_json::json!({ "submission_id": sid, "files": files }).to_string(),
+        ))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let grant: Value = serde_json::from_slice(
+        &axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let targets = grant["uploads"].as_array().unwrap();
+    let mut keys = Vec::new();
+    for t in targets {
+        assert_eq!(t["method"], "post");
+        assert_eq!(t["fields"]["Content-Type"], "image/png");
+        assert!(t["fields"]["key"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{PREFIX}uploads/{sid}/")));
+        assert_eq!(browser_post(&moto, t, &png, "image/png"), 204, "{t}");
+        keys.push(t["key"].as_str().unwrap().to_string());
+    }
+    let body = serde_json::json!({
+        "name": "Aino", "email": "aino@example.com", "topic": "billing", "message": "Screenshots attached.",
+        "lang": "en", "submission_id": sid, "attachments": keys.join(","),
+    });
+    let (status, answer) = post(&app, &body.to_string()).await;
+    assert_eq!(status, 200, "{answer}");
+    let kept = s3_objects(&moto, &format!("attachments/sid-{sid}/")).await;
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let sent = moto.sent();
+    assert_eq!(sent.len(), 1);
+    let msg = mail_parser::MessageParser::default()
+        .parse(&sent[0].1)
+        .unwrap();
+    let text = msg.body_text(0).unwrap().to_string();
+    let links: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.starts_with(&moto.url()) && w.contains("X-Amz-Signature"))
+        .collect();
+    assert_eq!(links.len(), 2, "{text}");
+    let path = links[0].split_once(&moto.url()).unwrap().1;
+    let head = format!(
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        moto.port
+    );
+    let (status, got) = moto_request(&moto, &head, b"");
+    assert_eq!(status, 200);
+    assert_eq!(got, png, "the link downloads the uploaded file");
+}
+
+#[tokio::test]
+async fn s3_uploads_of_another_submission_or_too_large_are_refused() {
+    let moto = Moto::start();
+    moto.prepare().await;
+    let mut cfg = config(&moto.url(), &moto.url());
+    cfg.uploads.limits.max_bytes = 8;
+    let app = Router::new().nest("/api", handler::router(cfg));
+    let sdk = sdk(&moto.url()).await;
+    // Objects put behind the handler's back: one too large, one of a refused
+    // type, one under another submission's prefix.
+    for (key, ct, body) in [
+        (
+            "uploads/mine-12345678/1-big.png",
+            "image/png",
+            &b"0123456789"[..],
+        ),
+        (
+            "uploads/mine-12345678/2-page.html",
+            "text/html",
+            &b"<p>"[..],
+        ),
+        ("uploads/theirs-1234567/1-a.png", "image/png", &b"x"[..]),
+    ] {
+        s3(&sdk)
+            .put_object()
+            .bucket(BUCKET)
+            .key(format!("{PREFIX}{key}"))
+            .content_type(ct)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body.to_vec()))
+            .send()
+            .await
+            .unwrap();
+    }
+    for (key, code) in [
+        ("uploads/mine-12345678/1-big.png", "file_too_large"),
+        ("uploads/mine-12345678/2-page.html", "file_type"),
+        ("uploads/theirs-1234567/1-a.png", "upload_missing"),
+        ("uploads/mine-12345678/3-absent.png", "upload_missing"),
+    ] {
+        let body = serde_json::json!({
+            "name": "Aino", "email": "aino@example.com", "topic": "billing", "message": "x",
+            "submission_id": "mine-12345678", "attachments": key,
+        });
+        let (status, answer) = post(&app, &body.to_string()).await;
+        assert!((400..500).contains(&status), "{key}: {status}");
+        assert_eq!(answer["errors"][0]["code"], code, "{key}");
+    }
+    assert!(moto.sent().is_empty(), "nothing sent");
+    assert!(
+        s3_objects(&moto, "submissions/").await.is_empty(),
+        "nothing stored"
+    );
+    assert!(s3_objects(&moto, "attachments/").await.is_empty());
 }

@@ -73,6 +73,7 @@ fn definition() -> FormDefinition {
             },
         ],
         texts,
+        uploads: None,
     }
 }
 

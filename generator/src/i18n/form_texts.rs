@@ -57,5 +57,6 @@ pub fn definition(
         topics: config.form.topics.clone(),
         fields: config.form.fields.clone(),
         texts,
+        uploads: Some(config.form.uploads.clone()),
     }
 }

@@ -358,7 +358,20 @@ fn form_context(site: &Site<'_>, lang: &str) -> Value {
         })
         .collect();
     let extra = extra_fields_context(site, lang);
-    json!({ "endpoint": site.config.form.endpoint, "fields": fields, "topics": topics, "extra": extra })
+    let uploads = &site.config.form.uploads;
+    json!({
+        "endpoint": site.config.form.endpoint,
+        "fields": fields,
+        "topics": topics,
+        "extra": extra,
+        "uploads": (uploads.max_files > 0).then(|| json!({
+            "endpoint": sibling_endpoint(&site.config.form.endpoint, "contact/uploads"),
+            "max_files": uploads.max_files,
+            "max_bytes": uploads.max_bytes,
+            "size": size_label(uploads.max_bytes),
+            "accept": uploads.types.join(","),
+        })),
+    })
 }
 
 /// The site's own fields: labels, options and the topics that show or
@@ -425,6 +438,19 @@ fn list_separator(lang: &str) -> &'static str {
         "zh" | "ja" => "、",
         "ar" | "fa" | "ur" => "، ",
         _ => ", ",
+    }
+}
+
+/// A file size limit as the page shows it before its script formats it in
+/// the visitor's language (`10 MB`, `500 kB`).
+fn size_label(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= 1024 {
+        format!("{} kB", bytes / 1024)
+    } else {
+        format!("{bytes} B")
     }
 }
 

@@ -10,10 +10,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 
+use crate::adapters::s3_post::{self, Signer, Upload};
 use crate::config::AwsSettings;
 use crate::core::record::Record;
 use crate::ports::archive::{
-    is_safe_key, parse_record, ArchiveError, Claim, Created, Lease, LeaseBody, Listed, PendingEntry,
+    is_safe_key, parse_record, ArchiveError, Claim, Created, FileInfo, Lease, LeaseBody, Listed,
+    PendingEntry, UploadTarget,
 };
 use crate::ports::mail::{MailError, Outgoing};
 
@@ -98,6 +100,11 @@ pub struct S3Archive {
     client: aws_sdk_s3::Client,
     bucket: String,
     prefix: String,
+    /// The configured endpoint (a local S3), where browsers post uploads.
+    endpoint: Option<String>,
+    /// What presigned POSTs are signed with.
+    credentials: Option<aws_sdk_s3::config::SharedCredentialsProvider>,
+    region: Option<String>,
 }
 
 fn held(key: &str, etag: String) -> Claim {
@@ -143,6 +150,9 @@ impl S3Archive {
             client: aws_sdk_s3::Client::from_conf(b.build()),
             bucket,
             prefix,
+            endpoint: s.s3_endpoint.clone(),
+            credentials: sdk.credentials_provider(),
+            region: sdk.region().map(|r| r.to_string()),
         }
     }
 
@@ -475,3 +485,122 @@ impl S3Archive {
         Ok(out)
     }
 }
+
+/// Attachments: uploads checked, copied beside their record, and handed out.
+impl S3Archive {
+    /// The size and type of `<prefix><key>`; `None` when absent.
+    pub(crate) async fn head(&self, key: &str) -> Result<Option<FileInfo>, ArchiveError> {
+        let got = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(format!("{}{key}", self.prefix))
+            .send()
+            .await;
+        match got {
+            Ok(out) => Ok(Some(FileInfo {
+                size: out.content_length().unwrap_or(0).max(0) as u64,
+                content_type: out.content_type().unwrap_or_default().to_string(),
+            })),
+            Err(e) if status_of(&e) == Some(404) => Ok(None),
+            Err(e) => Err(s3_error("HeadObject", &e)),
+        }
+    }
+
+    /// Copies `<prefix><from>` to `<prefix><to>` inside the bucket.
+    pub(crate) async fn copy(&self, from: &str, to: &str) -> Result<(), ArchiveError> {
+        let source = format!("{}/{}{from}", self.bucket, self.prefix);
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(percent_encoding::utf8_percent_encode(&source, COPY_SOURCE).to_string())
+            .key(format!("{}{to}", self.prefix))
+            .send()
+            .await
+            .map_err(|e| s3_error("CopyObject", &e))?;
+        Ok(())
+    }
+
+    /// The bytes of `<prefix><key>`, if it exists.
+    pub(crate) async fn read_file(&self, key: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
+        let got = self
+            .get(format!("{}{key}", self.prefix), "GetObject")
+            .await?;
+        Ok(got.map(|(bytes, _)| bytes))
+    }
+
+    /// A presigned GET of `<prefix><key>` valid for `ttl`.
+    pub(crate) async fn download_link(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<String, ArchiveError> {
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(ttl)
+            .map_err(|e| ArchiveError(format!("presigning: {e}")))?;
+        let req = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(format!("{}{key}", self.prefix))
+            .response_content_disposition("attachment")
+            .presigned(config)
+            .await
+            .map_err(|e| s3_error("presign GetObject", &e))?;
+        Ok(req.uri().to_string())
+    }
+
+    /// A presigned POST for `<prefix><key>`: exactly that key and type, at
+    /// most `max_bytes`, usable for `ttl`.
+    pub(crate) async fn upload_target(
+        &self,
+        key: &str,
+        content_type: &str,
+        max_bytes: u64,
+        ttl: Duration,
+    ) -> Result<UploadTarget, ArchiveError> {
+        use aws_sdk_s3::config::ProvideCredentials;
+        let creds = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| ArchiveError("no AWS credentials to sign uploads".into()))?
+            .provide_credentials()
+            .await
+            .map_err(|e| ArchiveError(format!("AWS credentials: {e}")))?;
+        let region = self.region.clone().unwrap_or_else(|| "us-east-1".into());
+        let signer = Signer {
+            access_key: creds.access_key_id(),
+            secret_key: creds.secret_access_key(),
+            session_token: creds.session_token(),
+            region: &region,
+        };
+        let full_key = format!("{}{key}", self.prefix);
+        let upload = Upload {
+            url: self.post_url(&region),
+            bucket: &self.bucket,
+            key: &full_key,
+            content_type,
+            max_bytes,
+            ttl,
+        };
+        let mut target = s3_post::presign(&signer, &upload, std::time::SystemTime::now());
+        target.key = key.to_string();
+        Ok(target)
+    }
+
+    /// Where a browser posts: the endpoint's path-style bucket URL, else
+    /// the bucket's virtual-host URL in its region.
+    fn post_url(&self, region: &str) -> String {
+        match &self.endpoint {
+            Some(e) => format!("{}/{}", e.trim_end_matches('/'), self.bucket),
+            None => format!("https://{}.s3.{region}.amazonaws.com/", self.bucket),
+        }
+    }
+}
+
+/// `x-amz-copy-source` is the bucket and key, URL-encoded except `/`.
+const COPY_SOURCE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');

@@ -7,7 +7,10 @@ pub mod durable;
 #[cfg(feature = "aws")]
 mod https;
 pub mod local_archive;
+pub mod local_files;
 pub mod local_objects;
 pub mod outbox;
+#[cfg(feature = "aws")]
+pub mod s3_post;
 #[cfg(feature = "aws")]
 pub mod webhook;

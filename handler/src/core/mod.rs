@@ -9,4 +9,5 @@ pub mod routes;
 pub mod submission;
 pub mod texts;
 pub mod time;
+pub mod upload;
 pub mod webhook;

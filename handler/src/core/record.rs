@@ -53,14 +53,14 @@ pub struct Record {
     /// Empty in records from before routing: the configured recipients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recipients: Vec<String>,
+    /// Files kept with the record (absent in records stored before attachments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::core::upload::Attachment>,
 }
 
 impl Record {
     pub fn new(sub: Submission, reference: String, received_at_ms: u64, ack: bool) -> Record {
-        let key = match &sub.submission_id {
-            Some(id) => format!("sid-{id}"),
-            None => reference.clone(),
-        };
+        let key = Record::key_for(sub.submission_id.as_deref(), &reference);
         Record {
             version: 1,
             key,
@@ -85,6 +85,16 @@ impl Record {
                 AckStatus::Off
             },
             recipients: Vec::new(),
+            attachments: sub.attachments,
+        }
+    }
+
+    /// The archive key of a submission: `sid-<id>` when the page sent a
+    /// submission id, else its reference.
+    pub fn key_for(submission_id: Option<&str>, reference: &str) -> String {
+        match submission_id {
+            Some(id) => format!("sid-{id}"),
+            None => reference.to_string(),
         }
     }
 

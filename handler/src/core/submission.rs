@@ -13,6 +13,8 @@ pub struct Submission {
     pub submission_id: Option<String>,
     /// The site's extra fields that were filled, in the form's order.
     pub fields: Vec<helpsite_form::extra::FieldValue>,
+    /// Accepted files, already kept beside the record.
+    pub attachments: Vec<crate::core::upload::Attachment>,
 }
 
 /// Bidirectional overrides and isolates could make a subject or a name

@@ -43,6 +43,8 @@ pub fn payload(rec: &Record, format: Format) -> Vec<u8> {
             },
             // The site's own fields, in the order the form declares them.
             "extra": rec.fields,
+            // Names, sizes and types; the files stay in the archive.
+            "attachments": rec.attachments,
         }),
         Format::Slack => serde_json::json!({ "text": slack_text(rec) }),
     };
@@ -204,6 +206,7 @@ mod tests {
             }],
             order: None,
             submission_id: None,
+            attachments: Vec::new(),
         };
         let rec = Record::new(sub, "R-1".into(), 0, false);
         let json: serde_json::Value = serde_json::from_slice(&payload(&rec, Format::Json)).unwrap();

@@ -234,7 +234,10 @@ pub(crate) fn redirect(location: &str) -> Response {
 
 pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge | ErrorCode::UploadsNeedScript => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        ErrorCode::FileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorCode::MalformedJson | ErrorCode::InvalidUtf8 | ErrorCode::DuplicateField => {
             StatusCode::BAD_REQUEST

@@ -4,6 +4,7 @@
 pub mod common;
 pub mod contact;
 pub mod signals;
+pub mod uploads;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;

@@ -132,3 +132,21 @@ pub(crate) fn is_safe_key(key: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
+
+/// What the archive knows of a stored file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// How a browser sends one file: a `post` of `fields` then the file as a
+/// `multipart/form-data` form (S3's presigned POST), or a `put` of the
+/// file's bytes with its `Content-Type` (the local archive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadTarget {
+    pub key: String,
+    pub url: String,
+    pub method: &'static str,
+    pub fields: std::collections::BTreeMap<String, String>,
+}

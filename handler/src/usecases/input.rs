@@ -30,6 +30,17 @@ impl RawFields {
         self.known.get(name).map(String::as_str)
     }
 
+    /// The known fields of `pairs` (a `multipart/form-data` body's fields).
+    pub fn from_pairs(
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RawFields, InputError> {
+        let mut fields = RawFields::default();
+        for (name, value) in pairs {
+            fields.insert(&name, value)?;
+        }
+        Ok(fields)
+    }
+
     fn insert(&mut self, name: &str, value: String) -> Result<(), InputError> {
         let Some(field) = helpsite_form::field(name) else {
             if self.other.insert(name.to_string(), value).is_some() {
@@ -274,6 +285,7 @@ pub fn validate(raw: &RawFields, allowed: &Allowed<'_>) -> Result<Submission, Ve
         lang: take("lang").unwrap_or_else(|| allowed.default_language.to_string()),
         submission_id: take("submission_id"),
         fields,
+        attachments: Vec::new(),
     })
 }
 

@@ -120,8 +120,63 @@ fn extra_rows(texts: &Texts, rec: &Record) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A support message's files: a download link per attachment of the
+/// record (same order), and the bytes of those small enough to travel with it.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub links: Vec<String>,
+    /// `(index in the record's attachments, bytes)`.
+    pub attached: Vec<(usize, Vec<u8>)>,
+}
+
+/// One line per attachment: name, size, type, link.
+fn files_text(rec: &Record, files: &Files) -> String {
+    if rec.attachments.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "Attachments (the links expire):
+
+",
+    );
+    for (i, a) in rec.attachments.iter().enumerate() {
+        let link = files.links.get(i).map(String::as_str).unwrap_or("-");
+        out.push_str(&format!(
+            "- {} ({} bytes, {}): {link}
+",
+            a.name, a.size, a.content_type
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The attachments as an HTML list of links, every value escaped.
+fn files_html(rec: &Record, files: &Files) -> String {
+    if rec.attachments.is_empty() {
+        return String::new();
+    }
+    let items: String = rec
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let label = format!("{} ({} bytes, {})", a.name, a.size, a.content_type);
+            match files.links.get(i) {
+                Some(l) => format!(
+                    "<li><a href=\"{}\">{}</a></li>\n",
+                    escape_html(l),
+                    escape_html(&label)
+                ),
+                None => format!("<li>{}</li>\n", escape_html(&label)),
+            }
+        })
+        .collect();
+    format!("<h2 style=\"font-size:1em\">Attachments (the links expire)</h2>\n<ul>\n{items}</ul>\n")
+}
+
 /// The plain-text body of the support message.
-fn support_text(rec: &Record, extra: &[(String, String)]) -> String {
+fn support_text(rec: &Record, extra: &[(String, String)], files: &Files) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
     let extra: String = extra
         .iter()
@@ -138,7 +193,7 @@ fn support_text(rec: &Record, extra: &[(String, String)]) -> String {
          Language: {lang}\n\
          Received: {received}\n\n\
          Message:\n\n{message}\n\n\
-         --\nReply to this email to answer the visitor.\n",
+         {files}--\nReply to this email to answer the visitor.\n",
         reference = rec.reference,
         name = rec.name,
         email = rec.email,
@@ -146,12 +201,13 @@ fn support_text(rec: &Record, extra: &[(String, String)]) -> String {
         lang = rec.lang,
         received = rec.received_at,
         message = rec.message,
+        files = files_text(rec, files),
     )
 }
 
 /// The HTML body of the support message: the same as the text, every
 /// value escaped.
-fn support_html(rec: &Record, extra: &[(String, String)]) -> String {
+fn support_html(rec: &Record, extra: &[(String, String)], files: &Files) -> String {
     let order = rec.order.as_deref().unwrap_or("-");
     let row = |label: &str, value: &str| {
         format!(
@@ -165,7 +221,7 @@ fn support_html(rec: &Record, extra: &[(String, String)]) -> String {
          <h1 style=\"font-size:1.2em\">{title}</h1>\n<table>\n{rows}</table>\n\
          <h2 style=\"font-size:1em\">Message</h2>\n\
          <div dir=\"auto\" style=\"white-space:pre-wrap;font-family:sans-serif\">{message}</div>\n\
-         <p style=\"color:#666\">Reply to this email to answer the visitor.</p>\n</body></html>\n",
+         {files}<p style=\"color:#666\">Reply to this email to answer the visitor.</p>\n</body></html>\n",
         title = escape_html(&format!("Contact form submission {}", rec.reference)),
         rows = [
             row("Reference", &rec.reference),
@@ -179,6 +235,7 @@ fn support_html(rec: &Record, extra: &[(String, String)]) -> String {
         ]
         .concat(),
         message = escape_html(&rec.message),
+        files = files_html(rec, files),
     )
 }
 
@@ -200,8 +257,17 @@ fn recipients_of(head: &Letterhead<'_>, rec: &Record) -> Vec<Mailbox> {
 /// The message to the support team. `From` is the configured sender,
 /// `To` the record's recipients, `Reply-To` the visitor.
 pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
+    support_message_with(head, rec, &Files::default())
+}
+
+/// [`support_message`] with links to the record's attachments (and some
+/// of them attached).
+pub fn support_message_with(head: &Letterhead<'_>, rec: &Record, files: &Files) -> Outgoing {
     let extra = extra_rows(head.texts, rec);
-    let (text, html) = (support_text(rec, &extra), support_html(rec, &extra));
+    let (text, html) = (
+        support_text(rec, &extra, files),
+        support_html(rec, &extra, files),
+    );
     let recipients = recipients_of(head, rec);
     let to: Vec<Address<'_>> = recipients.iter().map(address).collect();
     let visitor_name = header_text(&rec.name);
@@ -215,6 +281,13 @@ pub fn support_message(head: &Letterhead<'_>, rec: &Record) -> Outgoing {
         .subject(support_subject(rec))
         .text_body(text)
         .html_body(html);
+    let msg = files
+        .attached
+        .iter()
+        .fold(msg, |msg, (i, bytes)| match rec.attachments.get(*i) {
+            Some(a) => msg.attachment(a.content_type.clone(), a.name.clone(), bytes.clone()),
+            None => msg,
+        });
     let to = recipients.iter().map(|m| m.addr.clone()).collect();
     sealed(msg, head, to, format!("{}-support", rec.reference))
 }

@@ -6,7 +6,9 @@
 pub mod erase;
 pub mod input;
 pub mod messages;
+pub mod multipart;
 pub mod redeliver;
 pub mod signals;
 pub mod submit;
+pub mod uploads;
 pub mod webhook;

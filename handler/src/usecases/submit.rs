@@ -9,7 +9,7 @@ use crate::core::record::{AckStatus, Record, Status};
 use crate::core::submission::Submission;
 use crate::core::time::now_ms;
 use crate::ports::archive::{ArchiveError, Claim, Created};
-use crate::usecases::messages::{self, Letterhead};
+use crate::usecases::messages::{self, Files, Letterhead};
 use crate::usecases::webhook;
 use crate::wiring::Services;
 
@@ -25,6 +25,17 @@ pub struct Policy<'a> {
     pub letterhead: Letterhead<'a>,
     /// `None`: no webhook.
     pub webhook: Option<&'a WebhookConfig>,
+    /// How attachments reach the support team.
+    pub files: FilePolicy<'a>,
+}
+
+/// Links to attachments, and how much may travel with the email.
+#[derive(Debug, Clone, Copy)]
+pub struct FilePolicy<'a> {
+    pub link_ttl: Duration,
+    /// Where local download links point (S3 links are presigned).
+    pub link_base: &'a str,
+    pub attach_max_bytes: u64,
 }
 
 impl<'a> Policy<'a> {
@@ -36,6 +47,11 @@ impl<'a> Policy<'a> {
             claim_ttl: cfg.claim_ttl,
             letterhead: Letterhead::of(cfg),
             webhook: cfg.webhook.as_ref(),
+            files: FilePolicy {
+                link_ttl: cfg.uploads.link_ttl,
+                link_base: cfg.uploads.link_base.as_deref().unwrap_or(""),
+                attach_max_bytes: cfg.uploads.attach_max_bytes,
+            },
         }
     }
 }
@@ -157,7 +173,8 @@ pub async fn deliver(policy: &Policy<'_>, services: &Services, key: &str) -> Del
 /// Sends a claimed pending record and records the outcome.
 async fn send(policy: &Policy<'_>, services: &Services, rec: &mut Record) -> Delivery {
     rec.attempts += 1;
-    let msg = messages::support_message(&policy.letterhead, rec);
+    let files = gather_files(&policy.files, services, rec).await;
+    let msg = messages::support_message_with(&policy.letterhead, rec, &files);
     match services.mailer.send(&msg).await {
         Ok(id) => {
             info!(reference = %rec.reference, message_id = %id, attempts = rec.attempts, "support email sent");
@@ -196,4 +213,29 @@ async fn send(policy: &Policy<'_>, services: &Services, rec: &mut Record) -> Del
             Delivery::Failed
         }
     }
+}
+
+/// A link to each attachment, and the bytes of the first ones that fit in
+/// `attach_max_bytes` together. A link that cannot be made is left out
+/// (logged): the record and its files are kept, and the email still goes.
+async fn gather_files(policy: &FilePolicy<'_>, services: &Services, rec: &Record) -> Files {
+    let mut files = Files::default();
+    let mut budget = policy.attach_max_bytes;
+    for (i, a) in rec.attachments.iter().enumerate() {
+        let link = services
+            .archive
+            .download_link(&a.key, policy.link_ttl, policy.link_base)
+            .await;
+        files.links.push(link.unwrap_or_else(|e| {
+            warn!(reference = %rec.reference, error = %e, "no download link for an attachment");
+            "-".into()
+        }));
+        if a.size <= budget {
+            if let Ok(Some(bytes)) = services.archive.read_file(&a.key).await {
+                budget -= a.size;
+                files.attached.push((i, bytes));
+            }
+        }
+    }
+    files
 }
