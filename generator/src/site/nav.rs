@@ -36,16 +36,29 @@ pub(crate) struct Node {
 pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> Vec<Node> {
     let path = page.map_or("", |p| p.src.key.as_str());
     let current = page.map(|p| p.url.as_str());
-    inside(site, lang, "")
-        .iter()
-        .map(|&n| match site.nav_closed.get(&n) {
-            Some(html) if !on_path(&site.instances[n].src.key, path) => Node {
-                html: Some(html.clone()),
-                ..Node::default()
-            },
-            _ => node(site, n, path, current),
-        })
-        .collect()
+    let mut nodes = Vec::new();
+    // Closed sections side by side are one entry: drawn text, joined.
+    let mut drawn = String::new();
+    for &n in inside(site, lang, "") {
+        match site.nav_closed.get(&n) {
+            Some(html) if !on_path(&site.instances[n].src.key, path) => drawn.push_str(html),
+            _ => {
+                push_drawn(&mut nodes, &mut drawn);
+                nodes.push(node(site, n, path, current));
+            }
+        }
+    }
+    push_drawn(&mut nodes, &mut drawn);
+    nodes
+}
+
+fn push_drawn(nodes: &mut Vec<Node>, drawn: &mut String) {
+    if !drawn.is_empty() {
+        nodes.push(Node {
+            html: Some(std::mem::take(drawn)),
+            ..Node::default()
+        });
+    }
 }
 
 /// Every top-level section of `lang` drawn closed, by instance, through the
