@@ -139,13 +139,23 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
 
 /// The closed top-level sections of `lang`'s sidebar, each drawn once
 /// through the theme's macro. A section the theme cannot draw alone is left
-/// to every page.
+/// to every page, and all of them when the theme's macro does not draw an
+/// entry's `html` as it is (a theme ejected before the macro took it).
 pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize, String)> {
     let mut ctx = site.base[lang].clone();
-    super::nav::closed(site, lang, |node| {
+    let mut draw = |node: &super::nav::Node| {
         ctx.insert("nav", &[node]);
         tera.render(crate::templates::NAV_ONE, &ctx).ok()
-    })
+    };
+    let probe = "<li>drawn</li>\n";
+    let drawn = super::nav::Node {
+        html: Some(probe.to_string()),
+        ..Default::default()
+    };
+    if draw(&drawn).as_deref() != Some(&format!("<ul>\n{probe}</ul>")) {
+        return Vec::new();
+    }
+    super::nav::closed(site, lang, draw)
 }
 
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
