@@ -21,6 +21,7 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
         })?;
         sources.push((name, text));
     }
+    sources.push((NAV_ONE, NAV_ONE_SOURCE));
     let mut tera = Tera::default();
     tera.add_raw_templates(sources).map_err(|e| {
         // Tera names the template in its message; the folder tells where to look.
@@ -39,6 +40,12 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
     tera.register_filter("json_in_html", json_in_html_filter);
     Ok(tera)
 }
+
+/// The sidebar tree of `nav` drawn as `base.html` draws it, for the closed
+/// sections every page of a language shares (`site::nav::closed`). Its name
+/// is not a path below `templates/`, so no theme file replaces it.
+pub(crate) const NAV_ONE: &str = "<helpsite>/nav-one.html";
+const NAV_ONE_SOURCE: &str = r#"{% import "macros/nav.html" as navtree %}{{ navtree::list(nodes=nav, all=ui.section_all, fb=ui_fallback.section_all | default(value=""), lang=lang.code) }}"#;
 
 /// Escapes what HTML and XML need, no more: Tera's default also turns every
 /// `/` into `&#x2F;`, which bloats every URL in a page.

@@ -258,3 +258,41 @@ fn eject_of_one_file_copies_that_file_alone() {
         "{stderr}"
     );
 }
+
+/// The sidebar's closed sections are drawn once per language and handed to
+/// the macro as `html`; a site whose own `macros/nav.html` predates that (it
+/// draws every entry from its fields) gets every section drawn per page, so
+/// its sidebar is the same as with the built-in macro.
+#[test]
+fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
+    let site = copy_site(&fixture("helpcenter"));
+    let root = site.path();
+    let page = "en/billing/index.html";
+    let sidebar = |html: &str| {
+        let start = html.find("<nav class=\"site-nav\"").expect("a sidebar");
+        html[start..start + html[start..].find("</nav>").unwrap()].to_string()
+    };
+    let (_tmp, out) = build(root);
+    let builtin_sidebar = sidebar(&read(&out, page));
+    assert!(
+        builtin_sidebar.contains("<details>"),
+        "closed sections: {builtin_sidebar}"
+    );
+
+    let builtin = generator::theme::builtin("templates/macros/nav.html").unwrap();
+    let builtin = std::str::from_utf8(builtin).unwrap();
+    let old = builtin
+        .replacen("{% if n.html %}{{ n.html | safe }}{% else %}", "", 1)
+        .replacen(
+            "</li>\n{% endif %}{% endfor %}</ul>{% endmacro list %}",
+            "</li>\n{% endfor %}</ul>{% endmacro list %}",
+            1,
+        );
+    assert!(
+        !old.contains("n.html"),
+        "the macro without drawn entries: {old}"
+    );
+    write(root, "themes/default/templates/macros/nav.html", &old);
+    let (_tmp2, out2) = build(root);
+    assert_eq!(sidebar(&read(&out2, page)), builtin_sidebar);
+}

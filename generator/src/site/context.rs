@@ -137,6 +137,27 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
     ctx
 }
 
+/// The closed top-level sections of `lang`'s sidebar, each drawn once
+/// through the theme's macro. A section the theme cannot draw alone is left
+/// to every page, and all of them when the theme's macro does not draw an
+/// entry's `html` as it is (a theme ejected before the macro took it).
+pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize, String)> {
+    let mut ctx = site.base[lang].clone();
+    let mut draw = |node: &super::nav::Node| {
+        ctx.insert("nav", &[node]);
+        tera.render(crate::templates::NAV_ONE, &ctx).ok()
+    };
+    let probe = "<li>drawn</li>\n";
+    let drawn = super::nav::Node {
+        html: Some(probe.to_string()),
+        ..Default::default()
+    };
+    if draw(&drawn).as_deref() != Some(&format!("<ul>\n{probe}</ul>")) {
+        return Vec::new();
+    }
+    super::nav::closed(site, lang, draw)
+}
+
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
 const LONG_PAGE_BYTES: usize = 6_000;
 
@@ -186,46 +207,44 @@ pub(super) fn render_page(
     let (prev, next) = structure::prev_next(site, inst);
     let related = super::related::related(site, n, rendered);
 
-    ctx.insert(
-        "page",
-        &json!({
-            "title": src.title(),
-            "description": description,
-            "kind": src.front.kind.as_str(),
-            "key": src.key,
-            "url": inst.url,
-            "permalink": format!("{base}{}", inst.url),
-            "content": r.html,
-            "content_lang": src.lang,
-            "content_dir": site.dir_of(&src.lang),
-            "translated": inst.translated,
-            // A generated page's title is a UI string, maybe a fallback one.
-            "title_attrs": match src.front.kind {
-                Kind::Thanks if src.generated => fallback_attrs(site, lang, "thanks_title"),
-                Kind::FormError if src.generated => fallback_attrs(site, lang, "form_error_title"),
-                _ => String::new(),
-            },
+    let page = json!({
+        "title": src.title(),
+        "description": description,
+        "kind": src.front.kind.as_str(),
+        "key": src.key,
+        "url": inst.url,
+        "permalink": format!("{base}{}", inst.url),
+        "content": r.html,
+        "content_lang": src.lang,
+        "content_dir": site.dir_of(&src.lang),
+        "translated": inst.translated,
+        // A generated page's title is a UI string, maybe a fallback one.
+        "title_attrs": match src.front.kind {
+            Kind::Thanks if src.generated => fallback_attrs(site, lang, "thanks_title"),
+            Kind::FormError if src.generated => fallback_attrs(site, lang, "form_error_title"),
+            _ => String::new(),
+        },
         "show_untranslated_notice": !inst.translated && config.i18n.untranslated_notice,
-            "draft": src.front.draft,
-            "updated_iso": updated.map(|d| d.to_string()),
-            "updated_display": updated_display,
-            "toc": toc,
-            "generated": src.generated,
-            "groups": groups,
-            "icon": src.front.icon,
-            "breadcrumbs": crumbs,
-            "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
-            "related": related,
-            // Long enough that a way back up saves scrolling.
-            "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
-            "prev": prev,
-            "next": next,
-            "questions": r.questions,
-            "question_count": fmt.number(r.questions.len() as i64),
-            "question_total": r.questions.len(),
-            "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
-        }),
-    );
+        "draft": src.front.draft,
+        "updated_iso": updated.map(|d| d.to_string()),
+        "updated_display": updated_display,
+        "toc": toc,
+        "generated": src.generated,
+        "groups": groups,
+        "icon": src.front.icon,
+        "breadcrumbs": crumbs,
+        "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
+        "related": related,
+        // Long enough that a way back up saves scrolling.
+        "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
+        "prev": prev,
+        "next": next,
+        "questions": r.questions,
+        "question_count": fmt.number(r.questions.len() as i64),
+        "question_total": r.questions.len(),
+        "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
+    });
+    insert_value(&mut ctx, "page", page);
     ctx.insert("nav", &super::nav::tree(site, lang, Some(inst)));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
@@ -241,6 +260,13 @@ pub(super) fn render_page(
         path: format!("{lang}/{}index.html", src.url_path()),
         bytes: html.into_bytes(),
     })
+}
+
+/// `ctx[key] = value`, moved in: `Context::insert` would serialize the value
+/// again, copying the page's whole HTML a second time.
+fn insert_value(ctx: &mut Context, key: &str, value: Value) {
+    let one = serde_json::Map::from_iter([(key.to_string(), value)]);
+    ctx.extend(Context::from_value(Value::Object(one)).expect("an object is a context"));
 }
 
 /// The page in every language, for the switcher and search engines.

@@ -205,12 +205,22 @@ impl Loaded {
                 .collect(),
             languages: self.languages.clone(),
             base: HashMap::new(),
+            nav_closed: HashMap::new(),
         };
-        site.base = self
+        let bases = |site: &Site<'_>| {
+            self.languages
+                .iter()
+                .map(|l| (l.clone(), context::base_context(site, l)))
+                .collect()
+        };
+        site.base = bases(&site);
+        site.nav_closed = self
             .languages
             .iter()
-            .map(|l| (l.clone(), context::base_context(&site, l)))
+            .flat_map(|l| context::nav_closed(&site, &self.tera, l))
             .collect();
+        // Again, now that the shared sidebar can use the closed sections.
+        site.base = bases(&site);
         site
     }
 }

@@ -69,6 +69,9 @@ pub(crate) struct Site<'a> {
     /// What every page of a language shares in its template context
     /// (navigation, UI strings, assets…), built once per language.
     pub base: HashMap<String, tera::Context>,
+    /// Top-level sections drawn closed in the sidebar, by instance: the same
+    /// on every page of their language outside them (`nav::closed`).
+    pub nav_closed: HashMap<usize, String>,
     pub languages: Vec<String>,
 }
 

@@ -27,15 +27,59 @@ pub(crate) struct Node {
     pub current: bool,
     pub all: Option<usize>,
     pub children: Vec<Node>,
+    /// A closed top-level section drawn once per language (see [`closed`]):
+    /// the same on every page not inside it.
+    pub html: Option<String>,
 }
 
 /// The tree for `page` (or, with none, every branch collapsed) in `lang`.
 pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> Vec<Node> {
     let path = page.map_or("", |p| p.src.key.as_str());
     let current = page.map(|p| p.url.as_str());
+    let mut nodes = Vec::new();
+    // Closed sections side by side are one entry: drawn text, joined.
+    let mut drawn = String::new();
+    for &n in inside(site, lang, "") {
+        match site.nav_closed.get(&n) {
+            Some(html) if !on_path(&site.instances[n].src.key, path) => drawn.push_str(html),
+            _ => {
+                push_drawn(&mut nodes, &mut drawn);
+                nodes.push(node(site, n, path, current));
+            }
+        }
+    }
+    push_drawn(&mut nodes, &mut drawn);
+    nodes
+}
+
+fn push_drawn(nodes: &mut Vec<Node>, drawn: &mut String) {
+    if !drawn.is_empty() {
+        nodes.push(Node {
+            html: Some(std::mem::take(drawn)),
+            ..Node::default()
+        });
+    }
+}
+
+/// Every top-level section of `lang` drawn closed, by instance, through the
+/// theme's own sidebar macro (`render_one` draws a one-entry tree), so a page
+/// draws only the section it is in. A closed section shows no current page:
+/// the page is not inside it.
+pub(crate) fn closed(
+    site: &Site<'_>,
+    lang: &str,
+    mut render_one: impl FnMut(&Node) -> Option<String>,
+) -> Vec<(usize, String)> {
     inside(site, lang, "")
         .iter()
-        .map(|&n| node(site, n, path, current))
+        .filter(|&&n| is_section(&site.instances[n]))
+        .filter_map(|&n| {
+            let node = node(site, n, "", None);
+            // The tree's `<ul>` around the one entry is the page's own.
+            let html = render_one(&node)?;
+            let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
+            Some((n, item.to_string()))
+        })
         .collect()
 }
 

@@ -86,7 +86,10 @@ pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<E
     let Some(words) = site.terms.pages.get(inst.lang) else {
         return Vec::new();
     };
-    let mut scores: HashMap<usize, f64> = HashMap::new();
+    // Each (page, weight) a shared word gives; a stable sort by page keeps
+    // every page's weights in word order, so the sums are those of adding
+    // them up word by word.
+    let mut shares: Vec<(usize, f64)> = Vec::new();
     for w in &site.terms.of[n] {
         let Some(pages) = words.get(w.as_str()) else {
             continue;
@@ -95,11 +98,16 @@ pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<E
             continue;
         }
         let weight = 1.0 / pages.len() as f64;
-        for &m in pages.iter().filter(|&&m| m != n) {
-            *scores.entry(m).or_default() += weight;
+        shares.extend(pages.iter().filter(|&&m| m != n).map(|&m| (m, weight)));
+    }
+    shares.sort_by_key(|&(m, _)| m);
+    let mut best: Vec<(usize, f64)> = Vec::new();
+    for (m, weight) in shares {
+        match best.last_mut() {
+            Some((last, score)) if *last == m => *score += weight,
+            _ => best.push((m, 0.0 + weight)),
         }
     }
-    let mut best: Vec<(usize, f64)> = scores.into_iter().collect();
     best.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then_with(|| site.instances[a.0].url.cmp(&site.instances[b.0].url))
