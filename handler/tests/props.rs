@@ -301,3 +301,74 @@ proptest! {
         check_message(&handler::usecases::messages::acknowledgement(&Letterhead::of(&cfg), &rec).raw, &cfg, &email);
     }
 }
+
+/// Characters that must never reach a stored file name: they would split a
+/// path, hide or reorder text (bidi and zero-width), break a header or a
+/// URL, or start an HTML tag.
+fn is_unsafe_in_a_name(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '/' | '\\' | '"' | '\'' | '%' | ';' | ':' | '<' | '>' | '&' | '?' | '#')
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// Names as people and their tools make them: letters of several scripts,
+/// separators, dots, spaces, bidi and zero-width characters, anything.
+fn file_names() -> impl Strategy<Value = String> {
+    let special = prop::sample::select(vec![
+        '.', '.', '/', '\\', ' ', '-', '_', '\0', '\n', '"', '%', '\u{202E}', '\u{2067}', '\u{200C}',
+        '\u{200F}', '\u{FEFF}', 'ф', 'ы', '截', '图', 'ص', 'و', 'ر', 'ة', 'স', '\u{09CD}', 'क',
+        '\u{094D}', 'a', 'Z', '7', '😀',
+    ]);
+    let stem = prop::collection::vec(prop_oneof![3 => special, 1 => any::<char>()], 0..120)
+        .prop_map(|v| v.into_iter().collect::<String>());
+    let ext = prop_oneof![
+        Just(String::new()),
+        "[a-zA-Z0-9]{1,10}".prop_map(|e| format!(".{e}")),
+        "[а-я]{1,4}".prop_map(|e| format!(".{e}")),
+        any::<String>().prop_map(|e| format!(".{e}")),
+    ];
+    (stem, ext).prop_map(|(s, e)| format!("{s}{e}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any name becomes a short, non-empty, visible name that is its own
+    /// safe name, keeps its extension, and survives a key, a header and a URL.
+    #[test]
+    fn any_file_name_becomes_a_safe_one(name in prop_oneof![file_names(), any::<String>()]) {
+        use handler::core::upload::{content_disposition, file_part, name_in_key, safe_name, upload_key};
+        let safe = safe_name(&name);
+        prop_assert!(!safe.is_empty());
+        prop_assert!(safe.len() <= 80, "{} bytes: {safe:?}", safe.len());
+        prop_assert!(!safe.starts_with(['.', '-', '_']), "{safe:?}");
+        prop_assert!(!safe.ends_with('.') && !safe.contains(".."), "{safe:?}");
+        prop_assert!(!safe.chars().any(is_unsafe_in_a_name), "{safe:?} from {name:?}");
+        prop_assert_eq!(safe_name(&safe), safe.clone(), "a safe name is its own");
+
+        let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+        if let Some((stem, ext)) = base.rsplit_once('.') {
+            let letters = (1..=10).contains(&ext.chars().count()) && ext.chars().all(char::is_alphanumeric);
+            if !stem.is_empty() && letters {
+                prop_assert!(safe.ends_with(&format!(".{ext}")), "{safe:?} lost .{ext} of {name:?}");
+            }
+        }
+
+        let key = upload_key("abcdefgh-1", 3, &name);
+        let part = format!("3-{safe}");
+        prop_assert_eq!(file_part(&key, "abcdefgh-1"), Some(part.as_str()));
+        prop_assert_eq!(name_in_key(&key), Some(safe.as_str()));
+
+        let header = content_disposition(&name);
+        prop_assert!(axum::http::HeaderValue::from_str(&header).is_ok(), "{header:?}");
+        prop_assert!(header.is_ascii(), "{header:?}");
+        let (ascii, full) = header
+            .strip_prefix("attachment; filename=\"")
+            .and_then(|h| h.split_once("\"; filename*=UTF-8''"))
+            .expect("both names");
+        prop_assert!(!ascii.is_empty() && !ascii.contains(['"', '\\']), "{header:?}");
+        let decoded = percent_encoding::percent_decode_str(full).decode_utf8().unwrap();
+        prop_assert_eq!(decoded.as_ref(), safe.as_str());
+    }
+}

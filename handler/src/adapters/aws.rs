@@ -13,6 +13,7 @@ use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
 use crate::adapters::s3_post::{self, Signer, Upload};
 use crate::config::AwsSettings;
 use crate::core::record::Record;
+use crate::core::upload;
 use crate::ports::archive::{
     is_safe_key, parse_record, ArchiveError, Claim, Created, FileInfo, Lease, LeaseBody, Listed,
     PendingEntry, UploadTarget,
@@ -542,7 +543,9 @@ impl S3Archive {
             .get_object()
             .bucket(&self.bucket)
             .key(format!("{}{key}", self.prefix))
-            .response_content_disposition("attachment")
+            .response_content_disposition(upload::content_disposition(
+                upload::name_in_key(key).unwrap_or(""),
+            ))
             .presigned(config)
             .await
             .map_err(|e| s3_error("presign GetObject", &e))?;

@@ -12,8 +12,11 @@ pub const UPLOADS: &str = "uploads/";
 /// Where the files of accepted submissions are kept.
 pub const ATTACHMENTS: &str = "attachments/";
 
-/// Longest safe file name kept in a key.
+/// Longest safe file name kept in a key, in UTF-8 bytes.
 const NAME_MAX: usize = 80;
+
+/// Longest extension kept, in characters (`jpeg`, `docx`).
+const EXT_MAX: usize = 10;
 
 /// One accepted file, as its record keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,34 +29,98 @@ pub struct Attachment {
     pub content_type: String,
 }
 
-/// A file name reduced to ASCII letters, digits, `.`, `-` and `_`, at most
-/// [`NAME_MAX`] long, keeping its extension; never empty, never hidden.
+/// A file name made safe for an S3 key, a file on disk, a URL (once
+/// percent-encoded), a header (see [`content_disposition`]) and the text of
+/// an email: letters and digits of any script, `.`, `-` and `_`; anything
+/// else (separators, spaces, controls, bidi and other format characters,
+/// punctuation) becomes `_`. At most [`NAME_MAX`] bytes, never empty,
+/// never hidden, and an extension of letters and digits is always kept.
 pub fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let (stem, ext) = match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && is_extension(ext) => (stem, Some(ext)),
+        _ => (base, None),
+    };
+    let mut stem = clean(stem);
+    let room = NAME_MAX - ext.map_or(0, |e| e.len() + 1);
+    if stem.len() > room {
+        let mut cut = room;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        stem.truncate(cut);
+        stem.truncate(stem.trim_end_matches('.').len());
+    }
+    if stem.is_empty() {
+        stem.push_str("file");
+    }
+    match ext {
+        Some(ext) => format!("{stem}.{ext}"),
+        None => stem,
+    }
+}
+
+/// 1 to [`EXT_MAX`] letters or digits (of any script).
+fn is_extension(ext: &str) -> bool {
+    let n = ext.chars().count();
+    (1..=EXT_MAX).contains(&n) && ext.chars().all(char::is_alphanumeric)
+}
+
+/// The stem's characters kept or replaced, runs of `_` and `.` collapsed,
+/// no leading `.`, `_` or `-`, no trailing `.`.
+fn clean(stem: &str) -> String {
     let mut out = String::new();
-    for c in base.chars() {
-        let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
-        let c = if keep { c } else { '_' };
+    for c in stem.chars() {
+        let c = if keeps(c) { c } else { '_' };
         if !(c == '_' && out.ends_with('_') || c == '.' && out.ends_with('.')) {
             out.push(c);
         }
     }
-    let out = out.trim_start_matches(['.', '_', '-']).to_string();
-    let out = if out.len() > NAME_MAX {
-        match out.rsplit_once('.') {
-            Some((stem, ext)) if ext.len() <= 10 => {
-                format!("{}.{ext}", &stem[..NAME_MAX - ext.len() - 1])
-            }
-            _ => out[..NAME_MAX].to_string(),
-        }
-    } else {
-        out
-    };
-    if out.is_empty() || out.starts_with('.') {
-        format!("file{out}")
-    } else {
-        out
-    }
+    let out = out.trim_start_matches(['.', '_', '-']);
+    out.trim_end_matches('.').to_string()
+}
+
+/// Letters and digits of any script, `.`, `-`, `_`, and the combining
+/// signs of the Brahmic and Southeast Asian scripts, which `char` does not
+/// count as letters (a virama, a nukta, a Thai tone mark) but without which
+/// a Bengali or Hindi name falls apart. Those blocks hold no format or
+/// control characters.
+fn keeps(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c, '.' | '-' | '_')
+        || matches!(c,
+            '\u{0900}'..='\u{0DFF}' // Devanagari … Sinhala
+            | '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+            | '\u{1000}'..='\u{109F}' // Myanmar
+            | '\u{1780}'..='\u{17FF}' // Khmer
+        )
+}
+
+/// The `Content-Disposition` of a download of `name`: an attachment, named
+/// in ASCII for old clients and in full as RFC 5987 `filename*` (RFC 6266).
+pub fn content_disposition(name: &str) -> String {
+    let name = safe_name(name);
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        safe_name(&ascii),
+        percent_encoding::utf8_percent_encode(&name, ATTR_CHAR)
+    )
+}
+
+/// What RFC 5987 leaves unencoded (`attr-char`) among what a safe name holds.
+const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_');
+
+/// The safe file name in an upload or attachment key (`…/<n>-<name>`).
+pub fn name_in_key(key: &str) -> Option<&str> {
+    let part = key.rsplit('/').next()?;
+    part.split_once('-').map(|(_, name)| name)
 }
 
 /// The key the `n`th upload of submission `sid` is stored under.
@@ -120,15 +187,50 @@ mod tests {
         assert_eq!(safe_name("C:\\x\\a b.pdf"), "a_b.pdf");
         assert_eq!(safe_name(".htaccess"), "htaccess");
         assert_eq!(safe_name("..."), "file");
-        assert_eq!(safe_name("скриншот.png"), "png");
-        assert_eq!(safe_name("ф.png"), "png");
+        assert_eq!(safe_name("скриншот.png"), "скриншот.png");
+        assert_eq!(safe_name("截图.png"), "截图.png");
+        assert_eq!(safe_name("صورة.jpg"), "صورة.jpg");
+        assert_eq!(safe_name("স্ক্রিনশট ১.png"), "স্ক্রিনশট_১.png");
+        assert_eq!(safe_name("اسکرین\u{200c}شات.png"), "اسکرین_شات.png");
+        assert_eq!(safe_name("a\u{202e}gnp.exe"), "a_gnp.exe", "no bidi override");
+        assert_eq!(safe_name("😀.png"), "file.png");
+        assert_eq!(safe_name("report.tar.gz"), "report.tar.gz");
+        assert_eq!(safe_name("notes."), "notes");
+        assert_eq!(safe_name("a..png"), "a.png");
+        let wide = format!("{}.png", "ф".repeat(100));
+        let s = safe_name(&wide);
+        assert!(s.len() <= NAME_MAX && s.ends_with("ф.png"), "{s}");
         let long = format!("{}.jpeg", "a".repeat(200));
         let s = safe_name(&long);
         assert_eq!(s.len(), NAME_MAX);
         assert!(s.ends_with(".jpeg"));
-        for n in ["a b.png", "x", "..", "a..b", long.as_str()] {
+        for n in ["a b.png", "x", "..", "a..b", "ф.png", long.as_str(), wide.as_str()] {
             assert_eq!(safe_name(&safe_name(n)), safe_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn downloads_are_named_in_ascii_and_in_full() {
+        assert_eq!(
+            content_disposition("скриншот 1.png"),
+            "attachment; filename=\"1.png\"; \
+             filename*=UTF-8''%D1%81%D0%BA%D1%80%D0%B8%D0%BD%D1%88%D0%BE%D1%82_1.png"
+        );
+        assert_eq!(
+            content_disposition("скриншот.png"),
+            "attachment; filename=\"file.png\"; \
+             filename*=UTF-8''%D1%81%D0%BA%D1%80%D0%B8%D0%BD%D1%88%D0%BE%D1%82.png"
+        );
+        assert_eq!(
+            content_disposition("a\"b;c.pdf"),
+            "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a_b_c.pdf"
+        );
+        let key = upload_key("abcdefgh-1", 2, "截图.png");
+        assert_eq!(name_in_key(&key), Some("截图.png"));
+        assert_eq!(file_part(&key, "abcdefgh-1"), Some("2-截图.png"));
+        let kept = attachment_key("sid-abcdefgh-1", "2-截图.png");
+        assert!(is_attachment_key(&kept));
+        assert_eq!(name_in_key(&kept), Some("截图.png"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use http_body_util::{BodyExt, Limited};
 use serde_json::json;
 use tracing::{error, info, warn};
 
-use crate::core::upload::{file_part, is_attachment_key};
+use crate::core::upload::{content_disposition, file_part, is_attachment_key, name_in_key};
 use crate::http::common::{
     add_cors, check_origin, client_key, hinted_language, json_errors, no_store, preflight,
     status_of, with_retry_after, Origin,
@@ -267,9 +267,10 @@ async fn get_file(State(st): State<Arc<AppState>>, req: Request) -> Response {
     let ct = HeaderValue::from_str(&info.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, ct);
+    let disposition = content_disposition(name_in_key(&key).unwrap_or(""));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment"),
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
