@@ -1137,7 +1137,7 @@ async fn attachments_by_presigned_post_arrive_as_working_links() {
     let sid = "5d1a4f7e-9c4e-2f8a6b1d";
     let png = b"\x89PNG\r\n\x1a\nsmall screenshot bytes".to_vec();
     let files: Vec<Value> = (1..=2)
-        .map(|n| serde_json::json!({ "n": n, "name": format!("Screen shot {n}.png"), "size": png.len(), "type": "image/png" }))
+        .map(|n| serde_json::json!({ "n": n, "name": format!("Скриншот {n}.png"), "size": png.len(), "type": "image/png" }))
         .collect();
     let req = Request::post("/api/contact/uploads")
         .header("content-type", "application/json")
@@ -1184,6 +1184,12 @@ async fn attachments_by_presigned_post_arrive_as_working_links() {
         .filter(|w| w.starts_with(&moto.url()) && w.contains("X-Amz-Signature"))
         .collect();
     assert_eq!(links.len(), 2, "{text}");
+    for n in 1..=2 {
+        assert!(
+            text.contains(&format!("Скриншот_{n}.png")),
+            "named in their own script: {text}"
+        );
+    }
     let path = links[0].split_once(&moto.url()).unwrap().1;
     let head = format!(
         "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n",

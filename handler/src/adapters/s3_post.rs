@@ -107,7 +107,10 @@ mod tests {
         let k = hmac(&k, region);
         let k = hmac(&k, "s3");
         let k = hmac(&k, "aws4_request");
-        hmac(&k, policy).iter().map(|b| format!("{b:02x}")).collect()
+        hmac(&k, policy)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     #[test]
@@ -157,7 +160,13 @@ mod tests {
         let scope: Vec<&str> = t.fields["x-amz-credential"].split('/').collect();
         assert_eq!(
             scope,
-            ["AKIDEXAMPLE", "20240502", "eu-north-1", "s3", "aws4_request"]
+            [
+                "AKIDEXAMPLE",
+                "20240502",
+                "eu-north-1",
+                "s3",
+                "aws4_request"
+            ]
         );
         assert_eq!(t.fields["x-amz-date"], "20240502T235959Z");
         let policy = aws_smithy_types::base64::decode(&t.fields["policy"]).unwrap();
@@ -168,7 +177,11 @@ mod tests {
             .iter()
             .filter(|c| c.get("x-amz-date").is_some() || c.get("x-amz-credential").is_some())
             .collect();
-        assert_eq!(signed.len(), 2, "the policy names the scope it is signed for");
+        assert_eq!(
+            signed.len(),
+            2,
+            "the policy names the scope it is signed for"
+        );
         for c in signed {
             let (k, v) = c.as_object().unwrap().iter().next().unwrap();
             assert_eq!(v, &t.fields[k.as_str()]);

@@ -192,7 +192,11 @@ mod tests {
         assert_eq!(safe_name("صورة.jpg"), "صورة.jpg");
         assert_eq!(safe_name("স্ক্রিনশট ১.png"), "স্ক্রিনশট_১.png");
         assert_eq!(safe_name("اسکرین\u{200c}شات.png"), "اسکرین_شات.png");
-        assert_eq!(safe_name("a\u{202e}gnp.exe"), "a_gnp.exe", "no bidi override");
+        assert_eq!(
+            safe_name("a\u{202e}gnp.exe"),
+            "a_gnp.exe",
+            "no bidi override"
+        );
         assert_eq!(safe_name("😀.png"), "file.png");
         assert_eq!(safe_name("report.tar.gz"), "report.tar.gz");
         assert_eq!(safe_name("notes."), "notes");
@@ -204,7 +208,15 @@ mod tests {
         let s = safe_name(&long);
         assert_eq!(s.len(), NAME_MAX);
         assert!(s.ends_with(".jpeg"));
-        for n in ["a b.png", "x", "..", "a..b", "ф.png", long.as_str(), wide.as_str()] {
+        for n in [
+            "a b.png",
+            "x",
+            "..",
+            "a..b",
+            "ф.png",
+            long.as_str(),
+            wide.as_str(),
+        ] {
             assert_eq!(safe_name(&safe_name(n)), safe_name(n), "{n}");
         }
     }

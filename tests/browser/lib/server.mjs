@@ -95,9 +95,10 @@ async function notFoundPage(root, urlPath) {
 
 /**
  * Starts the static server. Options: onRequest(req) is called for every
- * request (tests use it to see what the browser asked for).
+ * request (tests use it to see what the browser asked for); csp replaces
+ * the policy above (a site whose form posts to another origin).
  */
-export async function staticServer(dir, { onRequest } = {}) {
+export async function staticServer(dir, { onRequest, csp = CSP } = {}) {
   const root = path.resolve(dir);
   const sockets = new Set();
   const server = http.createServer(async (req, res) => {
@@ -106,7 +107,7 @@ export async function staticServer(dir, { onRequest } = {}) {
       const type = contentType(file);
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', ...extra };
       if (type.startsWith('text/html')) {
-        headers['Content-Security-Policy'] = CSP;
+        headers['Content-Security-Policy'] = csp;
         headers['X-Content-Type-Options'] = 'nosniff';
       }
       res.writeHead(status, headers);
