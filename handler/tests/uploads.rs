@@ -121,7 +121,7 @@ fn first_code(ans: &Value) -> &str {
 async fn two_screenshots_arrive_as_working_links() {
     let site = Site::new();
     let a = site.upload(1, "Screen Shot 1.png").await;
-    let b = site.upload(2, "shot 2.png").await;
+    let b = site.upload(2, "صورة 2.png").await;
     assert_eq!(a, format!("uploads/{SID}/1-Screen_Shot_1.png"));
     let (status, ans) = site.submit(&[&a, &b]).await;
     assert_eq!(status, StatusCode::OK, "{ans}");
@@ -136,17 +136,27 @@ async fn two_screenshots_arrive_as_working_links() {
         .filter(|w| w.starts_with("http://127.0.0.1:9999/api/contact/uploads?key="))
         .collect();
     assert_eq!(links.len(), 2, "{text}");
-    for link in links {
+    let names = ["Screen_Shot_1.png", "%D8%B5%D9%88%D8%B1%D8%A9_2.png"];
+    for (link, name) in links.into_iter().zip(names) {
         let path = link.trim_start_matches("http://127.0.0.1:9999");
         let req = Request::builder().uri(path).body(Body::empty()).unwrap();
-        let (status, body) = site.call(req).await;
-        assert_eq!(status, StatusCode::OK, "{link}");
+        let resp = site.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{link}");
+        let disposition = resp.headers()["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.starts_with("attachment; filename=\"")
+                && disposition.ends_with(&format!("; filename*=UTF-8''{name}")),
+            "{disposition}"
+        );
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
         assert_eq!(body, PNG);
     }
     let rec: Value = serde_json::from_slice(&std::fs::read(&site.records()[0]).unwrap()).unwrap();
     assert_eq!(
         rec["attachments"][1]["key"],
-        format!("attachments/sid-{SID}/2-shot_2.png")
+        format!("attachments/sid-{SID}/2-صورة_2.png")
     );
 }
 
