@@ -312,7 +312,7 @@ fn is_unsafe_in_a_name(c: char) -> bool {
             c,
             '/' | '\\' | '"' | '\'' | '%' | ';' | ':' | '<' | '>' | '&' | '?' | '#'
         )
-        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+        || matches!(c, '\u{034F}' | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// Names as people and their tools make them: letters of several scripts,

@@ -80,16 +80,18 @@ fn clean(stem: &str) -> String {
     out.trim_end_matches('.').to_string()
 }
 
-/// Letters and digits of any script, `.`, `-`, `_`, and the combining
-/// signs of the Brahmic and Southeast Asian scripts, which `char` does not
-/// count as letters (a virama, a nukta, a Thai tone mark) but without which
-/// a Bengali or Hindi name falls apart. Those blocks hold no format or
-/// control characters.
+/// Letters and digits of any script, `.`, `-`, `_`, and combining signs
+/// `char` does not count as letters but without which a name falls apart:
+/// accents written apart from their letter (`e` + U+0301, as macOS names
+/// files), and the virama, nukta or tone mark of the Brahmic and Southeast
+/// Asian scripts. Those blocks hold no format or control characters; the
+/// invisible combining grapheme joiner (U+034F) is left out.
 fn keeps(c: char) -> bool {
     c.is_alphanumeric()
         || matches!(c, '.' | '-' | '_')
         || matches!(c,
-            '\u{0900}'..='\u{0DFF}' // Devanagari … Sinhala
+            '\u{0300}'..='\u{034E}' | '\u{0350}'..='\u{036F}' // combining diacritics
+            | '\u{0900}'..='\u{0DFF}' // Devanagari … Sinhala
             | '\u{0E00}'..='\u{0EFF}' // Thai, Lao
             | '\u{1000}'..='\u{109F}' // Myanmar
             | '\u{1780}'..='\u{17FF}' // Khmer
@@ -198,6 +200,12 @@ mod tests {
             "no bidi override"
         );
         assert_eq!(safe_name("😀.png"), "file.png");
+        assert_eq!(
+            safe_name("cafe\u{301}.png"),
+            "cafe\u{301}.png",
+            "decomposed é"
+        );
+        assert_eq!(safe_name("a\u{34f}b.png"), "a_b.png");
         assert_eq!(safe_name("report.tar.gz"), "report.tar.gz");
         assert_eq!(safe_name("notes."), "notes");
         assert_eq!(safe_name("a..png"), "a.png");
