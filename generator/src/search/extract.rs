@@ -6,6 +6,8 @@
 //! the heading's link label, the callout title and the FAQ permalink are
 //! left out; every other tag is dropped, block tags as a space.
 
+use std::borrow::Cow;
+
 use super::Section;
 
 /// Splits page HTML into sections: the text before the first heading (no
@@ -74,16 +76,23 @@ impl Scanner {
         let name_end = body
             .find(|c: char| c.is_ascii_whitespace())
             .unwrap_or(body.len());
-        let name = body[..name_end].to_ascii_lowercase();
+        // Our own HTML has lowercase names: no copy for those.
+        let name = &body[..name_end];
+        let name: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let name = name.as_ref();
         let attrs = &body[name_end..];
-        if self.skipping(&name, closing, tag.ends_with('/')) {
+        if self.skipping(name, closing, tag.ends_with('/')) {
             return;
         }
         if closing {
-            if self.in_heading.as_deref() == Some(name.as_str()) {
+            if self.in_heading.as_deref() == Some(name) {
                 self.in_heading = None;
             }
-        } else if self.open(name.clone(), attrs) {
+        } else if self.open(name, attrs) {
             return;
         }
         if !is_inline(&name) {
@@ -112,32 +121,32 @@ impl Scanner {
 
     /// An opening tag; true when it was handled whole (a skip, a new
     /// section or a heading started).
-    fn open(&mut self, name: String, attrs: &str) -> bool {
+    fn open(&mut self, name: &str, attrs: &str) -> bool {
         let class = attr(attrs, "class").unwrap_or_default();
         let has_class = |c: &str| class.split_ascii_whitespace().any(|x| x == c);
         if (name == "a" && has_class("anchor"))
             || (name == "p" && (has_class("faq-permalink") || has_class("callout-title")))
         {
-            self.skip = Some((name, 1));
+            self.skip = Some((name.to_string(), 1));
             return true;
         }
-        match name.as_str() {
+        match name {
             "h2" | "h3" => match attr(attrs, "id") {
                 Some(id) => {
-                    self.start_section(id);
-                    self.in_heading = Some(name);
+                    self.start_section(id.into_owned());
+                    self.in_heading = Some(name.to_string());
                     true
                 }
                 None => false,
             },
             "details" if has_class("faq-item") => {
                 if let Some(id) = attr(attrs, "id") {
-                    self.start_section(id);
+                    self.start_section(id.into_owned());
                 }
                 true
             }
             "summary" => {
-                self.in_heading = Some(name);
+                self.in_heading = Some(name.to_string());
                 true
             }
             _ => false,
@@ -195,8 +204,9 @@ fn is_inline(name: &str) -> bool {
     )
 }
 
-/// The value of attribute `name` in a tag's attribute text.
-fn attr(attrs: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in a tag's attribute text; borrowed when it
+/// holds no entity (every tag's class is read: no copy for those).
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_start();
@@ -227,9 +237,13 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
             None
         };
         if key.eq_ignore_ascii_case(name) {
+            let value = value.unwrap_or("");
+            if !value.contains('&') {
+                return Some(Cow::Borrowed(value));
+            }
             let mut out = String::new();
-            decode_entities_into(value.unwrap_or(""), &mut out);
-            return Some(out);
+            decode_entities_into(value, &mut out);
+            return Some(Cow::Owned(out));
         }
     }
 }
@@ -272,8 +286,16 @@ fn decode_entities_into(raw: &str, out: &mut String) {
     out.push_str(rest);
 }
 
+/// Runs of white space as one space, none at either end.
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -299,6 +321,17 @@ mod tests {
         assert_eq!(s[2].anchor.as_deref(), Some("how-do-i"));
         assert_eq!(s[2].heading.as_deref(), Some("How do I x?"));
         assert_eq!(s[2].text, "Like this. one two");
+    }
+
+    #[test]
+    fn tag_names_in_any_case() {
+        let s = sections_from_html(
+            "<P>Intro</P><H2 ID=\"a&amp;b\">Head<A CLASS=\"anchor\" href=\"#a\">#</A></H2><P>Body</P>",
+        );
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[1].anchor.as_deref(), Some("a&b"));
+        assert_eq!(s[1].heading.as_deref(), Some("Head"));
+        assert_eq!(s[1].text, "Body");
     }
 
     #[test]
