@@ -286,14 +286,38 @@ fn decode_entities_into(raw: &str, out: &mut String) {
     out.push_str(rest);
 }
 
-/// Runs of white space as one space, none at either end.
+/// Runs of white space (Unicode's, as `str::split_whitespace`) as one space,
+/// none at either end. ASCII is told apart byte by byte: the search step
+/// runs this over every page's text.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    let mut push = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    let bytes = s.as_bytes();
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = if bytes[i].is_ascii() {
+            (char::from(bytes[i]), 1)
+        } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            (c, c.len_utf8())
+        };
+        if c.is_whitespace() {
+            if let Some(start) = word_start.take() {
+                push(&s[start..i]);
+            }
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+        i += len;
+    }
+    if let Some(start) = word_start {
+        push(&s[start..]);
     }
     out
 }
@@ -321,6 +345,22 @@ mod tests {
         assert_eq!(s[2].anchor.as_deref(), Some("how-do-i"));
         assert_eq!(s[2].heading.as_deref(), Some("How do I x?"));
         assert_eq!(s[2].text, "Like this. one two");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_is_split_whitespace_joined(
+            chars in proptest::collection::vec(
+                proptest::sample::select(&[
+                    'a', 'й', 'ক', ' ', '\t', '\n', '\r', '\u{0B}', '\u{0C}', '\u{85}',
+                    '\u{A0}', '\u{2003}', '\u{200B}', '\u{3000}', '\u{1F600}',
+                ][..]),
+                0..16,
+            )
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(collapse(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
     }
 
     #[test]
