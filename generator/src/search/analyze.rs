@@ -324,13 +324,86 @@ pub fn words(text: &str) -> Vec<String> {
 /// allocating per word: `parts` holds the ZWNJ-separated parts of a Persian
 /// compound (empty if it has fewer than two). The index builder calls this
 /// for every word of the site, so it is the one place kept fast.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &[&str])) {
-    let mut words = Splitter::default();
-    let mut normalized = String::new();
-    for_each_segment(text, |segment| {
-        segment_words(segment, &mut words, &mut normalized, &mut f)
-    });
+pub fn for_each_word(text: &str, f: impl FnMut(&str, &[&str])) {
+    for_each_word_with(text, &mut Scratch::default(), f)
+}
+
+/// What [`for_each_word`] keeps between texts: its buffers, and the NFKC
+/// form of each segment the quick check could not clear (most Bengali words:
+/// the vowel sign া may compose), since normalizing was a tenth of the index
+/// step and a site repeats its words.
+#[derive(Default)]
+pub struct Scratch {
+    words: Splitter,
+    nfkc: Nfkc,
+}
+
+/// Segment → its NFKC form, `None` when it is NFKC already.
+#[derive(Default)]
+struct Nfkc(foldhash::HashMap<Box<str>, Option<Box<str>>>);
+
+impl Nfkc {
+    /// Enough for the words of a large site; past it the map starts over, so
+    /// memory stays bounded whatever the text.
+    const MAX: usize = 1 << 16;
+
+    fn of<'a>(&'a mut self, segment: &'a str) -> &'a str {
+        if !self.0.contains_key(segment) {
+            if self.0.len() >= Self::MAX {
+                self.0.clear();
+            }
+            let normalized = (unicode_normalization::is_nfkc_quick(segment.chars())
+                != unicode_normalization::IsNormalized::Yes)
+                .then(|| segment.nfkc().collect::<String>().into_boxed_str());
+            self.0.insert(segment.into(), normalized);
+        }
+        match self.0.get(segment) {
+            Some(Some(normalized)) => normalized,
+            _ => segment,
+        }
+    }
+}
+
+/// [`for_each_word`] with buffers and normalized forms kept in `scratch`
+/// from one text to the next.
+pub fn for_each_word_with(text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str, &[&str])) {
+    let Scratch { words, nfkc } = scratch;
+    words.reset();
+    if text.is_ascii() {
+        ascii_words(text.as_bytes(), &mut words.word, &mut f);
+        return;
+    }
+    for_each_segment(text, |segment| segment_words(segment, words, nfkc, &mut f));
     words.flush(&mut f);
+}
+
+/// Steps 1–4 for ASCII text, without segmenting it: the words are the runs
+/// of letters and digits (lowercased), and only an apostrophe can be inside
+/// a UAX #29 word segment without ending the word. It is, and then drops
+/// out, exactly between two letters or two digits (rules WB6/WB7 and
+/// WB11/WB12); anywhere else it stands alone as a segment, a word break.
+fn ascii_words(text: &[u8], word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
+    fn flush(word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
+        if !word.is_empty() {
+            f(word, &[]);
+            word.clear();
+        }
+    }
+    for (i, &b) in text.iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            word.push(char::from(b.to_ascii_lowercase()));
+        } else if b == b'\''
+            && i > 0
+            && i + 1 < text.len()
+            && ((text[i - 1].is_ascii_alphabetic() && text[i + 1].is_ascii_alphabetic())
+                || (text[i - 1].is_ascii_digit() && text[i + 1].is_ascii_digit()))
+        {
+            continue;
+        } else {
+            flush(word, f);
+        }
+    }
+    flush(word, f);
 }
 
 /// Steps 2–4 for one segment. A run of Han or kana may go on into the next
@@ -338,7 +411,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, &[&str])) {
 fn segment_words(
     segment: &str,
     words: &mut Splitter,
-    normalized: &mut String,
+    nfkc_of: &mut Nfkc,
     mut f: &mut impl FnMut(&str, &[&str]),
 ) {
     if segment.is_ascii() {
@@ -381,16 +454,7 @@ fn segment_words(
         words.flush(&mut f);
         return;
     }
-    let chars: &str = if nfkc
-        || unicode_normalization::is_nfkc_quick(segment.chars())
-            == unicode_normalization::IsNormalized::Yes
-    {
-        segment
-    } else {
-        normalized.clear();
-        normalized.extend(segment.nfkc());
-        normalized
-    };
+    let chars: &str = if nfkc { segment } else { nfkc_of.of(segment) };
     // Lowercase per character: the only context rule of
     // `str::to_lowercase` (final sigma) is undone by folding ς → σ.
     let mut prev_arabic = false;
@@ -435,6 +499,13 @@ struct Splitter {
 }
 
 impl Splitter {
+    /// Ready for a new text (a text normally leaves it so).
+    fn reset(&mut self) {
+        self.word.clear();
+        self.prev.clear();
+        self.in_cjk = false;
+    }
+
     fn push(&mut self, c: char, f: &mut impl FnMut(&str, &[&str])) {
         if c == ZWNJ {
             if !self.word.is_empty() && !self.in_cjk {
@@ -617,6 +688,9 @@ impl Analyzer {
     /// least three letters: `ובמשלוח` → `במשלוח`, `משלוח`.
     pub fn unprefixed<'w>(&self, word: &'w str) -> Vec<&'w str> {
         let mut out = Vec::new();
+        if self.max_prefixes == 0 {
+            return out;
+        }
         let mut rest = word;
         'strip: for _ in 0..self.max_prefixes {
             for p in self.prefixes {
@@ -853,6 +927,70 @@ mod tests {
         #[test]
         fn fast_analyzer_matches_the_plain_steps_on_any_text(text in any::<String>()) {
             prop_assert_eq!(analyze(&text), reference(&text));
+        }
+
+        /// ASCII text skips segmenting: the apostrophe rule must give the
+        /// words UAX #29 segments give.
+        #[test]
+        fn ascii_text_matches_the_plain_steps(
+            chars in proptest::collection::vec(proptest::sample::select(ASCII_TRICKY), 0..24)
+        ) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(analyze(&text), reference(&text), "text {:?}", text);
+        }
+
+        /// Buffers and normalized forms kept from earlier texts change
+        /// nothing: each text gives the words it gives alone.
+        #[test]
+        fn scratch_kept_across_texts_changes_no_word(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(TRICKY), 0..12)
+                    .prop_map(|cs| cs.into_iter().collect::<String>()),
+                1..8,
+            )
+        ) {
+            let mut scratch = Scratch::default();
+            // Twice over, so the second round finds every segment normalized before.
+            for text in texts.iter().chain(&texts) {
+                let mut got = Vec::new();
+                for_each_word_with(text, &mut scratch, |word, parts| {
+                    got.push(Word {
+                        text: word.to_string(),
+                        parts: parts.iter().map(|p| p.to_string()).collect(),
+                    })
+                });
+                prop_assert_eq!(&got, &reference(text), "text {:?}", text);
+            }
+        }
+    }
+
+    /// ASCII characters around which word segments start and end.
+    const ASCII_TRICKY: &[char] = &[
+        'a', 'Z', 'q', '7', '0', '\'', '\'', '.', ',', ':', ';', '_', '-', ' ', '"', '\n', '\r',
+        '@', '/', '#',
+    ];
+
+    #[test]
+    fn ascii_apostrophes_join_letters_and_digits_only() {
+        assert_eq!(
+            w("don't 1'000 a'1 1'a 'x' a''b"),
+            ["dont", "1000", "a", "1", "1", "a", "x", "a", "b"]
+        );
+        assert_eq!(w("a'b'c"), ["abc"]);
+    }
+
+    #[test]
+    fn bengali_words_normalized_once_are_the_same_words() {
+        // া (U+09BE) may compose with a preceding ে: NFKC is run, and remembered.
+        let mut scratch = Scratch::default();
+        for _ in 0..2 {
+            let mut got = Vec::new();
+            for_each_word_with(
+                "বাতিল \u{0995}\u{09C7}\u{09BE}",
+                &mut scratch,
+                |word, _| got.push(word.to_string()),
+            );
+            assert_eq!(got, ["বাতিল", "\u{0995}\u{09CB}"]);
         }
     }
 

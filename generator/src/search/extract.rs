@@ -6,6 +6,8 @@
 //! the heading's link label, the callout title and the FAQ permalink are
 //! left out; every other tag is dropped, block tags as a space.
 
+use std::borrow::Cow;
+
 use super::Section;
 
 /// Splits page HTML into sections: the text before the first heading (no
@@ -74,19 +76,26 @@ impl Scanner {
         let name_end = body
             .find(|c: char| c.is_ascii_whitespace())
             .unwrap_or(body.len());
-        let name = body[..name_end].to_ascii_lowercase();
+        // Our own HTML has lowercase names: no copy for those.
+        let name = &body[..name_end];
+        let name: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let name = name.as_ref();
         let attrs = &body[name_end..];
-        if self.skipping(&name, closing, tag.ends_with('/')) {
+        if self.skipping(name, closing, tag.ends_with('/')) {
             return;
         }
         if closing {
-            if self.in_heading.as_deref() == Some(name.as_str()) {
+            if self.in_heading.as_deref() == Some(name) {
                 self.in_heading = None;
             }
-        } else if self.open(name.clone(), attrs) {
+        } else if self.open(name, attrs) {
             return;
         }
-        if !is_inline(&name) {
+        if !is_inline(name) {
             push_text(&mut self.sections, self.in_heading.is_some(), false, " ");
         }
     }
@@ -112,32 +121,32 @@ impl Scanner {
 
     /// An opening tag; true when it was handled whole (a skip, a new
     /// section or a heading started).
-    fn open(&mut self, name: String, attrs: &str) -> bool {
+    fn open(&mut self, name: &str, attrs: &str) -> bool {
         let class = attr(attrs, "class").unwrap_or_default();
         let has_class = |c: &str| class.split_ascii_whitespace().any(|x| x == c);
         if (name == "a" && has_class("anchor"))
             || (name == "p" && (has_class("faq-permalink") || has_class("callout-title")))
         {
-            self.skip = Some((name, 1));
+            self.skip = Some((name.to_string(), 1));
             return true;
         }
-        match name.as_str() {
+        match name {
             "h2" | "h3" => match attr(attrs, "id") {
                 Some(id) => {
-                    self.start_section(id);
-                    self.in_heading = Some(name);
+                    self.start_section(id.into_owned());
+                    self.in_heading = Some(name.to_string());
                     true
                 }
                 None => false,
             },
             "details" if has_class("faq-item") => {
                 if let Some(id) = attr(attrs, "id") {
-                    self.start_section(id);
+                    self.start_section(id.into_owned());
                 }
                 true
             }
             "summary" => {
-                self.in_heading = Some(name);
+                self.in_heading = Some(name.to_string());
                 true
             }
             _ => false,
@@ -195,8 +204,9 @@ fn is_inline(name: &str) -> bool {
     )
 }
 
-/// The value of attribute `name` in a tag's attribute text.
-fn attr(attrs: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in a tag's attribute text; borrowed when it
+/// holds no entity (every tag's class is read: no copy for those).
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_start();
@@ -227,9 +237,13 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
             None
         };
         if key.eq_ignore_ascii_case(name) {
+            let value = value.unwrap_or("");
+            if !value.contains('&') {
+                return Some(Cow::Borrowed(value));
+            }
             let mut out = String::new();
-            decode_entities_into(value.unwrap_or(""), &mut out);
-            return Some(out);
+            decode_entities_into(value, &mut out);
+            return Some(Cow::Owned(out));
         }
     }
 }
@@ -272,8 +286,55 @@ fn decode_entities_into(raw: &str, out: &mut String) {
     out.push_str(rest);
 }
 
+/// Runs of white space (Unicode's, as `str::split_whitespace`) as one space,
+/// none at either end, by looking at lead bytes: the search step runs this
+/// over every page's text.
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut push = |word: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    };
+    let bytes = s.as_bytes();
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (white, len) = if b.is_ascii() {
+            (char::from(b).is_whitespace(), 1)
+        } else {
+            let len = if b < 0xE0 {
+                2
+            } else if b < 0xF0 {
+                3
+            } else {
+                4
+            };
+            // The lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and
+            // U+3000, the only white space beyond ASCII: Cyrillic, Arabic,
+            // Bengali… text is never decoded here.
+            let white = matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+                && s[i..i + len]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_whitespace);
+            (white, len)
+        };
+        if white {
+            if let Some(start) = word_start.take() {
+                push(&s[start..i]);
+            }
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+        i += len;
+    }
+    if let Some(start) = word_start {
+        push(&s[start..]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -299,6 +360,33 @@ mod tests {
         assert_eq!(s[2].anchor.as_deref(), Some("how-do-i"));
         assert_eq!(s[2].heading.as_deref(), Some("How do I x?"));
         assert_eq!(s[2].text, "Like this. one two");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_is_split_whitespace_joined(
+            chars in proptest::collection::vec(
+                proptest::sample::select(&[
+                    'a', 'й', 'ক', ' ', '\t', '\n', '\r', '\u{0B}', '\u{0C}', '\u{85}',
+                    '\u{A0}', '\u{1680}', '\u{2003}', '\u{2028}', '\u{205F}', '\u{200B}', '\u{3000}', '\u{1F600}',
+                ][..]),
+                0..16,
+            )
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(collapse(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+
+    #[test]
+    fn tag_names_in_any_case() {
+        let s = sections_from_html(
+            "<P>Intro</P><H2 ID=\"a&amp;b\">Head<A CLASS=\"anchor\" href=\"#a\">#</A></H2><P>Body</P>",
+        );
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[1].anchor.as_deref(), Some("a&b"));
+        assert_eq!(s[1].heading.as_deref(), Some("Head"));
+        assert_eq!(s[1].text, "Body");
     }
 
     #[test]

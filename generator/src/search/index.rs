@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::analyze::{for_each_word, Analyzer};
+use super::analyze::{for_each_word_with, Analyzer, Scratch};
 use super::SearchPage;
 
 /// Target size of a term shard, in bytes of JSON.
@@ -182,6 +182,7 @@ fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary
         chunks: Chunks::default(),
     };
     let mut tf: Vec<(u32, f32)> = Vec::new();
+    let mut scratch = Scratch::default();
     for page in pages {
         for (i, section) in page.sections.iter().enumerate() {
             let heading = section.heading.as_deref().unwrap_or("");
@@ -190,9 +191,11 @@ fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary
             }
             tf.clear();
             let title_weight = if i == 0 { W_TITLE_INTRO } else { W_TITLE_OTHER };
-            add_words(&mut tf, vocab, analyzer, &page.title, title_weight);
-            let len = add_words(&mut tf, vocab, analyzer, heading, W_HEADING)
-                + add_words(&mut tf, vocab, analyzer, &section.text, W_BODY);
+            let mut add = |text: &str, weight: f32| {
+                add_words(&mut tf, vocab, analyzer, &mut scratch, text, weight)
+            };
+            add(&page.title, title_weight);
+            let len = add(heading, W_HEADING) + add(&section.text, W_BODY);
             let doc = out.doc_len.len() as u32;
             out.doc_len.push(len.max(1) as f32);
             add_postings(&mut out.raw, &mut tf, doc, vocab.terms.len());
@@ -212,11 +215,12 @@ fn add_words(
     tf: &mut Vec<(u32, f32)>,
     vocab: &mut Vocabulary,
     analyzer: &Analyzer,
+    scratch: &mut Scratch,
     text: &str,
     weight: f32,
 ) -> usize {
     let mut count = 0usize;
-    for_each_word(text, |word, parts| {
+    for_each_word_with(text, scratch, |word, parts| {
         count += 1;
         tf.push((vocab.term(word, analyzer), weight));
         for p in parts {
@@ -463,9 +467,20 @@ fn write_object<'k, T>(
     out.push(b'}');
 }
 
-fn write_u32(out: &mut Vec<u8>, n: u32) {
-    use std::io::Write;
-    write!(out, "{n}").expect("write to a Vec");
+/// `n` in decimal, as `Display` writes it. Two numbers per posting: the
+/// formatting machinery cost more than the rest of writing a shard.
+fn write_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Document chunks of ~4 KB: `[doc,doc,…]`, as serde_json writes an array.
@@ -536,6 +551,24 @@ mod tests {
         #[test]
         fn js_cmp_is_utf16_order(a in text(), b in text()) {
             prop_assert_eq!(js_cmp(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn write_u32_writes_what_display_writes(n in any::<u32>()) {
+            let mut out = Vec::new();
+            super::write_u32(&mut out, n);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
+    }
+
+    #[test]
+    fn write_u32_edges() {
+        for n in [0, 1, 9, 10, 99, 100, 101, u32::MAX] {
+            let mut out = b"x".to_vec();
+            super::write_u32(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
         }
     }
 
