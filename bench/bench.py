@@ -1224,7 +1224,7 @@ def render(data, quick=False):
     return "\n".join(L) + "\n"
 
 
-ZOLA_SKIPPED = "Zola skipped: set ZOLA_BIN to a zola binary (or put `zola` on PATH)"
+ZOLA_SKIPPED = "Zola skipped: bench/zola.sh could not build it (see its message), and neither ZOLA_BIN nor `zola` on PATH gives one"
 
 
 def find_zola():

@@ -12,8 +12,9 @@
 #   --no-install       do not apt-get / pip install missing tools
 #   --out FILE         where the report goes (default: BENCHMARKS.md at the repository root)
 #
-# Environment: ZOLA_BIN (a zola binary, else `zola` on PATH, else Zola is
-# skipped and the report says so), CARGO_TARGET_DIR (default <root>/target; the profiling build
+# Environment: ZOLA_BIN (a zola binary, else `zola` on PATH, else the pinned
+# release built once from source by bench/zola.sh — ZOLA_GIT, ZOLA_VERSION,
+# ZOLA_CACHE —, else Zola is skipped and the report says so), CARGO_TARGET_DIR (default <root>/target; the profiling build
 # uses "$CARGO_TARGET_DIR-prof"), BENCH_WORK (scratch, default
 # /tmp/helpsite-bench), BENCH_SHM (tmpfs output, default /dev/shm/hsbench).
 # Timings are measurements for the report; nothing here is a test assertion.
@@ -121,6 +122,12 @@ if has handler; then
     echo "the handler does not build: its stage is skipped" >&2
     ONLY="${ONLY//handler/}"
   fi
+fi
+
+if { has generator || has whatif; } && [ -z "${ZOLA_BIN:-}" ] && ! command -v zola >/dev/null; then
+  # Built once and cached outside the repository; on failure zola.sh says why
+  # and the report says Zola was skipped.
+  if zola_bin=$(bash "$BENCH/zola.sh"); then export ZOLA_BIN="$zola_bin"; fi
 fi
 
 # --- measure -------------------------------------------------------------

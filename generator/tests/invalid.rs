@@ -321,3 +321,43 @@ fn names_that_break_urls_are_refused_with_the_character_named() {
         "{text}"
     );
 }
+
+/// Pages are parsed, checked and written one language at a time: an error
+/// in a later language still fails the whole build, with every language's
+/// errors, and leaves no output (nor any half-written folder) behind.
+#[test]
+fn errors_in_several_languages_are_all_reported_and_nothing_is_written() {
+    let site = copy_site(&fixture("minimal"));
+    let root = site.path();
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        format!("{config}\n[languages.fi]\nname = \"Suomi\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/fi")).unwrap();
+    std::fs::write(
+        root.join("content/fi/guide.md"),
+        "+++\ntitle = \"Opas\"\n+++\nKatso [tämä](#ei-ole).\n",
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let Err(e) = site::build(root, &out, &BuildOptions::default()) else {
+        panic!("built with a broken anchor in fi");
+    };
+    let text = e.to_string();
+    assert!(text.contains("content/fi/guide.md:4"), "{text}");
+    assert!(text.contains("no heading with id \"ei-ole\""), "{text}");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+
+    common::edit(
+        &root.join("content/en/guide.md"),
+        "Intro text.",
+        "Intro text. See [that](#not-here).",
+    );
+    let text = diagnostics_of(root);
+    assert!(text.contains("no heading with id \"not-here\""), "{text}");
+    assert!(text.contains("no heading with id \"ei-ole\""), "{text}");
+}

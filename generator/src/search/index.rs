@@ -1,5 +1,6 @@
 //! Building a language's index files (format: see the module above).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -125,6 +126,25 @@ pub fn build_index_with(
     pages: &[SearchPage],
     stem_urls: Option<StemUrls>,
 ) -> Vec<(String, Vec<u8>)> {
+    build(lang, pages, stem_urls)
+}
+
+/// [`build_index_with`], consuming the pages: each is dropped as soon as it
+/// is counted, so a large site's text is not held twice (as pages and as
+/// document chunks).
+pub fn build_index_from(
+    lang: &str,
+    pages: Vec<SearchPage>,
+    stem_urls: Option<StemUrls>,
+) -> Vec<(String, Vec<u8>)> {
+    build(lang, pages, stem_urls)
+}
+
+fn build<P: Borrow<SearchPage>>(
+    lang: &str,
+    pages: impl IntoIterator<Item = P>,
+    stem_urls: Option<StemUrls>,
+) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(lang);
     let mut vocab = Vocabulary::default();
     let counted = count_terms(pages, &analyzer, &mut vocab);
@@ -175,7 +195,11 @@ struct Counted {
 
 /// Every section of `pages` counted once; memory stays a few bytes per word
 /// occurrence, and document text goes straight into ~4 KB chunks.
-fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary) -> Counted {
+fn count_terms<P: Borrow<SearchPage>>(
+    pages: impl IntoIterator<Item = P>,
+    analyzer: &Analyzer,
+    vocab: &mut Vocabulary,
+) -> Counted {
     let mut out = Counted {
         raw: Vec::new(),
         doc_len: Vec::new(),
@@ -184,6 +208,7 @@ fn count_terms(pages: &[SearchPage], analyzer: &Analyzer, vocab: &mut Vocabulary
     let mut tf: Vec<(u32, f32)> = Vec::new();
     let mut scratch = Scratch::default();
     for page in pages {
+        let page = page.borrow();
         for (i, section) in page.sections.iter().enumerate() {
             let heading = section.heading.as_deref().unwrap_or("");
             if i > 0 && heading.is_empty() && section.text.is_empty() {
@@ -508,7 +533,11 @@ impl Chunks {
     fn close(&mut self) {
         self.current.push(b']');
         self.counts.push(self.count);
-        self.files.push(std::mem::take(&mut self.current));
+        // A copy of the exact length, the buffer kept for the next chunk:
+        // taken whole, each chunk would keep up to as much again in growth
+        // slack until the index is written.
+        self.files.push(self.current.clone());
+        self.current.clear();
         self.count = 0;
         self.size = 0;
     }

@@ -63,6 +63,15 @@ impl SearchPage {
                 first.text = d.trim().to_string();
             }
         }
+        // Held until the language's index is built: without the growth
+        // slack of the scanned text.
+        for s in &mut sections {
+            s.text.shrink_to_fit();
+            if let Some(h) = s.heading.as_mut() {
+                h.shrink_to_fit();
+            }
+        }
+        sections.shrink_to_fit();
         SearchPage {
             url: url.to_string(),
             title: title.to_string(),

@@ -161,11 +161,15 @@ pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
 const LONG_PAGE_BYTES: usize = 6_000;
 
+/// Page `n` through its template. Its HTML comes apart from `rendered`,
+/// owned, so that it moves into the template context instead of being
+/// copied, and a build can let go of it as soon as the page is written.
 pub(super) fn render_page(
     site: &Site<'_>,
     tera: &Tera,
     n: usize,
     rendered: &[Rendered],
+    html: String,
 ) -> Result<OutputFile> {
     let inst = &site.instances[n];
     let r = &rendered[n];
@@ -206,15 +210,18 @@ pub(super) fn render_page(
     let crumbs = structure::breadcrumbs(site, inst);
     let (prev, next) = structure::prev_next(site, inst);
     let related = super::related::related(site, n, rendered);
+    // Long enough that a way back up saves scrolling.
+    let long = html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8;
 
-    let page = json!({
+    let mut page = json!({
         "title": src.title(),
         "description": description,
         "kind": src.front.kind.as_str(),
         "key": src.key,
         "url": inst.url,
         "permalink": format!("{base}{}", inst.url),
-        "content": r.html,
+        // Moved in below: `json!` would copy it.
+        "content": Value::Null,
         "content_lang": src.lang,
         "content_dir": site.dir_of(&src.lang),
         "translated": inst.translated,
@@ -235,8 +242,7 @@ pub(super) fn render_page(
         "breadcrumbs": crumbs,
         "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
         "related": related,
-        // Long enough that a way back up saves scrolling.
-        "long": r.html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8,
+        "long": long,
         "prev": prev,
         "next": next,
         "questions": r.questions,
@@ -244,6 +250,7 @@ pub(super) fn render_page(
         "question_total": r.questions.len(),
         "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
     });
+    page["content"] = Value::String(html);
     insert_value(&mut ctx, "page", page);
     ctx.insert("nav", &super::nav::tree(site, lang, Some(inst)));
     ctx.insert("languages", &languages);

@@ -40,7 +40,7 @@ impl Incremental {
         let (loaded, diags) = load(root, opts)?;
         let staging = Staging::new(out)?;
         let (rendered, built) =
-            render_loaded(&loaded, diags, &|f| staging.write(&f).map(|()| None))?;
+            render_loaded(&loaded, None, diags, &|f| staging.write(&f).map(|()| None))?;
         staging.commit()?;
         Ok((
             Incremental {
@@ -155,7 +155,12 @@ impl Incremental {
             .map(|&n| {
                 (
                     n,
-                    render_markdown(&site, &instances[n], &loaded.failed_keys),
+                    render_markdown(
+                        &site,
+                        &instances[n],
+                        &instances[n].src.body,
+                        &loaded.failed_keys,
+                    ),
                 )
             })
             .collect();
@@ -165,13 +170,17 @@ impl Incremental {
             .map(|(n, r)| (n, std::mem::replace(&mut self.rendered[n], r)))
             .collect();
         let result = (|| {
-            let diags = super::links::check_pages(&site, &self.rendered);
+            let all: Vec<usize> = (0..instances.len()).collect();
+            let diags = super::links::check_pages(&site, &self.rendered, &all);
             if diags.iter().any(crate::error::Diagnostic::is_error) {
                 return Err(Error::Site(super::sort(diags)));
             }
             let files: Vec<OutputFile> = affected
                 .par_iter()
-                .map(|&n| super::context::render_page(&site, &loaded.tera, n, &self.rendered))
+                .map(|&n| {
+                    let html = self.rendered[n].html.clone();
+                    super::context::render_page(&site, &loaded.tera, n, &self.rendered, html)
+                })
                 .collect::<Result<_>>()?;
             files
                 .par_iter()

@@ -35,13 +35,24 @@ pub(super) fn duplicate_urls(pages: &[SourcePage]) -> Vec<Diagnostic> {
 /// Ids the templates put on every page, which content may link to.
 const TEMPLATE_IDS: &[&str] = &["main", "top", "toc"];
 
-pub(super) fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnostic> {
+/// Checks the instances `which` (by index, all of one language: links are
+/// followed only within the language, so only its renderings are read).
+pub(super) fn check_pages(
+    site: &Site<'_>,
+    rendered: &[Rendered],
+    which: &[usize],
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let ids: Vec<BTreeSet<&str>> = rendered
+    let ids: HashMap<usize, BTreeSet<&str>> = which
         .iter()
-        .map(|r| r.ids.iter().map(String::as_str).collect())
+        .map(|&t| (t, rendered[t].ids.iter().map(String::as_str).collect()))
         .collect();
-    for (i, (inst, r)) in site.instances.iter().zip(rendered).enumerate() {
+    let has_id = |t: usize, id: &str| match ids.get(&t) {
+        Some(set) => set.contains(id),
+        None => rendered[t].ids.iter().any(|x| x == id),
+    };
+    for &i in which {
+        let (inst, r) = (&site.instances[i], &rendered[i]);
         // Each source file is reported once: by its own language's page.
         if !inst.translated {
             continue;
@@ -65,7 +76,7 @@ pub(super) fn check_pages(site: &Site<'_>, rendered: &[Rendered]) -> Vec<Diagnos
             };
             let Some(t) = target else { continue };
             let fragment = percent_decode(fragment);
-            if !ids[t].contains(fragment.as_str()) && !TEMPLATE_IDS.contains(&fragment.as_str()) {
+            if !has_id(t, &fragment) && !TEMPLATE_IDS.contains(&fragment.as_str()) {
                 let target_file = &site.instances[t].src.shown_path;
                 diags.push(
                     Diagnostic::error(file, Some(link.line), format!("link \"{}\": no heading with id \"{fragment}\" in {}", link.written, target_file.display()))

@@ -227,19 +227,31 @@ impl Loaded {
 
 fn render(root: &Path, opts: &BuildOptions, sink: &Sink<'_>) -> Result<Built> {
     let started = std::time::Instant::now();
-    let (loaded, diags) = load(root, opts)?;
+    let (mut loaded, diags) = load(root, opts)?;
+    // Nothing after this build needs the markdown: it is let go of once
+    // rendered, and each page's HTML once written.
+    let bodies = loaded
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.body))
+        .collect();
     let loading = started.elapsed();
-    let (_, mut built) = render_loaded(&loaded, diags, sink)?;
+    let (_, mut built) = render_loaded(&loaded, Some(bodies), diags, sink)?;
     built
         .timings
         .insert(0, ("load config, theme, content", loading));
     Ok(built)
 }
 
-/// Renders every page of a loaded site; returns the rendered markdown too,
-/// which `serve` keeps for incremental rebuilds.
+/// Renders every page of a loaded site. With the pages' markdown given
+/// apart (`bodies`, by page), each body is dropped once its last page is
+/// rendered, each page's HTML once it is written, and each language's
+/// renderings once its pages are; the returned renderings are then empty.
+/// Without, the pages keep their markdown and every rendering is returned
+/// whole: `serve` keeps them for incremental rebuilds.
 fn render_loaded(
     loaded: &Loaded,
+    bodies: Option<Vec<String>>,
     diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
 ) -> Result<(Vec<Rendered>, Built)> {
@@ -248,95 +260,229 @@ fn render_loaded(
     let site = timed(&mut timings, "shared template context", || {
         loaded.site(&instances)
     });
-    let rendered: Vec<Rendered> = timed(&mut timings, "markdown", || {
-        instances
-            .par_iter()
-            .map(|inst| render_markdown(&site, inst, &loaded.failed_keys))
-            .collect()
-    });
-    let mut built = write_site(loaded, &site, &rendered, diags, sink)?;
-    timings.append(&mut built.timings);
-    built.timings = timings;
-    Ok((rendered, built))
+    let mut built = write_site(loaded, &site, bodies, diags, sink)?;
+    timings.append(&mut built.0.timings);
+    built.0.timings = timings;
+    Ok((built.1, built.0))
 }
 
-/// Checks the rendered pages, then renders templates and hands every file to `sink`.
+/// Whether an instance is in its language's search index: an untranslated
+/// copy is found in its own language's index; a generated page has nothing
+/// of its own to find.
+fn indexed(i: &Instance<'_>) -> bool {
+    i.translated && !i.src.generated && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
+}
+
+/// Renders, checks and writes the pages, language by language.
+///
+/// Nothing a page shows or checks comes from another language's pages
+/// (links, listings and related pages stay in the page's language), so one
+/// language at a time is parsed, checked and sent through its templates;
+/// each indexed page is cut into search sections as it is written, and its
+/// HTML dropped. A language's search index is built while the next
+/// language's pages go through their templates. Memory then holds one
+/// language's HTML and the search sections of two, not the whole site's.
+///
+/// A check error anywhere fails the build with every error of every
+/// language; from the first one on no more pages are written (the ones
+/// already written are in staging, which a failed build drops).
 fn write_site(
     loaded: &Loaded,
     site: &Site<'_>,
-    rendered: &[Rendered],
+    mut bodies: Option<Vec<String>>,
     diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
-) -> Result<Built> {
-    let mut timings = Vec::new();
+) -> Result<(Built, Vec<Rendered>)> {
+    let instances = site.instances;
+    let keep = bodies.is_none();
     let (notes, mut diags): (Vec<_>, Vec<_>) = diags
         .into_iter()
         .partition(|d| d.severity == crate::error::Severity::Note);
-    let checked = timed(&mut timings, "check links and anchors", || {
-        links::check_pages(site, rendered)
-    });
-    diags.extend(checked);
-    if diags.iter().any(Diagnostic::is_error) {
+    let bar = progress_bar(loaded.opts.progress, instances.len());
+    let search_on = loaded.config.search.enabled;
+
+    // Each language's instances, in order.
+    let lang_pos: HashMap<&str, usize> = site
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    let mut by_lang: Vec<Vec<usize>> = vec![Vec::new(); site.languages.len()];
+    for (n, inst) in instances.iter().enumerate() {
+        by_lang[lang_pos[inst.lang]].push(n);
+    }
+    // How many instances still need each page's markdown.
+    let mut uses = vec![0usize; loaded.pages.len()];
+    for inst in instances {
+        uses[inst.page] += 1;
+    }
+
+    let page = |n: usize, rendered: &[Rendered], html: String| -> Result<PageDone> {
+        bar.inc(1);
+        let inst = &instances[n];
+        let search = (search_on && indexed(inst)).then(|| {
+            crate::search::SearchPage::from_html(
+                &inst.url,
+                inst.src.title(),
+                inst.src.front.description.as_deref(),
+                &html,
+            )
+        });
+        let file = context::render_page(site, &loaded.tera, n, rendered, html).and_then(sink)?;
+        Ok((n, file, search))
+    };
+    let index = |(l, pages): (usize, Vec<crate::search::SearchPage>)| -> Result<Vec<OutputFile>> {
+        language_index(site, &site.languages[l], pages)
+            .into_par_iter()
+            .map(sink)
+            .collect::<Result<Vec<_>>>()
+            .map(|f| f.into_iter().flatten().collect())
+    };
+
+    let mut rendered: Vec<Rendered> = Vec::new();
+    rendered.resize_with(instances.len(), Rendered::default);
+    let mut page_files: Vec<Option<OutputFile>> = Vec::new();
+    page_files.resize_with(instances.len(), || None);
+    let mut search_files: Vec<OutputFile> = Vec::new();
+    let zero = std::time::Duration::ZERO;
+    let (mut markdown_time, mut check_time, mut pages_time, mut search_time) =
+        (zero, zero, zero, zero);
+    let mut pending: Option<(usize, Vec<crate::search::SearchPage>)> = None;
+    let mut failed = diags.iter().any(Diagnostic::is_error);
+    for (l, todo) in by_lang.iter().enumerate() {
+        let started = std::time::Instant::now();
+        let fresh: Vec<Rendered> = todo
+            .par_iter()
+            .map(|&n| {
+                let inst = &instances[n];
+                let body = match &bodies {
+                    Some(b) => &b[inst.page],
+                    None => &inst.src.body,
+                };
+                render_markdown(site, inst, body, &loaded.failed_keys)
+            })
+            .collect();
+        for (&n, r) in todo.iter().zip(fresh) {
+            rendered[n] = r;
+        }
+        if let Some(b) = &mut bodies {
+            for &n in todo {
+                let p = instances[n].page;
+                uses[p] -= 1;
+                if uses[p] == 0 {
+                    b[p] = String::new();
+                }
+            }
+        }
+        markdown_time += started.elapsed();
+        let started = std::time::Instant::now();
+        let checked = links::check_pages(site, &rendered, todo);
+        failed |= checked.iter().any(Diagnostic::is_error);
+        diags.extend(checked);
+        check_time += started.elapsed();
+        if failed {
+            // Go on parsing and checking, to report every error at once.
+            continue;
+        }
+        let html: Vec<String> = todo
+            .iter()
+            .map(|&n| {
+                if keep {
+                    rendered[n].html.clone()
+                } else {
+                    std::mem::take(&mut rendered[n].html)
+                }
+            })
+            .collect();
+        let previous = pending.take();
+        let rendered_ref = &rendered;
+        let (done, searched) = rayon::join(
+            || {
+                let started = std::time::Instant::now();
+                let done = todo
+                    .par_iter()
+                    .zip(html)
+                    .map(|(&n, html)| page(n, rendered_ref, html))
+                    .collect::<Result<Vec<_>>>();
+                (done, started.elapsed())
+            },
+            || {
+                let started = std::time::Instant::now();
+                (previous.map(index).transpose(), started.elapsed())
+            },
+        );
+        pages_time += done.1;
+        search_time += searched.1;
+        search_files.extend(searched.0?.into_iter().flatten());
+        let mut sections = Vec::new();
+        for (n, file, search) in done.0? {
+            page_files[n] = file;
+            sections.extend(search);
+        }
+        if search_on {
+            pending = Some((l, sections));
+        }
+        if !keep {
+            for &n in todo {
+                rendered[n] = Rendered::default();
+            }
+        }
+    }
+    drop(bodies);
+    if failed {
         return Err(Error::Site(sort(diags)));
     }
-    let instances = site.instances;
-    let bar = progress_bar(loaded.opts.progress, instances.len());
-    // The search index needs only the rendered markdown: it is built while
-    // the pages go through their templates, so neither waits for the other.
-    let ((pages, pages_time), (search, search_time)) = rayon::join(
-        || {
-            let started = std::time::Instant::now();
-            let pages = instances
-                .par_iter()
-                .enumerate()
-                .map(|(n, _)| {
-                    bar.inc(1);
-                    context::render_page(site, &loaded.tera, n, rendered).and_then(sink)
-                })
-                .collect::<Result<Vec<_>>>();
-            (pages, started.elapsed())
+    // The last language's index beside the files every site has.
+    let started = std::time::Instant::now();
+    let (extra, searched) = rayon::join(
+        || -> Result<Vec<Option<OutputFile>>> {
+            site_files(loaded, site)?
+                .into_par_iter()
+                .map(sink)
+                .collect()
         },
         || {
             let started = std::time::Instant::now();
-            let files = if loaded.config.search.enabled {
-                search_index(site, rendered, None)
-            } else {
-                Vec::new()
-            };
-            (files, started.elapsed())
+            (pending.map(index).transpose(), started.elapsed())
         },
     );
-    timings.push((
-        "templates + writing pages (beside the search index)",
-        pages_time,
-    ));
-    timings.push(("search index (beside the templates)", search_time));
-    let mut files: Vec<OutputFile> = pages?.into_iter().flatten().collect();
-    let started = std::time::Instant::now();
-    let extra = site_files(loaded, site, search)?;
-    let extra: Vec<Option<OutputFile>> = extra.into_par_iter().map(sink).collect::<Result<_>>()?;
+    let extra = extra?;
+    search_time += searched.1;
+    search_files.extend(searched.0?.into_iter().flatten());
+    let timings = vec![
+        ("markdown", markdown_time),
+        ("check links and anchors", check_time),
+        (
+            "templates + writing pages (beside the search index)",
+            pages_time,
+        ),
+        ("search index (beside the templates)", search_time),
+        (
+            "entry, 404 and search pages, sitemap, assets, index files",
+            started.elapsed(),
+        ),
+    ];
+    let mut files: Vec<OutputFile> = page_files.into_iter().flatten().collect();
     files.extend(extra.into_iter().flatten());
-    timings.push((
-        "entry, 404 and search pages, sitemap, assets, index files",
-        started.elapsed(),
-    ));
-    Ok(Built {
+    files.extend(search_files);
+    let built = Built {
         files,
         warnings: sort(diags),
         notes: sort(notes),
         pages_per_lang: pages_per_lang(instances),
         untranslated: instances.iter().filter(|i| !i.translated).count(),
         timings,
-    })
+    };
+    Ok((built, rendered))
 }
 
-/// The files besides the pages: entry, 404 and search pages, sitemap,
-/// robots.txt, the theme's assets and the search index.
-fn site_files(
-    loaded: &Loaded,
-    site: &Site<'_>,
-    search: Vec<OutputFile>,
-) -> Result<Vec<OutputFile>> {
+/// A page written: its index, its file if the sink kept it, its search sections.
+type PageDone = (usize, Option<OutputFile>, Option<crate::search::SearchPage>);
+
+/// The files besides the pages and the search index: entry, 404 and search
+/// pages, sitemap, robots.txt, the theme's assets.
+fn site_files(loaded: &Loaded, site: &Site<'_>) -> Result<Vec<OutputFile>> {
     let mut extra = context::render_extra(site, &loaded.tera)?;
     extra.push(OutputFile {
         path: "sitemap.xml".into(),
@@ -347,7 +493,6 @@ fn site_files(
         bytes: sitemap::robots(&loaded.config).into_bytes(),
     });
     extra.extend(loaded.asset_files.iter().cloned());
-    extra.extend(search);
     Ok(extra)
 }
 
@@ -379,14 +524,7 @@ pub(crate) fn search_index(
                 .instances
                 .par_iter()
                 .zip(rendered)
-                // An untranslated copy is found in its own language's index;
-                // a generated page has nothing of its own to find.
-                .filter(|(i, _)| {
-                    i.lang == *lang
-                        && i.translated
-                        && !i.src.generated
-                        && !matches!(i.src.front.kind, Kind::Thanks | Kind::FormError)
-                })
+                .filter(|(i, _)| i.lang == *lang && indexed(i))
                 .map(|(i, r)| {
                     crate::search::SearchPage::from_html(
                         &i.url,
@@ -396,16 +534,27 @@ pub(crate) fn search_index(
                     )
                 })
                 .collect();
-            let stem_urls = crate::search::analyze::stem_asset(lang).and_then(|name| {
-                Some(crate::search::index::StemUrls {
-                    base: site.assets.get(crate::search::analyze::STEM_BASE_ASSET)?,
-                    stem: site.assets.get(&name)?,
-                })
-            });
-            crate::search::index::build_index_with(lang, &pages, stem_urls)
-                .into_iter()
-                .map(|(path, bytes)| OutputFile { path, bytes })
+            language_index(site, lang, pages)
         })
+        .collect()
+}
+
+/// One language's search index files, from its pages in order (dropped
+/// as they are counted).
+fn language_index(
+    site: &Site<'_>,
+    lang: &str,
+    pages: Vec<crate::search::SearchPage>,
+) -> Vec<OutputFile> {
+    let stem_urls = crate::search::analyze::stem_asset(lang).and_then(|name| {
+        Some(crate::search::index::StemUrls {
+            base: site.assets.get(crate::search::analyze::STEM_BASE_ASSET)?,
+            stem: site.assets.get(&name)?,
+        })
+    });
+    crate::search::index::build_index_from(lang, pages, stem_urls)
+        .into_iter()
+        .map(|(path, bytes)| OutputFile { path, bytes })
         .collect()
 }
 
@@ -449,6 +598,7 @@ pub(crate) fn labels(catalogs: &Catalogs, lang: &str) -> Labels {
 fn render_markdown(
     site: &Site<'_>,
     inst: &Instance<'_>,
+    body: &str,
     failed_keys: &HashSet<String>,
 ) -> Rendered {
     let src = inst.src;
@@ -485,7 +635,7 @@ fn render_markdown(
         first_line: src.body_line,
         url_of: &url_of,
     };
-    let mut rendered = markdown::render(&src.body, &opts);
+    let mut rendered = markdown::render(body, &opts);
     for dest in &src.front.related {
         markdown::front_link(dest, src.front.related_line, &opts, &mut rendered);
     }

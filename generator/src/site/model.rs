@@ -45,6 +45,8 @@ pub struct Built {
 pub(crate) struct Instance<'a> {
     pub lang: &'a str,
     pub src: &'a SourcePage,
+    /// Index of `src` in the loaded pages.
+    pub page: usize,
     pub translated: bool,
     /// `/fi/billing/`
     pub url: String,
@@ -124,17 +126,17 @@ pub(crate) fn instances<'a>(
     languages: &'a [String],
     pages: &'a [SourcePage],
 ) -> Vec<Instance<'a>> {
-    let mut by_key: BTreeMap<&str, BTreeMap<&str, &SourcePage>> = BTreeMap::new();
-    for p in pages {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, (usize, &SourcePage)>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
         by_key
             .entry(p.key.as_str())
             .or_default()
-            .insert(p.lang.as_str(), p);
+            .insert(p.lang.as_str(), (i, p));
     }
     let mut out = Vec::new();
     for translations in by_key.values() {
         for lang in languages {
-            let (src, translated) = match translations.get(lang.as_str()) {
+            let ((page, src), translated) = match translations.get(lang.as_str()) {
                 Some(p) => (*p, true),
                 None => match translations.get(config.default_language.as_str()) {
                     Some(p) => (*p, false),
@@ -148,6 +150,7 @@ pub(crate) fn instances<'a>(
             out.push(Instance {
                 lang,
                 src,
+                page,
                 translated,
                 url: format!("/{lang}/{}", src.url_path()),
             });
