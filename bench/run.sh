@@ -99,17 +99,18 @@ if has profile; then
      CARGO_PROFILE_RELEASE_STRIP=none cargo build --release --quiet -p generator --bin helpsite)
   ARGS+=(--helpsite-prof "$PROF_TARGET/release/helpsite")
 fi
+PACKAGED="--features static-max-level-info,lambda-env-config"
 if has handler; then
   say "building the handler and the hello-world baseline (release)"
-  # The handler's binaries with the profile the Lambda zips are built with
-  # (deploy/package.sh); the hello-world keeps its plain release profile.
-  if (cd "$SRC" && cargo build --profile lambda-release --quiet -p handler --bins) &&
+  # The handler's binaries with the profile and features the Lambda zips are
+  # built with (deploy/package.sh); the hello-world keeps its plain release profile.
+  if (cd "$SRC" && cargo build --profile lambda-release --quiet -p handler $PACKAGED --bins) &&
      (cd "$BENCH/hello-lambda" && cargo build --release --quiet --bins); then
     ARGS+=(--handler-dir "$CARGO_TARGET_DIR/lambda-release" --hello-dir "$CARGO_TARGET_DIR/release")
     if [ -x "$VENV/bin/cargo-lambda" ]; then
       say "cargo lambda build --profile lambda-release (zip)"
       export PATH="$VENV/bin:$PATH"
-      (cd "$SRC" && cargo lambda build --profile lambda-release --quiet -p handler --bin handler --output-format zip) &&
+      (cd "$SRC" && cargo lambda build --profile lambda-release --quiet -p handler $PACKAGED --bin handler --output-format zip) &&
         ARGS+=(--handler-zip "$CARGO_TARGET_DIR/lambda/handler/bootstrap.zip") ||
         echo "cargo lambda build of the handler failed: no zip size" >&2
       (cd "$BENCH/hello-lambda" && cargo lambda build --release --quiet --bin hello --output-format zip) &&

@@ -31,8 +31,12 @@ start=$(date +%s)
 # unwind tables (.eh_frame). Only for this command and only for the target:
 # build scripts, proc macros and the generator below keep theirs (`release`
 # unwinds). A RUSTFLAGS set by the caller takes precedence.
+# Features of the packaged build only (README.md, Deploy): `static-max-level-info`
+# compiles debug and trace events out; `lambda-env-config` takes the SDK's
+# credentials and region from Lambda's environment, without aws-config's chain.
 CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="${CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS:--C force-unwind-tables=no}" \
-    cargo lambda build --profile lambda-release --locked -p handler --bin handler --bin redeliver \
+    cargo lambda build --profile lambda-release --locked -p handler --features static-max-level-info,lambda-env-config \
+    --bin handler --bin redeliver \
     --x86-64 --output-format zip
 # The site's texts for the functions; a site that does not build stops here.
 site_root="${HELPSITE_SITE_ROOT:-$repo}"

@@ -22,24 +22,62 @@ use crate::ports::mail::{MailError, Outgoing};
 
 /// Loads the SDK configuration (credentials and region from the usual
 /// chain: Lambda's role, env, profile) with our retry and timeout bounds.
+#[cfg(not(feature = "lambda-env-config"))]
 pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(https_client())
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(s.max_attempts.max(1))
-                .with_initial_backoff(Duration::from_millis(200)),
-        )
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .operation_timeout(s.operation_timeout)
-                .build(),
-        );
+        .retry_config(retry_config(s))
+        .timeout_config(timeout_config(s));
     if let Some(region) = &s.region {
         loader = loader.region(Region::new(region.clone()));
     }
     loader.load().await
+}
+
+/// The SDK configuration from Lambda's environment only: credentials from
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`,
+/// which Lambda sets from the function's role, and the region from
+/// `CONTACT_AWS_REGION`, else `AWS_REGION` / `AWS_DEFAULT_REGION`. On Lambda
+/// that is what the usual chain finds first; leaving the rest of the chain
+/// (profile files, web identity and STS, ECS, instance metadata) and the
+/// `AWS_*` settings it reads out of the packaged build keeps its code out of
+/// the zip (BENCHMARKS.md, the Lambda package's fifth round).
+#[cfg(feature = "lambda-env-config")]
+pub async fn sdk_config(s: &AwsSettings) -> aws_config::SdkConfig {
+    use aws_config::environment::{
+        EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+    };
+    use aws_config::meta::region::ProvideRegion;
+    let region = match &s.region {
+        Some(r) => Some(Region::new(r.clone())),
+        None => EnvironmentVariableRegionProvider::new().region().await,
+    };
+    aws_config::SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
+        .retry_config(retry_config(s))
+        .timeout_config(timeout_config(s))
+        .region(region)
+        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
+            EnvironmentVariableCredentialsProvider::new(),
+        ))
+        // What the loader sets for this behavior version: credentials are
+        // resolved once and kept until they expire.
+        .identity_cache(aws_config::identity::IdentityCache::lazy().build())
+        .build()
+}
+
+fn retry_config(s: &AwsSettings) -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(s.max_attempts.max(1))
+        .with_initial_backoff(Duration::from_millis(200))
+}
+
+fn timeout_config(s: &AwsSettings) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_timeout(s.operation_timeout)
+        .build()
 }
 
 /// The HTTP client every SDK config needs (the crates are built without a
@@ -607,3 +645,30 @@ const COPY_SOURCE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Both builds of `sdk_config` (the loader's and, with
+    // `lambda-env-config`, the environment-only one) carry the handler's
+    // settings and its HTTP client.
+    #[tokio::test]
+    async fn the_sdk_config_carries_the_region_retries_timeouts_client_and_credentials() {
+        let s = AwsSettings {
+            region: Some("eu-central-1".to_string()),
+            max_attempts: 5,
+            operation_timeout: Duration::from_secs(7),
+            ..AwsSettings::default()
+        };
+        let c = sdk_config(&s).await;
+        assert_eq!(c.region().map(|r| r.as_ref()), Some("eu-central-1"));
+        assert_eq!(c.retry_config().map(|r| r.max_attempts()), Some(5));
+        let t = c.timeout_config().expect("timeouts set");
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(7)));
+        assert_eq!(t.connect_timeout(), Some(Duration::from_secs(3)));
+        assert!(c.http_client().is_some());
+        assert!(c.credentials_provider().is_some());
+        assert!(c.behavior_version().is_some());
+    }
+}

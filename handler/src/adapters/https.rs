@@ -1,5 +1,8 @@
-//! The AWS SDK's HTTP client (feature `aws`): HTTP/1.1 only, over rustls
-//! with ring and the platform's root certificates.
+//! The handler's one HTTP client (feature `aws`): HTTP/1.1 only, over rustls
+//! with ring and the platform's root certificates. The AWS SDK calls it
+//! through [`client`], the webhook (adapters/webhook.rs) through
+//! [`http1_client`]; one client type means one copy of hyper's client code in
+//! the Lambda binary and one read of the root certificates per process.
 //!
 //! The SDK's own client (`aws-smithy-http-client`) always compiles HTTP/2
 //! (h2) and its connection-pool machinery; SES v2 and S3 answer HTTP/1.1, so
@@ -9,7 +12,7 @@
 //! closed mid-answer) so the SDK's retries treat them the same way.
 
 use std::error::Error;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::http::{
@@ -60,52 +63,64 @@ impl HttpClient for Http1Client {
     }
 }
 
+/// hyper's pooled HTTP/1.1 client over rustls, with the SDK's body type.
+pub type Http1 = Client<HttpsConnector<TcpConnector>, SdkBody>;
+
+/// A pooled HTTP/1.1 client; `connect_timeout` bounds the TCP connect.
+/// http:// stays allowed: for local endpoints (SES_ENDPOINT_URL, moto) and,
+/// as the webhook configuration allows, loopback webhooks.
+pub fn http1_client(connect_timeout: Option<Duration>, tls: Arc<rustls::ClientConfig>) -> Http1 {
+    let mut tcp = TcpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_connect_timeout(connect_timeout);
+    tcp.set_nodelay(true);
+    // No ALPN in `tls`: HTTP/1.1 only (hyper-rustls's `From` keeps the config).
+    let https = HttpsConnector::from((tcp, tls));
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(POOL_IDLE)
+        .build(https)
+}
+
 #[derive(Debug, Clone)]
 struct Http1Connector {
-    client: Client<HttpsConnector<TcpConnector>, SdkBody>,
+    client: Http1,
     /// Time allowed until the answer's head arrives.
     read_timeout: Option<Duration>,
 }
 
 impl Http1Connector {
     fn new(connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Http1Connector {
-        let mut tcp = TcpConnector::new();
-        tcp.enforce_http(false);
-        tcp.set_connect_timeout(connect_timeout);
-        tcp.set_nodelay(true);
-        // http:// stays allowed for local endpoints (SES_ENDPOINT_URL, moto).
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls_config())
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(tcp);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(POOL_IDLE)
-            .build(https);
         Http1Connector {
-            client,
+            client: http1_client(connect_timeout, tls_config().0),
             read_timeout,
         }
     }
 }
 
 /// TLS 1.2 and 1.3 with ring, trusting the platform's root certificates
-/// (on Lambda, the runtime image's CA bundle).
-fn tls_config() -> rustls::ClientConfig {
-    let found = rustls_native_certs::load_native_certs();
-    let mut roots = rustls::RootCertStore::empty();
-    let (added, _) = roots.add_parsable_certificates(found.certs);
-    if added == 0 {
-        tracing::warn!(errors = ?found.errors, "no root certificates found: HTTPS requests will fail");
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        // ring implements every default protocol version and cipher suite.
-        .expect("ring supports TLS 1.2 and 1.3")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
+/// (on Lambda, the runtime image's CA bundle), and how many roots were
+/// usable. Built once per process: every client shares it.
+pub fn tls_config() -> (Arc<rustls::ClientConfig>, usize) {
+    static CONFIG: OnceLock<(Arc<rustls::ClientConfig>, usize)> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let found = rustls_native_certs::load_native_certs();
+            let mut roots = rustls::RootCertStore::empty();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 {
+                tracing::warn!(errors = ?found.errors, "no root certificates found: HTTPS requests will fail");
+            }
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                // ring implements every default protocol version and cipher suite.
+                .expect("ring supports TLS 1.2 and 1.3")
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            (Arc::new(config), added)
+        })
+        .clone()
 }
 
 impl HttpConnector for Http1Connector {

@@ -1,42 +1,32 @@
-//! The webhook's HTTP client (feature `aws`): HTTP/1.1 over hyper, TLS by
-//! rustls on ring with the platform's root certificates, the stack the AWS
-//! SDK's client is built from.
+//! The webhook's HTTP client (feature `aws`): the handler's one HTTP/1.1
+//! client (adapters/https.rs), the one the AWS SDK uses.
 
 use std::time::Duration;
 
-use axum::body::Bytes;
-use http_body_util::Full;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use aws_smithy_types::body::SdkBody;
 
+use super::https::{http1_client, tls_config, Http1};
 use crate::core::webhook::{IDEMPOTENCY_HEADER, SIGNATURE_HEADER};
 use crate::ports::webhook::{HookAnswer, HookRequest};
-
-type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
 
 /// Posts webhooks, each attempt bounded by `timeout`.
 #[derive(Debug, Clone)]
 pub struct HookPoster {
-    client: Client<Connector, Full<Bytes>>,
+    client: Http1,
     timeout: Duration,
 }
 
 impl HookPoster {
     /// Fails only when the platform has no usable root certificates.
     pub fn new(timeout: Duration) -> Result<HookPoster, String> {
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(timeout));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(provider)
-            .map_err(|e| format!("webhook TLS roots: {e}"))?
-            // The configuration allows http:// only to loopback hosts.
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new()).build(https);
-        Ok(HookPoster { client, timeout })
+        let (tls, roots) = tls_config();
+        if roots == 0 {
+            return Err("webhook TLS roots: no usable root certificates found".to_owned());
+        }
+        Ok(HookPoster {
+            client: http1_client(Some(timeout), tls),
+            timeout,
+        })
     }
 
     /// One POST; the answer's body is not read beyond what hyper needs.
@@ -46,7 +36,7 @@ impl HookPoster {
             .header("user-agent", "helpsite-webhook")
             .header(SIGNATURE_HEADER, &req.signature)
             .header(IDEMPOTENCY_HEADER, &req.idempotency_key)
-            .body(Full::new(Bytes::from(req.body.clone())))
+            .body(SdkBody::from(req.body.clone()))
         {
             Ok(r) => r,
             Err(e) => return HookAnswer::Unreachable(format!("building the request: {e}")),
