@@ -289,74 +289,109 @@ fn indexed(i: &Instance<'_>) -> bool {
 fn write_site(
     loaded: &Loaded,
     site: &Site<'_>,
-    mut bodies: Option<Vec<String>>,
+    bodies: Option<Vec<String>>,
     diags: Vec<Diagnostic>,
     sink: &Sink<'_>,
 ) -> Result<(Built, Vec<Rendered>)> {
-    let instances = site.instances;
-    let keep = bodies.is_none();
-    let (notes, mut diags): (Vec<_>, Vec<_>) = diags
+    let (notes, diags): (Vec<_>, Vec<_>) = diags
         .into_iter()
         .partition(|d| d.severity == crate::error::Severity::Note);
-    let bar = progress_bar(loaded.opts.progress, instances.len());
-    let search_on = loaded.config.search.enabled;
+    let bar = progress_bar(loaded.opts.progress, site.instances.len());
+    let mut pass = Pass::new(loaded, site, bodies, diags);
+    for (l, todo) in by_language(site).iter().enumerate() {
+        pass.markdown(todo);
+        pass.check(todo);
+        if !pass.failed {
+            pass.templates(l, todo, &bar, sink)?;
+        }
+    }
+    if pass.failed {
+        return Err(Error::Site(sort(pass.diags)));
+    }
+    pass.finish(notes, sink)
+}
 
-    // Each language's instances, in order.
-    let lang_pos: HashMap<&str, usize> = site
+/// Each language's instances, in order, languages in the site's order.
+fn by_language(site: &Site<'_>) -> Vec<Vec<usize>> {
+    let position: HashMap<&str, usize> = site
         .languages
         .iter()
         .enumerate()
         .map(|(i, l)| (l.as_str(), i))
         .collect();
     let mut by_lang: Vec<Vec<usize>> = vec![Vec::new(); site.languages.len()];
-    for (n, inst) in instances.iter().enumerate() {
-        by_lang[lang_pos[inst.lang]].push(n);
+    for (n, inst) in site.instances.iter().enumerate() {
+        by_lang[position[inst.lang]].push(n);
     }
-    // How many instances still need each page's markdown.
-    let mut uses = vec![0usize; loaded.pages.len()];
-    for inst in instances {
-        uses[inst.page] += 1;
+    by_lang
+}
+
+/// What [`write_site`]'s pass over the languages has made so far.
+struct Pass<'p, 's> {
+    loaded: &'p Loaded,
+    site: &'p Site<'s>,
+    /// The pages' markdown, when it is let go of as it is used (`build`).
+    bodies: Option<Vec<String>>,
+    /// How many instances still need each page's markdown.
+    uses: Vec<usize>,
+    rendered: Vec<Rendered>,
+    page_files: Vec<Option<OutputFile>>,
+    search_files: Vec<OutputFile>,
+    /// The previous language's search sections, indexed beside the next
+    /// language's templates.
+    pending: Option<(usize, Vec<crate::search::SearchPage>)>,
+    diags: Vec<Diagnostic>,
+    failed: bool,
+    /// Wall time of markdown, checks, templates and search index.
+    times: [std::time::Duration; 4],
+}
+
+impl<'p, 's> Pass<'p, 's> {
+    fn new(
+        loaded: &'p Loaded,
+        site: &'p Site<'s>,
+        bodies: Option<Vec<String>>,
+        diags: Vec<Diagnostic>,
+    ) -> Self {
+        let count = site.instances.len();
+        let mut uses = vec![0usize; loaded.pages.len()];
+        for inst in site.instances {
+            uses[inst.page] += 1;
+        }
+        let mut rendered = Vec::new();
+        rendered.resize_with(count, Rendered::default);
+        let mut page_files = Vec::new();
+        page_files.resize_with(count, || None);
+        Pass {
+            loaded,
+            site,
+            bodies,
+            uses,
+            rendered,
+            page_files,
+            search_files: Vec::new(),
+            pending: None,
+            failed: diags.iter().any(Diagnostic::is_error),
+            diags,
+            times: [std::time::Duration::ZERO; 4],
+        }
     }
 
-    let page = |n: usize, rendered: &[Rendered], html: String| -> Result<PageDone> {
-        bar.inc(1);
-        let inst = &instances[n];
-        let search = (search_on && indexed(inst)).then(|| {
-            crate::search::SearchPage::from_html(
-                &inst.url,
-                inst.src.title(),
-                inst.src.front.description.as_deref(),
-                &html,
-            )
-        });
-        let file = context::render_page(site, &loaded.tera, n, rendered, html).and_then(sink)?;
-        Ok((n, file, search))
-    };
-    let index = |(l, pages): (usize, Vec<crate::search::SearchPage>)| -> Result<Vec<OutputFile>> {
-        language_index(site, &site.languages[l], pages)
-            .into_par_iter()
-            .map(sink)
-            .collect::<Result<Vec<_>>>()
-            .map(|f| f.into_iter().flatten().collect())
-    };
+    /// Whether every rendering is kept (for `serve`) rather than dropped once used.
+    fn keeps(&self) -> bool {
+        self.bodies.is_none()
+    }
 
-    let mut rendered: Vec<Rendered> = Vec::new();
-    rendered.resize_with(instances.len(), Rendered::default);
-    let mut page_files: Vec<Option<OutputFile>> = Vec::new();
-    page_files.resize_with(instances.len(), || None);
-    let mut search_files: Vec<OutputFile> = Vec::new();
-    let zero = std::time::Duration::ZERO;
-    let (mut markdown_time, mut check_time, mut pages_time, mut search_time) =
-        (zero, zero, zero, zero);
-    let mut pending: Option<(usize, Vec<crate::search::SearchPage>)> = None;
-    let mut failed = diags.iter().any(Diagnostic::is_error);
-    for (l, todo) in by_lang.iter().enumerate() {
+    /// The markdown of one language's instances; a body no instance still
+    /// needs is dropped.
+    fn markdown(&mut self, todo: &[usize]) {
         let started = std::time::Instant::now();
+        let (site, loaded, bodies) = (self.site, self.loaded, &self.bodies);
         let fresh: Vec<Rendered> = todo
             .par_iter()
             .map(|&n| {
-                let inst = &instances[n];
-                let body = match &bodies {
+                let inst = &site.instances[n];
+                let body = match bodies {
                     Some(b) => &b[inst.page],
                     None => &inst.src.body,
                 };
@@ -364,117 +399,166 @@ fn write_site(
             })
             .collect();
         for (&n, r) in todo.iter().zip(fresh) {
-            rendered[n] = r;
+            self.rendered[n] = r;
         }
-        if let Some(b) = &mut bodies {
+        if let Some(b) = &mut self.bodies {
             for &n in todo {
-                let p = instances[n].page;
-                uses[p] -= 1;
-                if uses[p] == 0 {
+                let p = site.instances[n].page;
+                self.uses[p] -= 1;
+                if self.uses[p] == 0 {
                     b[p] = String::new();
                 }
             }
         }
-        markdown_time += started.elapsed();
+        self.times[0] += started.elapsed();
+    }
+
+    fn check(&mut self, todo: &[usize]) {
         let started = std::time::Instant::now();
-        let checked = links::check_pages(site, &rendered, todo);
-        failed |= checked.iter().any(Diagnostic::is_error);
-        diags.extend(checked);
-        check_time += started.elapsed();
-        if failed {
-            // Go on parsing and checking, to report every error at once.
-            continue;
-        }
+        let checked = links::check_pages(self.site, &self.rendered, todo);
+        self.failed |= checked.iter().any(Diagnostic::is_error);
+        self.diags.extend(checked);
+        self.times[1] += started.elapsed();
+    }
+
+    /// One language's pages through their templates, beside the previous
+    /// language's search index.
+    fn templates(
+        &mut self,
+        lang: usize,
+        todo: &[usize],
+        bar: &indicatif::ProgressBar,
+        sink: &Sink<'_>,
+    ) -> Result<()> {
+        let keep = self.keeps();
         let html: Vec<String> = todo
             .iter()
             .map(|&n| {
                 if keep {
-                    rendered[n].html.clone()
+                    self.rendered[n].html.clone()
                 } else {
-                    std::mem::take(&mut rendered[n].html)
+                    std::mem::take(&mut self.rendered[n].html)
                 }
             })
             .collect();
-        let previous = pending.take();
-        let rendered_ref = &rendered;
-        let (done, searched) = rayon::join(
+        let previous = self.pending.take();
+        let (loaded, site, rendered) = (self.loaded, self.site, &self.rendered);
+        let ((done, pages_time), (index, search_time)) = rayon::join(
             || {
                 let started = std::time::Instant::now();
                 let done = todo
                     .par_iter()
                     .zip(html)
-                    .map(|(&n, html)| page(n, rendered_ref, html))
+                    .map(|(&n, html)| write_page(loaded, site, n, rendered, html, bar, sink))
                     .collect::<Result<Vec<_>>>();
                 (done, started.elapsed())
             },
-            || {
-                let started = std::time::Instant::now();
-                (previous.map(index).transpose(), started.elapsed())
-            },
+            || timed_index(site, previous, sink),
         );
-        pages_time += done.1;
-        search_time += searched.1;
-        search_files.extend(searched.0?.into_iter().flatten());
+        self.times[2] += pages_time;
+        self.times[3] += search_time;
+        self.search_files.extend(index?);
         let mut sections = Vec::new();
-        for (n, file, search) in done.0? {
-            page_files[n] = file;
+        for (n, file, search) in done? {
+            self.page_files[n] = file;
             sections.extend(search);
         }
-        if search_on {
-            pending = Some((l, sections));
+        if loaded.config.search.enabled {
+            self.pending = Some((lang, sections));
         }
         if !keep {
             for &n in todo {
-                rendered[n] = Rendered::default();
+                self.rendered[n] = Rendered::default();
             }
         }
+        Ok(())
     }
-    drop(bodies);
-    if failed {
-        return Err(Error::Site(sort(diags)));
+
+    /// The last language's index beside the files every site has, and the result.
+    fn finish(mut self, notes: Vec<Diagnostic>, sink: &Sink<'_>) -> Result<(Built, Vec<Rendered>)> {
+        self.bodies = None;
+        let started = std::time::Instant::now();
+        let (loaded, site, pending) = (self.loaded, self.site, self.pending.take());
+        let (extra, (index, search_time)) = rayon::join(
+            || -> Result<Vec<Option<OutputFile>>> {
+                site_files(loaded, site)?
+                    .into_par_iter()
+                    .map(sink)
+                    .collect()
+            },
+            || timed_index(site, pending, sink),
+        );
+        let extra = extra?;
+        self.times[3] += search_time;
+        self.search_files.extend(index?);
+        let [markdown, check, pages, search] = self.times;
+        let timings = vec![
+            ("markdown", markdown),
+            ("check links and anchors", check),
+            ("templates + writing pages (beside the search index)", pages),
+            ("search index (beside the templates)", search),
+            (
+                "entry, 404 and search pages, sitemap, assets, index files",
+                started.elapsed(),
+            ),
+        ];
+        let mut files: Vec<OutputFile> = self.page_files.into_iter().flatten().collect();
+        files.extend(extra.into_iter().flatten());
+        files.extend(self.search_files);
+        let instances = site.instances;
+        let built = Built {
+            files,
+            warnings: sort(self.diags),
+            notes: sort(notes),
+            pages_per_lang: pages_per_lang(instances),
+            untranslated: instances.iter().filter(|i| !i.translated).count(),
+            timings,
+        };
+        Ok((built, self.rendered))
     }
-    // The last language's index beside the files every site has.
+}
+
+/// One page through its template to the sink, cut into search sections
+/// first if the language's index wants it.
+fn write_page(
+    loaded: &Loaded,
+    site: &Site<'_>,
+    n: usize,
+    rendered: &[Rendered],
+    html: String,
+    bar: &indicatif::ProgressBar,
+    sink: &Sink<'_>,
+) -> Result<PageDone> {
+    bar.inc(1);
+    let inst = &site.instances[n];
+    let search = (loaded.config.search.enabled && indexed(inst)).then(|| {
+        crate::search::SearchPage::from_html(
+            &inst.url,
+            inst.src.title(),
+            inst.src.front.description.as_deref(),
+            &html,
+        )
+    });
+    let file = context::render_page(site, &loaded.tera, n, rendered, html).and_then(sink)?;
+    Ok((n, file, search))
+}
+
+/// A language's search index through the sink (nothing without one), and how long it took.
+fn timed_index(
+    site: &Site<'_>,
+    pending: Option<(usize, Vec<crate::search::SearchPage>)>,
+    sink: &Sink<'_>,
+) -> (Result<Vec<OutputFile>>, std::time::Duration) {
     let started = std::time::Instant::now();
-    let (extra, searched) = rayon::join(
-        || -> Result<Vec<Option<OutputFile>>> {
-            site_files(loaded, site)?
-                .into_par_iter()
-                .map(sink)
-                .collect()
-        },
-        || {
-            let started = std::time::Instant::now();
-            (pending.map(index).transpose(), started.elapsed())
-        },
-    );
-    let extra = extra?;
-    search_time += searched.1;
-    search_files.extend(searched.0?.into_iter().flatten());
-    let timings = vec![
-        ("markdown", markdown_time),
-        ("check links and anchors", check_time),
-        (
-            "templates + writing pages (beside the search index)",
-            pages_time,
-        ),
-        ("search index (beside the templates)", search_time),
-        (
-            "entry, 404 and search pages, sitemap, assets, index files",
-            started.elapsed(),
-        ),
-    ];
-    let mut files: Vec<OutputFile> = page_files.into_iter().flatten().collect();
-    files.extend(extra.into_iter().flatten());
-    files.extend(search_files);
-    let built = Built {
-        files,
-        warnings: sort(diags),
-        notes: sort(notes),
-        pages_per_lang: pages_per_lang(instances),
-        untranslated: instances.iter().filter(|i| !i.translated).count(),
-        timings,
+    let files = match pending {
+        None => Ok(Vec::new()),
+        Some((l, pages)) => language_index(site, &site.languages[l], pages)
+            .into_par_iter()
+            .map(sink)
+            .collect::<Result<Vec<_>>>()
+            .map(|f| f.into_iter().flatten().collect()),
     };
-    Ok((built, rendered))
+    (files, started.elapsed())
 }
 
 /// A page written: its index, its file if the sink kept it, its search sections.
