@@ -171,7 +171,9 @@ impl Incremental {
             }
             let files: Vec<OutputFile> = affected
                 .par_iter()
-                .map(|&n| super::context::render_page(&site, &loaded.tera, n, &self.rendered))
+                .map_init(super::context::Reused::default, |reused, &n| {
+                    super::context::render_page(&site, &loaded.tera, reused, n, &self.rendered)
+                })
                 .collect::<Result<_>>()?;
             files
                 .par_iter()

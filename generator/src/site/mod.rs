@@ -206,6 +206,7 @@ impl Loaded {
             languages: self.languages.clone(),
             base: HashMap::new(),
             nav_closed: HashMap::new(),
+            drawn: HashMap::new(),
         };
         let bases = |site: &Site<'_>| {
             self.languages
@@ -221,6 +222,7 @@ impl Loaded {
             .collect();
         // Again, now that the shared sidebar can use the closed sections.
         site.base = bases(&site);
+        context::predraw(&mut site, &self.tera);
         site
     }
 }
@@ -289,9 +291,9 @@ fn write_site(
             let pages = instances
                 .par_iter()
                 .enumerate()
-                .map(|(n, _)| {
+                .map_init(context::Reused::default, |reused, (n, _)| {
                     bar.inc(1);
-                    context::render_page(site, &loaded.tera, n, rendered).and_then(sink)
+                    context::render_page(site, &loaded.tera, reused, n, rendered).and_then(sink)
                 })
                 .collect::<Result<Vec<_>>>();
             (pages, started.elapsed())

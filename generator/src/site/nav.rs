@@ -83,6 +83,50 @@ pub(crate) fn closed(
         .collect()
 }
 
+/// Every page of `lang` as the sidebar links to it when it is not the
+/// current page, by instance: drawn through the theme's macro (`render`
+/// draws a tree) many at a time, cut apart at drawn entries holding `mark`.
+pub(crate) fn links(
+    site: &Site<'_>,
+    lang: &str,
+    mark: &str,
+    mut render: impl FnMut(&[Node]) -> Option<String>,
+) -> Vec<(usize, String)> {
+    const AT_ONCE: usize = 256;
+    let pages: Vec<usize> = (0..site.instances.len())
+        .filter(|&m| site.instances[m].lang == lang && !is_section(&site.instances[m]))
+        .collect();
+    let mut out = Vec::new();
+    for chunk in pages.chunks(AT_ONCE) {
+        let mut nodes = Vec::new();
+        for &m in chunk {
+            nodes.push(leaf(site, m, None));
+            nodes.push(Node {
+                html: Some(mark.to_string()),
+                ..Node::default()
+            });
+        }
+        let Some(html) = render(&nodes) else { continue };
+        let Some(items) = html
+            .strip_prefix("<ul>\n")
+            .and_then(|h| h.strip_suffix("</ul>"))
+        else {
+            continue;
+        };
+        let items: Vec<&str> = items.split(mark).collect();
+        // One piece per link, and nothing after the last mark.
+        if items.len() == chunk.len() + 1 && items[chunk.len()].is_empty() {
+            out.extend(
+                chunk
+                    .iter()
+                    .zip(&items)
+                    .map(|(&m, item)| (m, item.to_string())),
+            );
+        }
+    }
+    out
+}
+
 /// A link to instance `n`; a page not yet translated is marked with the
 /// language its title is in (as `structure::entry` does, without the
 /// description and icon a sidebar does not show).
@@ -130,7 +174,21 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>) -> Node {
             .position(|&m| site.instances[m].src.key == path)
             .unwrap_or(0);
         let (from, to) = window(at, pages.len());
-        children.extend(pages[from..to].iter().map(|&m| leaf(site, m, current)));
+        // Links drawn once per language ([`links`]) but the current one;
+        // side by side they are one entry.
+        let mut drawn = String::new();
+        for &m in &pages[from..to] {
+            match site.nav_closed.get(&m) {
+                Some(html) if current != Some(site.instances[m].url.as_str()) => {
+                    drawn.push_str(html)
+                }
+                _ => {
+                    push_drawn(&mut children, &mut drawn);
+                    children.push(leaf(site, m, current));
+                }
+            }
+        }
+        push_drawn(&mut children, &mut drawn);
     }
     children.push(Node {
         all: Some(pages.len()),
