@@ -298,7 +298,8 @@ fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
 }
 
 /// The search box and the feedback widget are drawn once per language when
-/// their partials are the built-in ones; a site whose partials are its own
+/// their partials are the built-in ones, the sidebar's closed sections and
+/// links when its macro draws given HTML; a site whose partials are its own
 /// (here: the built-in ones that never take the drawn branch) has them drawn
 /// on every page, and every page comes out the same either way, a page URL
 /// that the contact link must encode included.
@@ -314,6 +315,9 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
         for (rel, branch) in [
             ("templates/partials/search.html", "{% if drawn.search %}"),
             ("templates/partials/feedback.html", "{% if feedback.html %}"),
+            // A sidebar macro that draws no entry as given HTML: sections
+            // and links are then drawn on every page.
+            ("templates/macros/nav.html", "{% if n.html %}"),
         ] {
             let builtin = std::str::from_utf8(generator::theme::builtin(rel).unwrap()).unwrap();
             assert!(builtin.contains(branch), "{rel}");

@@ -1,6 +1,7 @@
 //! What templates see, and rendering them into output files.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -135,12 +136,12 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         }),
     );
     ctx.insert("contact_url", &site.contact.get(lang));
-    ctx.insert("nav", &super::nav::tree(site, lang, None));
+    ctx.insert("nav", &super::nav::tree(site, lang, None, &|_| None));
     ctx
 }
 
-/// The closed top-level sections of `lang`'s sidebar and the links to its
-/// pages, each drawn once through the theme's macro. A section the theme cannot draw alone is left
+/// The closed top-level sections of `lang`'s sidebar, each drawn once
+/// through the theme's macro. A section the theme cannot draw alone is left
 /// to every page, and all of them when the theme's macro does not draw an
 /// entry's `html` as it is (a theme ejected before the macro took it).
 pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize, String)> {
@@ -149,17 +150,38 @@ pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize
         ctx.insert("nav", nodes);
         tera.render(crate::templates::NAV_ONE, &ctx).ok()
     };
+    if !draws_html_as_is(&mut draw) {
+        return Vec::new();
+    }
+    super::nav::closed(site, lang, |node| draw(std::slice::from_ref(node)))
+}
+
+/// Whether the theme's sidebar macro puts an entry's `html` in as it is.
+fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>) -> bool {
     let probe = "<li>drawn</li>\n";
     let drawn = super::nav::Node {
         html: Some(probe.to_string()),
         ..Default::default()
     };
-    if draw(std::slice::from_ref(&drawn)).as_deref() != Some(&format!("<ul>\n{probe}</ul>")) {
-        return Vec::new();
+    draw(std::slice::from_ref(&drawn)).as_deref() == Some(&format!("<ul>\n{probe}</ul>"))
+}
+
+/// The sidebar's links to the pages of `folder`, drawn once per language
+/// when a page first opens the folder (so a one-page rebuild draws one
+/// folder's, not every page's).
+fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, String> {
+    let mut ctx = site.base[lang].clone();
+    let mut draw = |nodes: &[super::nav::Node]| {
+        ctx.insert("nav", nodes);
+        tera.render(crate::templates::NAV_ONE, &ctx).ok()
+    };
+    if !draws_html_as_is(&mut draw) {
+        return HashMap::new();
     }
-    let mut all = super::nav::closed(site, lang, |node| draw(std::slice::from_ref(node)));
-    all.extend(super::nav::links(site, lang, LINK_MARK, draw));
-    all
+    let pages = super::structure::inside(site, lang, folder);
+    super::nav::links(site, pages, LINK_MARK, draw)
+        .into_iter()
+        .collect()
 }
 
 /// Between the page links drawn together (`nav::links`), to cut them apart.
@@ -173,6 +195,8 @@ pub(crate) struct Drawn {
     /// The language's feedback context less the contact link, and the
     /// widget cut where the page's URL goes.
     feedback: Option<(Value, Vec<Piece>)>,
+    /// By folder key: the sidebar's links to its pages ([`folder_links`]).
+    links: HashMap<String, OnceLock<HashMap<usize, String>>>,
 }
 
 enum Piece {
@@ -205,7 +229,13 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
         let feedback = feedback
             .then(|| predraw_feedback(site, tera, lang))
             .flatten();
-        all.push((lang.clone(), search, Drawn { feedback }));
+        let links = site
+            .folders
+            .keys()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, folder)| (folder.to_string(), OnceLock::new()))
+            .collect();
+        all.push((lang.clone(), search, Drawn { feedback, links }));
     }
     for (lang, search, drawn) in all {
         if let Some(html) = search {
@@ -373,7 +403,11 @@ pub(super) fn render_page(
         "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
     });
     insert_value(ctx, "page", page);
-    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst)));
+    let links = |folder: &str| {
+        let cell = site.drawn.get(lang)?.links.get(folder)?;
+        Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
+    };
+    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);

@@ -70,9 +70,7 @@ pub(crate) struct Site<'a> {
     /// (navigation, UI strings, assets…), built once per language.
     pub base: HashMap<String, tera::Context>,
     /// Top-level sections drawn closed in the sidebar, by instance: the same
-    /// on every page of their language outside them (`nav::closed`); and the
-    /// sidebar's links to pages, the same on every page but their own
-    /// (`nav::links`).
+    /// on every page of their language outside them (`nav::closed`).
     pub nav_closed: HashMap<usize, String>,
     /// lang → its partials drawn once (`context::predraw`).
     pub drawn: HashMap<String, super::context::Drawn>,
