@@ -2,15 +2,29 @@
 //! as JSON inside HTML, or as a URL.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 
 /// Text escaped for an HTML (or XML) element or attribute, quoted either way.
 pub fn html(text: &str) -> String {
+    // One pass and one string: templates escape every value they print.
     let mut s = String::with_capacity(text.len());
-    let _ = escape_html(&mut s, text);
-    // escape_html leaves `'` alone; templates may quote attributes with it.
-    s.replace('\'', "&#39;")
+    let mut start = 0;
+    for (at, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            // Templates may quote attributes with `'` too.
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        s.push_str(&text[start..at]);
+        s.push_str(entity);
+        start = at + 1;
+    }
+    s.push_str(&text[start..]);
+    s
 }
 
 /// JSON that can sit inside `<script>` or an attribute: no `<`, `>` or `&`
@@ -61,6 +75,24 @@ mod tests {
             html("<a href='x' \"y\">&"),
             "&lt;a href=&#39;x&#39; &quot;y&quot;&gt;&amp;"
         );
+    }
+
+    #[test]
+    fn html_escapes_as_markdown_text_is_escaped_plus_the_single_quote() {
+        for text in [
+            "",
+            "plain",
+            "<&>\"'",
+            "a&&b",
+            "'x'",
+            "ü & ö <b>",
+            "سوال \"x\"",
+            "&amp;",
+        ] {
+            let mut markdown = String::new();
+            pulldown_cmark_escape::escape_html(&mut markdown, text).unwrap();
+            assert_eq!(html(text), markdown.replace('\'', "&#39;"), "{text}");
+        }
     }
 
     #[test]

@@ -47,6 +47,23 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
 pub(crate) const NAV_ONE: &str = "<helpsite>/nav-one.html";
 const NAV_ONE_SOURCE: &str = r#"{% import "macros/nav.html" as navtree %}{{ navtree::list(nodes=nav, all=ui.section_all, fb=ui_fallback.section_all | default(value=""), lang=lang.code) }}"#;
 
+/// Whether the theme's template `name` is the built-in one (parsed the same,
+/// as an ejected copy is), so what it reads from the context is known.
+pub(crate) fn is_builtin(tera: &Tera, name: &str) -> bool {
+    let Some(source) = crate::theme::builtin(&format!("templates/{name}"))
+        .and_then(|b| std::str::from_utf8(b).ok())
+    else {
+        return false;
+    };
+    let (Ok(loaded), Ok(builtin)) = (
+        tera.get_template(name),
+        tera::Template::new(name, None, source),
+    ) else {
+        return false;
+    };
+    loaded.ast == builtin.ast
+}
+
 /// Escapes what HTML and XML need, no more: Tera's default also turns every
 /// `/` into `&#x2F;`, which bloats every URL in a page.
 fn escape(input: &str) -> String {
@@ -69,4 +86,33 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(name: &str, source: &str) -> Tera {
+        let mut tera = Tera::default();
+        tera.add_raw_template(name, source).unwrap();
+        tera
+    }
+
+    #[test]
+    fn a_template_is_builtin_when_it_parses_as_the_builtin_one() {
+        let name = "partials/search.html";
+        let source =
+            std::str::from_utf8(crate::theme::builtin("templates/partials/search.html").unwrap())
+                .unwrap();
+        assert!(is_builtin(&with(name, source), name));
+        let changed = source.replacen("site-search", "our-search", 1);
+        assert_ne!(changed, source);
+        assert!(!is_builtin(&with(name, &changed), name));
+        // Not loaded, or no built-in template of that name.
+        assert!(!is_builtin(&with(name, source), "partials/feedback.html"));
+        assert!(!is_builtin(
+            &with("partials/ours.html", source),
+            "partials/ours.html"
+        ));
+    }
 }

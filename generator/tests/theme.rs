@@ -296,3 +296,52 @@ fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
     let (_tmp2, out2) = build(root);
     assert_eq!(sidebar(&read(&out2, page)), builtin_sidebar);
 }
+
+/// The search box and the feedback widget are drawn once per language when
+/// their partials are the built-in ones, the sidebar's closed sections and
+/// links when its macro draws given HTML; a site whose partials are its own
+/// (here: the built-in ones that never take the drawn branch) has them drawn
+/// on every page, and every page comes out the same either way, a page URL
+/// that the contact link must encode included.
+#[test]
+fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
+    for name in ["helpcenter", "hostile", "minimal"] {
+        let once = copy_site(&fixture(name));
+        let every = copy_site(&fixture(name));
+        for site in [&once, &every] {
+            let page = "+++\ntitle = \"Über & uns\"\n+++\nText.\n";
+            write(site.path(), "content/en/über-uns.md", page);
+        }
+        for (rel, branch) in [
+            ("templates/partials/search.html", "{% if drawn.search %}"),
+            ("templates/partials/feedback.html", "{% if feedback.html %}"),
+            // A sidebar macro that draws no entry as given HTML: sections
+            // and links are then drawn on every page.
+            ("templates/macros/nav.html", "{% if n.html %}"),
+        ] {
+            let builtin = std::str::from_utf8(generator::theme::builtin(rel).unwrap()).unwrap();
+            assert!(builtin.contains(branch), "{rel}");
+            let own = builtin.replacen(branch, "{% if false %}", 1);
+            write(every.path(), &format!("themes/default/{rel}"), &own);
+        }
+        let (_a, drawn_once) = build(once.path());
+        let (_b, drawn_every) = build(every.path());
+        let pages = files_of(&drawn_once);
+        assert_eq!(pages, files_of(&drawn_every), "{name}");
+        let mut with_feedback = 0;
+        for f in &pages {
+            let a = std::fs::read(drawn_once.join(f)).unwrap();
+            assert_eq!(
+                a,
+                std::fs::read(drawn_every.join(f)).unwrap(),
+                "{name}: {f}"
+            );
+            with_feedback +=
+                usize::from(String::from_utf8_lossy(&a).contains("class=\"feedback\""));
+        }
+        assert!(
+            with_feedback > 0,
+            "{name} has pages with the feedback widget"
+        );
+    }
+}

@@ -1,5 +1,8 @@
 //! What templates see, and rendering them into output files.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
@@ -133,7 +136,7 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
         }),
     );
     ctx.insert("contact_url", &site.contact.get(lang));
-    ctx.insert("nav", &super::nav::tree(site, lang, None));
+    ctx.insert("nav", &super::nav::tree(site, lang, None, &|_| None));
     ctx
 }
 
@@ -143,23 +146,168 @@ pub(super) fn base_context(site: &Site<'_>, lang: &str) -> Context {
 /// entry's `html` as it is (a theme ejected before the macro took it).
 pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize, String)> {
     let mut ctx = site.base[lang].clone();
-    let mut draw = |node: &super::nav::Node| {
-        ctx.insert("nav", &[node]);
+    let mut draw = |nodes: &[super::nav::Node]| {
+        ctx.insert("nav", nodes);
         tera.render(crate::templates::NAV_ONE, &ctx).ok()
     };
+    if !draws_html_as_is(&mut draw) {
+        return Vec::new();
+    }
+    super::nav::closed(site, lang, |node| draw(std::slice::from_ref(node)))
+}
+
+/// Whether the theme's sidebar macro puts an entry's `html` in as it is.
+fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>) -> bool {
     let probe = "<li>drawn</li>\n";
     let drawn = super::nav::Node {
         html: Some(probe.to_string()),
         ..Default::default()
     };
-    if draw(&drawn).as_deref() != Some(&format!("<ul>\n{probe}</ul>")) {
-        return Vec::new();
+    draw(std::slice::from_ref(&drawn)).as_deref() == Some(&format!("<ul>\n{probe}</ul>"))
+}
+
+/// The sidebar's links to the pages of `folder`, drawn once per language
+/// when a page first opens the folder (so a one-page rebuild draws one
+/// folder's, not every page's).
+fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, String> {
+    let mut ctx = site.base[lang].clone();
+    let mut draw = |nodes: &[super::nav::Node]| {
+        ctx.insert("nav", nodes);
+        tera.render(crate::templates::NAV_ONE, &ctx).ok()
+    };
+    if !draws_html_as_is(&mut draw) {
+        return HashMap::new();
     }
-    super::nav::closed(site, lang, draw)
+    let pages = super::structure::inside(site, lang, folder);
+    super::nav::links(site, pages, LINK_MARK, draw)
+        .into_iter()
+        .collect()
+}
+
+/// Between the page links drawn together (`nav::links`), to cut them apart.
+const LINK_MARK: &str = "\u{E000}link\u{E000}";
+
+/// What all pages of a language draw alike, or alike but for the page's
+/// URL, drawn once per language through the theme's own partials; only when
+/// a partial is the built-in one, so what it reads from the context is known
+/// (a page then draws the partial itself).
+pub(crate) struct Drawn {
+    /// The language's feedback context less the contact link, and the
+    /// widget cut where the page's URL goes.
+    feedback: Option<(Value, Vec<Piece>)>,
+    /// By folder key: the sidebar's links to its pages ([`folder_links`]).
+    links: HashMap<String, OnceLock<HashMap<usize, String>>>,
+}
+
+enum Piece {
+    Text(String),
+    /// The page's URL, escaped.
+    Url,
+    /// The page's URL as a query value (`page_query`).
+    Query,
+}
+
+/// Stand-ins for the page's URL while a partial is drawn once; characters
+/// of the private use area, which no escaping changes and no URL holds.
+const URL_MARK: &str = "\u{E000}page-url\u{E000}";
+const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
+
+const SEARCH_PARTIAL: &str = "partials/search.html";
+const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
+
+/// Draws each language's shared partials: the search box into its shared
+/// context (`drawn.search`), the feedback widget into `site.drawn`.
+pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
+    let search = crate::templates::is_builtin(tera, SEARCH_PARTIAL);
+    let feedback = crate::templates::is_builtin(tera, FEEDBACK_PARTIAL);
+    let mut all = Vec::new();
+    for lang in &site.languages {
+        let base = &site.base[lang];
+        let search = search
+            .then(|| tera.render(SEARCH_PARTIAL, base).ok())
+            .flatten();
+        let feedback = feedback
+            .then(|| predraw_feedback(site, tera, lang))
+            .flatten();
+        let links = site
+            .folders
+            .keys()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, folder)| (folder.to_string(), OnceLock::new()))
+            .collect();
+        all.push((lang.clone(), search, Drawn { feedback, links }));
+    }
+    for (lang, search, drawn) in all {
+        if let Some(html) = search {
+            let ctx = site.base.get_mut(&lang).expect("every language has a base");
+            ctx.insert("drawn", &json!({ "search": html }));
+        }
+        site.drawn.insert(lang, drawn);
+    }
+}
+
+fn predraw_feedback(site: &Site<'_>, tera: &Tera, lang: &str) -> Option<(Value, Vec<Piece>)> {
+    let shared = feedback_shared(site, lang);
+    let mut value = shared.clone();
+    value["contact"] = feedback_contact(site, lang, QUERY_MARK).into();
+    let mut ctx = site.base[lang].clone();
+    ctx.insert("page", &json!({ "url": URL_MARK }));
+    insert_value(&mut ctx, "feedback", value);
+    let html = tera.render(FEEDBACK_PARTIAL, &ctx).ok()?;
+    let mut pieces = Vec::new();
+    let mut rest = html.as_str();
+    loop {
+        let url = rest.find(URL_MARK).map(|at| (at, URL_MARK, Piece::Url));
+        let query = rest
+            .find(QUERY_MARK)
+            .map(|at| (at, QUERY_MARK, Piece::Query));
+        let Some((at, mark, piece)) = [url, query].into_iter().flatten().min_by_key(|m| m.0) else {
+            pieces.push(Piece::Text(rest.to_string()));
+            break;
+        };
+        pieces.push(Piece::Text(rest[..at].to_string()));
+        pieces.push(piece);
+        rest = &rest[at + mark.len()..];
+    }
+    Some((shared, pieces))
+}
+
+/// The feedback context of page `url`: the language's, drawn.
+fn drawn_feedback(
+    site: &Site<'_>,
+    lang: &str,
+    url: &str,
+    shared: &Value,
+    pieces: &[Piece],
+) -> Value {
+    let query = page_query(url);
+    let escaped = crate::escape::html(url);
+    let mut html = String::new();
+    for piece in pieces {
+        html.push_str(match piece {
+            Piece::Text(text) => text,
+            Piece::Url => &escaped,
+            Piece::Query => &query,
+        });
+    }
+    let mut value = shared.clone();
+    value["contact"] = feedback_contact(site, lang, &query).into();
+    value["html"] = html.into();
+    value
 }
 
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
 const LONG_PAGE_BYTES: usize = 6_000;
+
+/// A worker's own copy of each language's shared context, reused from page
+/// to page: a page replaces its own keys instead of copying the language's
+/// UI strings, twice over, every time.
+#[derive(Default)]
+pub(super) struct Reused(HashMap<String, Context>);
+
+/// Keys only some pages set ([`insert_kind_context`]); the next page must
+/// not see the last one's.
+const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
@@ -167,6 +315,7 @@ const LONG_PAGE_BYTES: usize = 6_000;
 pub(super) fn render_page(
     site: &Site<'_>,
     tera: &Tera,
+    reused: &mut Reused,
     n: usize,
     rendered: &[Rendered],
     html: String,
@@ -177,7 +326,16 @@ pub(super) fn render_page(
     let src = inst.src;
     let lang = inst.lang;
     let base = config.base_url();
-    let mut ctx = site.base[lang].clone();
+    let ctx = match reused.0.get_mut(lang) {
+        Some(ctx) => ctx,
+        None => reused
+            .0
+            .entry(lang.to_string())
+            .or_insert_with(|| site.base[lang].clone()),
+    };
+    for key in KIND_KEYS {
+        ctx.remove(key);
+    }
 
     let Translations {
         languages,
@@ -251,18 +409,22 @@ pub(super) fn render_page(
         "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
     });
     page["content"] = Value::String(html);
-    insert_value(&mut ctx, "page", page);
-    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst)));
+    insert_value(ctx, "page", page);
+    let links = |folder: &str| {
+        let cell = site.drawn.get(lang)?.links.get(folder)?;
+        Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
+    };
+    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
     ctx.insert("canonical", &canonical);
-    insert_kind_context(&mut ctx, site, inst);
+    insert_kind_context(ctx, site, inst);
     let template = match (src.key.is_empty(), src.front.kind) {
         (true, Kind::Page) => "home.html".to_string(),
         (_, kind) => format!("{}.html", kind.as_str()),
     };
-    let html = render(tera, &template, &ctx, &src.shown_path)?;
+    let html = render(tera, &template, ctx, &src.shown_path)?;
     Ok(OutputFile {
         path: format!("{lang}/{}index.html", src.url_path()),
         bytes: html.into_bytes(),
@@ -339,7 +501,11 @@ fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) 
         ctx.insert("form", &form_context(site, lang));
     }
     if matches!(src.front.kind, Kind::Page | Kind::Faq) && !src.key.is_empty() {
-        ctx.insert("feedback", &feedback_context(site, lang, &inst.url));
+        let value = match site.drawn.get(lang).and_then(|d| d.feedback.as_ref()) {
+            Some((shared, pieces)) => drawn_feedback(site, lang, &inst.url, shared, pieces),
+            None => feedback_context(site, lang, &inst.url),
+        };
+        insert_value(ctx, "feedback", value);
     }
     if src.front.kind == Kind::FormError {
         // Every reason the handler can give, in this language; the page's
@@ -489,6 +655,18 @@ fn size_label(bytes: u64) -> String {
 
 /// "Was this helpful?": where it posts and the reasons offered after a No.
 fn feedback_context(site: &Site<'_>, lang: &str, page_url: &str) -> Value {
+    let mut value = feedback_shared(site, lang);
+    value["contact"] = feedback_contact(site, lang, &page_query(page_url)).into();
+    value
+}
+
+/// The page's URL as a query value (the contact link's `page=`).
+fn page_query(page_url: &str) -> String {
+    percent_encoding::utf8_percent_encode(page_url, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The feedback context of every page of `lang`, less its contact link.
+fn feedback_shared(site: &Site<'_>, lang: &str) -> Value {
     let catalog = site.catalogs.get(lang);
     let reasons: Vec<Value> = helpsite_form::FEEDBACK_REASONS
         .iter()
@@ -501,23 +679,24 @@ fn feedback_context(site: &Site<'_>, lang: &str, page_url: &str) -> Value {
             json!({ "id": r, "label": label, "attrs": attrs })
         })
         .collect();
-    // The contact page, asked to fill in the topic and this page.
+    json!({
+        "endpoint": sibling_endpoint(&site.config.form.endpoint, "feedback"),
+        "reasons": reasons,
+        "text_max": helpsite_form::FEEDBACK_TEXT_MAX,
+    })
+}
+
+/// The contact page, asked to fill in the topic and the page (`query`, the
+/// page's URL encoded).
+fn feedback_contact(site: &Site<'_>, lang: &str, query: &str) -> Option<String> {
     let topic = if site.config.form.topics.iter().any(|t| t == "other") {
         "topic=other&"
     } else {
         ""
     };
-    let page = percent_encoding::utf8_percent_encode(page_url, percent_encoding::NON_ALPHANUMERIC);
-    let contact = site
-        .contact
+    site.contact
         .get(lang)
-        .map(|url| format!("{url}?{topic}page={page}"));
-    json!({
-        "contact": contact,
-        "endpoint": sibling_endpoint(&site.config.form.endpoint, "feedback"),
-        "reasons": reasons,
-        "text_max": helpsite_form::FEEDBACK_TEXT_MAX,
-    })
+        .map(|url| format!("{url}?{topic}page={query}"))
 }
 
 /// The handler's other endpoints beside the contact form's:

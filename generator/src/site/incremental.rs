@@ -177,9 +177,16 @@ impl Incremental {
             }
             let files: Vec<OutputFile> = affected
                 .par_iter()
-                .map(|&n| {
+                .map_init(super::context::Reused::default, |reused, &n| {
                     let html = self.rendered[n].html.clone();
-                    super::context::render_page(&site, &loaded.tera, n, &self.rendered, html)
+                    super::context::render_page(
+                        &site,
+                        &loaded.tera,
+                        reused,
+                        n,
+                        &self.rendered,
+                        html,
+                    )
                 })
                 .collect::<Result<_>>()?;
             files

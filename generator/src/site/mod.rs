@@ -206,6 +206,7 @@ impl Loaded {
             languages: self.languages.clone(),
             base: HashMap::new(),
             nav_closed: HashMap::new(),
+            drawn: HashMap::new(),
         };
         let bases = |site: &Site<'_>| {
             self.languages
@@ -221,6 +222,7 @@ impl Loaded {
             .collect();
         // Again, now that the shared sidebar can use the closed sections.
         site.base = bases(&site);
+        context::predraw(&mut site, &self.tera);
         site
     }
 }
@@ -449,7 +451,9 @@ impl<'p, 's> Pass<'p, 's> {
                 let done = todo
                     .par_iter()
                     .zip(html)
-                    .map(|(&n, html)| write_page(loaded, site, n, rendered, html, bar, sink))
+                    .map_init(context::Reused::default, |reused, (&n, html)| {
+                        write_page(loaded, site, reused, n, rendered, html, bar, sink)
+                    })
                     .collect::<Result<Vec<_>>>();
                 (done, started.elapsed())
             },
@@ -520,9 +524,11 @@ impl<'p, 's> Pass<'p, 's> {
 
 /// One page through its template to the sink, cut into search sections
 /// first if the language's index wants it.
+#[allow(clippy::too_many_arguments)]
 fn write_page(
     loaded: &Loaded,
     site: &Site<'_>,
+    reused: &mut context::Reused,
     n: usize,
     rendered: &[Rendered],
     html: String,
@@ -539,7 +545,8 @@ fn write_page(
             &html,
         )
     });
-    let file = context::render_page(site, &loaded.tera, n, rendered, html).and_then(sink)?;
+    let file =
+        context::render_page(site, &loaded.tera, reused, n, rendered, html).and_then(sink)?;
     Ok((n, file, search))
 }
 

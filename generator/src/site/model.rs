@@ -74,6 +74,8 @@ pub(crate) struct Site<'a> {
     /// Top-level sections drawn closed in the sidebar, by instance: the same
     /// on every page of their language outside them (`nav::closed`).
     pub nav_closed: HashMap<usize, String>,
+    /// lang → its partials drawn once (`context::predraw`).
+    pub drawn: HashMap<String, super::context::Drawn>,
     pub languages: Vec<String>,
 }
 

@@ -4,6 +4,8 @@
 //! sub-sections and a link to its own page, so a page's sidebar grows with the
 //! number of sections, never with the number of articles in them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::model::{Instance, Site};
@@ -32,8 +34,16 @@ pub(crate) struct Node {
     pub html: Option<String>,
 }
 
+/// A folder's page links drawn once (see [`links`]), by folder key.
+pub(crate) type Links<'a> = &'a dyn Fn(&str) -> Option<&'a HashMap<usize, String>>;
+
 /// The tree for `page` (or, with none, every branch collapsed) in `lang`.
-pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> Vec<Node> {
+pub(crate) fn tree(
+    site: &Site<'_>,
+    lang: &str,
+    page: Option<&Instance<'_>>,
+    links: Links<'_>,
+) -> Vec<Node> {
     let path = page.map_or("", |p| p.src.key.as_str());
     let current = page.map(|p| p.url.as_str());
     let mut nodes = Vec::new();
@@ -44,7 +54,7 @@ pub(crate) fn tree(site: &Site<'_>, lang: &str, page: Option<&Instance<'_>>) -> 
             Some(html) if !on_path(&site.instances[n].src.key, path) => drawn.push_str(html),
             _ => {
                 push_drawn(&mut nodes, &mut drawn);
-                nodes.push(node(site, n, path, current));
+                nodes.push(node(site, n, path, current, links));
             }
         }
     }
@@ -74,13 +84,60 @@ pub(crate) fn closed(
         .iter()
         .filter(|&&n| is_section(&site.instances[n]))
         .filter_map(|&n| {
-            let node = node(site, n, "", None);
+            let node = node(site, n, "", None, &|_| None);
             // The tree's `<ul>` around the one entry is the page's own.
             let html = render_one(&node)?;
             let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
             Some((n, item.to_string()))
         })
         .collect()
+}
+
+/// The `pages` (instances; sections are left out) as the sidebar links to
+/// them when they are not the current page: drawn through the theme's
+/// macro (`render` draws a tree) many at a time, cut apart at drawn entries
+/// holding `mark`.
+pub(crate) fn links(
+    site: &Site<'_>,
+    pages: &[usize],
+    mark: &str,
+    mut render: impl FnMut(&[Node]) -> Option<String>,
+) -> Vec<(usize, String)> {
+    const AT_ONCE: usize = 256;
+    let pages: Vec<usize> = pages
+        .iter()
+        .copied()
+        .filter(|&m| !is_section(&site.instances[m]))
+        .collect();
+    let mut out = Vec::new();
+    for chunk in pages.chunks(AT_ONCE) {
+        let mut nodes = Vec::new();
+        for &m in chunk {
+            nodes.push(leaf(site, m, None));
+            nodes.push(Node {
+                html: Some(mark.to_string()),
+                ..Node::default()
+            });
+        }
+        let Some(html) = render(&nodes) else { continue };
+        let Some(items) = html
+            .strip_prefix("<ul>\n")
+            .and_then(|h| h.strip_suffix("</ul>"))
+        else {
+            continue;
+        };
+        let items: Vec<&str> = items.split(mark).collect();
+        // One piece per link, and nothing after the last mark.
+        if items.len() == chunk.len() + 1 && items[chunk.len()].is_empty() {
+            out.extend(
+                chunk
+                    .iter()
+                    .zip(&items)
+                    .map(|(&m, item)| (m, item.to_string())),
+            );
+        }
+    }
+    out
 }
 
 /// A link to instance `n`; a page not yet translated is marked with the
@@ -104,7 +161,7 @@ fn on_path(key: &str, path: &str) -> bool {
     path == key || path.strip_prefix(key).is_some_and(|r| r.starts_with('/'))
 }
 
-fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>) -> Node {
+fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Links<'_>) -> Node {
     let inst = &site.instances[n];
     if !is_section(inst) {
         return leaf(site, n, current);
@@ -118,7 +175,7 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>) -> Node {
         .iter()
         .map(|&m| {
             if open {
-                node(site, m, path, current)
+                node(site, m, path, current, links)
             } else {
                 leaf(site, m, current)
             }
@@ -130,7 +187,22 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>) -> Node {
             .position(|&m| site.instances[m].src.key == path)
             .unwrap_or(0);
         let (from, to) = window(at, pages.len());
-        children.extend(pages[from..to].iter().map(|&m| leaf(site, m, current)));
+        // Links drawn once per language ([`links`]) but the current one;
+        // side by side they are one entry.
+        let mut drawn = String::new();
+        let links = links(key);
+        for &m in &pages[from..to] {
+            match links.and_then(|l| l.get(&m)) {
+                Some(html) if current != Some(site.instances[m].url.as_str()) => {
+                    drawn.push_str(html)
+                }
+                _ => {
+                    push_drawn(&mut children, &mut drawn);
+                    children.push(leaf(site, m, current));
+                }
+            }
+        }
+        push_drawn(&mut children, &mut drawn);
     }
     children.push(Node {
         all: Some(pages.len()),
