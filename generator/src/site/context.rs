@@ -309,6 +309,9 @@ pub(super) struct Reused(HashMap<String, Context>);
 /// not see the last one's.
 const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
+/// Keys every page sets; the large ones are let go of after rendering.
+const PAGE_KEYS: [&str; 2] = ["page", "nav"];
+
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
 /// copied, and a build can let go of it as soon as the page is written.
@@ -424,7 +427,13 @@ pub(super) fn render_page(
         (true, Kind::Page) => "home.html".to_string(),
         (_, kind) => format!("{}.html", kind.as_str()),
     };
-    let html = render(tera, &template, ctx, &src.shown_path)?;
+    let html = render(tera, &template, ctx, &src.shown_path);
+    // The page's own values (its whole HTML among them) are not kept
+    // until the worker's next page of this language replaces them.
+    for key in PAGE_KEYS {
+        ctx.remove(key);
+    }
+    let html = html?;
     Ok(OutputFile {
         path: format!("{lang}/{}index.html", src.url_path()),
         bytes: html.into_bytes(),
