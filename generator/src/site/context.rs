@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::{Instance, Site};
+use super::model::{Drawn, Instance, Piece, Site};
 use super::output::OutputFile;
 use super::structure;
 use crate::content::Kind;
@@ -186,26 +186,6 @@ fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashM
 
 /// Between the page links drawn together (`nav::links`), to cut them apart.
 const LINK_MARK: &str = "\u{E000}link\u{E000}";
-
-/// What all pages of a language draw alike, or alike but for the page's
-/// URL, drawn once per language through the theme's own partials; only when
-/// a partial is the built-in one, so what it reads from the context is known
-/// (a page then draws the partial itself).
-pub(crate) struct Drawn {
-    /// The language's feedback context less the contact link, and the
-    /// widget cut where the page's URL goes.
-    feedback: Option<(Value, Vec<Piece>)>,
-    /// By folder key: the sidebar's links to its pages ([`folder_links`]).
-    links: HashMap<String, OnceLock<HashMap<usize, String>>>,
-}
-
-enum Piece {
-    Text(String),
-    /// The page's URL, escaped.
-    Url,
-    /// The page's URL as a query value (`page_query`).
-    Query,
-}
 
 /// Stand-ins for the page's URL while a partial is drawn once; characters
 /// of the private use area, which no escaping changes and no URL holds.

@@ -75,7 +75,7 @@ pub(crate) struct Site<'a> {
     /// on every page of their language outside them (`nav::closed`).
     pub nav_closed: HashMap<usize, String>,
     /// lang → its partials drawn once (`context::predraw`).
-    pub drawn: HashMap<String, super::context::Drawn>,
+    pub drawn: HashMap<String, Drawn>,
     pub languages: Vec<String>,
 }
 
@@ -159,4 +159,25 @@ pub(crate) fn instances<'a>(
         }
     }
     out
+}
+
+/// What all pages of a language draw alike, or alike but for the page's
+/// URL, drawn once per language through the theme's own partials; only when
+/// a partial is the built-in one, so what it reads from the context is known
+/// (a page then draws the partial itself).
+pub(crate) struct Drawn {
+    /// The language's feedback context less the contact link, and the
+    /// widget cut where the page's URL goes.
+    pub(crate) feedback: Option<(serde_json::Value, Vec<Piece>)>,
+    /// By folder key: the sidebar's links to its pages (`context::folder_links`).
+    pub(crate) links: HashMap<String, std::sync::OnceLock<HashMap<usize, String>>>,
+}
+
+/// A part of a partial drawn once: its own text, or where the page's URL goes.
+pub(crate) enum Piece {
+    Text(String),
+    /// The page's URL, escaped.
+    Url,
+    /// The page's URL as a query value (`page_query`).
+    Query,
 }
