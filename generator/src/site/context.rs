@@ -365,6 +365,8 @@ pub(super) fn render_page(
         "content": Value::Null,
         "content_lang": src.lang,
         "content_dir": site.dir_of(&src.lang),
+        // Asked by the template as a flag: a `trim` filter there copies the whole HTML.
+        "has_content": !html.trim().is_empty(),
         "translated": inst.translated,
         // A generated page's title is a UI string, maybe a fallback one.
         "title_attrs": match src.front.kind {
