@@ -317,7 +317,9 @@ pub fn analyze(text: &str) -> Vec<Word> {
 
 /// Just the words, for a query.
 pub fn words(text: &str) -> Vec<String> {
-    analyze(text).into_iter().map(|w| w.text).collect()
+    let mut out = Vec::new();
+    for_each_word(text, |word, _| out.push(word.to_string()));
+    out
 }
 
 /// Calls `f(word, parts)` for every word of `text`, in order, without

@@ -418,7 +418,7 @@ pub(super) fn render_page(
     let html = html?;
     Ok(OutputFile {
         path: format!("{lang}/{}index.html", src.url_path()),
-        bytes: html.into_bytes(),
+        bytes: html,
     })
 }
 
@@ -715,19 +715,23 @@ fn faq_jsonld(questions: &[crate::markdown::Question], lang: &str) -> String {
     crate::escape::json_in_html(&doc)
 }
 
+/// `template` drawn into bytes: a page goes to disk as bytes, and rendering
+/// into a `String` would check the whole page's UTF-8 once more.
 fn render(
     tera: &Tera,
     template: &str,
     ctx: &Context,
     for_file: &std::path::Path,
-) -> Result<String> {
-    tera.render(template, ctx).map_err(|e| {
+) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    tera.render_to(template, ctx, &mut out).map_err(|e| {
         Error::Template(format!(
             "{template} (rendering {}): {}",
             for_file.display(),
             crate::templates::error_chain(&e)
         ))
-    })
+    })?;
+    Ok(out)
 }
 
 /// The site's entry page and the 404 pages.
@@ -754,7 +758,7 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
     let html = render(tera, "root.html", &ctx, std::path::Path::new("index.html"))?;
     files.push(OutputFile {
         path: "index.html".into(),
-        bytes: html.into_bytes(),
+        bytes: html,
     });
 
     for code in &site.languages {
@@ -790,19 +794,19 @@ pub(super) fn render_extra(site: &Site<'_>, tera: &Tera) -> Result<Vec<OutputFil
             )?;
             files.push(OutputFile {
                 path: format!("{code}/search/index.html"),
-                bytes: html.into_bytes(),
+                bytes: html,
             });
         }
         let html = render(tera, "404.html", &ctx, std::path::Path::new("404.html"))?;
         if code == default {
             files.push(OutputFile {
                 path: "404.html".into(),
-                bytes: html.clone().into_bytes(),
+                bytes: html.clone(),
             });
         }
         files.push(OutputFile {
             path: format!("{code}/404.html"),
-            bytes: html.into_bytes(),
+            bytes: html,
         });
     }
     Ok(files)

@@ -208,17 +208,19 @@ impl Loaded {
             nav_closed: HashMap::new(),
             drawn: HashMap::new(),
         };
+        // Each language's shared context and sidebar at once: they read
+        // only the site and their own language.
         let bases = |site: &Site<'_>| {
             self.languages
-                .iter()
+                .par_iter()
                 .map(|l| (l.clone(), context::base_context(site, l)))
                 .collect()
         };
         site.base = bases(&site);
         site.nav_closed = self
             .languages
-            .iter()
-            .flat_map(|l| context::nav_closed(&site, &self.tera, l))
+            .par_iter()
+            .flat_map_iter(|l| context::nav_closed(&site, &self.tera, l))
             .collect();
         // Again, now that the shared sidebar can use the closed sections.
         site.base = bases(&site);

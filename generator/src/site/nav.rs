@@ -30,7 +30,10 @@ pub(crate) struct Node {
     pub all: Option<usize>,
     pub children: Vec<Node>,
     /// A closed top-level section drawn once per language (see [`closed`]):
-    /// the same on every page not inside it.
+    /// the same on every page not inside it. Left out when there is none:
+    /// the theme asks `is defined`, which copies it, where a plain `if`
+    /// would escape it first.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
 }
 

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::model::{Instance, Site, Terms};
 use super::structure::{self, Entry};
 use crate::content::Kind;
@@ -26,40 +28,55 @@ fn is_article(inst: &Instance<'_>) -> bool {
 }
 
 pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
+    // Each page's words on its own (in parallel, one analyzer per language
+    // and worker), then the pages of each word in page order.
+    let of: Vec<Vec<String>> = instances
+        .par_iter()
+        .map_init(HashMap::new, |analyzers, inst| {
+            if is_article(inst) {
+                words_of(inst, analyzers)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     let mut t = Terms::default();
-    let mut analyzers: HashMap<&str, crate::search::analyze::Analyzer> = HashMap::new();
-    for (n, inst) in instances.iter().enumerate() {
-        if !is_article(inst) {
-            t.of.push(Vec::new());
+    for (n, (inst, words)) in instances.iter().zip(&of).enumerate() {
+        if words.is_empty() {
             continue;
         }
-        let text = format!(
-            "{} {}",
-            inst.src.title(),
-            inst.src.front.description.as_deref().unwrap_or("")
-        );
-        let lang = inst.src.lang.as_str();
-        let analyzer = analyzers
-            .entry(lang)
-            .or_insert_with(|| crate::search::analyze::Analyzer::new(lang));
-        let mut words: Vec<String> = crate::search::analyze::words(&text)
-            .into_iter()
-            .filter(|w| w.chars().count() > 2)
-            .map(|w| analyzer.stem(&w))
-            .collect();
-        words.sort();
-        words.dedup();
-        for w in &words {
-            t.pages
-                .entry(inst.lang.to_string())
-                .or_default()
-                .entry(w.clone())
-                .or_default()
-                .push(n);
+        let pages = t.pages.entry(inst.lang.to_string()).or_default();
+        for w in words {
+            pages.entry(w.clone()).or_default().push(n);
         }
-        t.of.push(words);
     }
+    t.of = of;
     t
+}
+
+/// The distinct stemmed words (longer than two letters) of a page's title
+/// and description.
+fn words_of<'i>(
+    inst: &'i Instance<'_>,
+    analyzers: &mut HashMap<&'i str, crate::search::analyze::Analyzer>,
+) -> Vec<String> {
+    let text = format!(
+        "{} {}",
+        inst.src.title(),
+        inst.src.front.description.as_deref().unwrap_or("")
+    );
+    let lang = inst.src.lang.as_str();
+    let analyzer = analyzers
+        .entry(lang)
+        .or_insert_with(|| crate::search::analyze::Analyzer::new(lang));
+    let mut words: Vec<String> = crate::search::analyze::words(&text)
+        .into_iter()
+        .filter(|w| w.chars().count() > 2)
+        .map(|w| analyzer.stem(&w))
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 /// Up to [`MAX`] pages to offer on instance `n`.
@@ -108,10 +125,17 @@ pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<E
             _ => best.push((m, 0.0 + weight)),
         }
     }
-    best.sort_by(|a, b| {
+    // Highest score first, ties by URL: a total order, so picking the first
+    // MAX and sorting only those gives what sorting them all would.
+    let order = |a: &(usize, f64), b: &(usize, f64)| {
         b.1.total_cmp(&a.1)
             .then_with(|| site.instances[a.0].url.cmp(&site.instances[b.0].url))
-    });
+    };
+    if best.len() > MAX {
+        best.select_nth_unstable_by(MAX - 1, order);
+        best.truncate(MAX);
+    }
+    best.sort_by(order);
     best.into_iter()
         .take(MAX)
         .map(|(m, _)| structure::entry(site, m, Some(rendered)))
