@@ -3,6 +3,7 @@
 use std::borrow::Borrow;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::analyze::{for_each_word_with, Analyzer, Scratch};
@@ -140,7 +141,7 @@ pub fn build_index_from(
     build(lang, pages, stem_urls)
 }
 
-fn build<P: Borrow<SearchPage>>(
+fn build<P: Borrow<SearchPage> + Send + Sync>(
     lang: &str,
     pages: impl IntoIterator<Item = P>,
     stem_urls: Option<StemUrls>,
@@ -193,9 +194,16 @@ struct Counted {
     chunks: Chunks,
 }
 
+/// Pages cut into words together (in parallel) before they are counted in
+/// order: enough to share out, few enough that their words stay small.
+const AT_ONCE: usize = 64;
+
 /// Every section of `pages` counted once; memory stays a few bytes per word
-/// occurrence, and document text goes straight into ~4 KB chunks.
-fn count_terms<P: Borrow<SearchPage>>(
+/// occurrence, and document text goes straight into ~4 KB chunks. Finding
+/// the words is most of the work and needs no vocabulary, so it is done for
+/// a few pages at a time in parallel; numbering the terms stays in page
+/// order, so the index is the same as counting one page after another.
+fn count_terms<P: Borrow<SearchPage> + Send + Sync>(
     pages: impl IntoIterator<Item = P>,
     analyzer: &Analyzer,
     vocab: &mut Vocabulary,
@@ -206,46 +214,143 @@ fn count_terms<P: Borrow<SearchPage>>(
         chunks: Chunks::default(),
     };
     let mut tf: Vec<(u32, f32)> = Vec::new();
-    let mut scratch = Scratch::default();
-    for page in pages {
-        let page = page.borrow();
-        for (i, section) in page.sections.iter().enumerate() {
-            let heading = section.heading.as_deref().unwrap_or("");
-            if i > 0 && heading.is_empty() && section.text.is_empty() {
-                continue;
-            }
-            tf.clear();
-            let title_weight = if i == 0 { W_TITLE_INTRO } else { W_TITLE_OTHER };
-            let mut add = |text: &str, weight: f32| {
-                add_words(&mut tf, vocab, analyzer, &mut scratch, text, weight)
-            };
-            add(&page.title, title_weight);
-            let len = add(heading, W_HEADING) + add(&section.text, W_BODY);
-            let doc = out.doc_len.len() as u32;
-            out.doc_len.push(len.max(1) as f32);
-            add_postings(&mut out.raw, &mut tf, doc, vocab.terms.len());
-            let url = match &section.anchor {
-                Some(a) => format!("{}#{}", page.url, a),
-                None => page.url.clone(),
-            };
-            out.chunks.push(&(url, &page.title, heading, &section.text));
+    let mut pages = pages.into_iter();
+    loop {
+        let chunk: Vec<P> = pages.by_ref().take(AT_ONCE).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let words: Vec<PageWords> = chunk
+            .par_iter()
+            .map(|page| PageWords::of(page.borrow()))
+            .collect();
+        for (page, words) in chunk.iter().zip(&words) {
+            count_page(&mut out, &mut tf, vocab, analyzer, page.borrow(), words);
         }
     }
     out
 }
 
-/// Each word of `text` (and its ZWNJ parts and unprefixed forms, at a lower
+/// A page's sections as documents: their term occurrences and text.
+fn count_page(
+    out: &mut Counted,
+    tf: &mut Vec<(u32, f32)>,
+    vocab: &mut Vocabulary,
+    analyzer: &Analyzer,
+    page: &SearchPage,
+    words: &PageWords,
+) {
+    for (i, (section, (heading_words, text_words))) in
+        page.sections.iter().zip(&words.sections).enumerate()
+    {
+        let heading = section.heading.as_deref().unwrap_or("");
+        if i > 0 && heading.is_empty() && section.text.is_empty() {
+            continue;
+        }
+        tf.clear();
+        let title_weight = if i == 0 { W_TITLE_INTRO } else { W_TITLE_OTHER };
+        let mut add = |words: &Words, weight: f32| add_words(tf, vocab, analyzer, words, weight);
+        add(&words.title, title_weight);
+        let len = add(heading_words, W_HEADING) + add(text_words, W_BODY);
+        let doc = out.doc_len.len() as u32;
+        out.doc_len.push(len.max(1) as f32);
+        add_postings(&mut out.raw, tf, doc, vocab.terms.len());
+        let url = match &section.anchor {
+            Some(a) => format!("{}#{}", page.url, a),
+            None => page.url.clone(),
+        };
+        out.chunks.push(&(url, &page.title, heading, &section.text));
+    }
+}
+
+thread_local! {
+    /// Each worker's buffers and remembered normalizations, kept from page
+    /// to page and language to language (they depend on the text only).
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// A page's words: its title's once, and each section's heading's and text's.
+struct PageWords {
+    title: Words,
+    sections: Vec<(Words, Words)>,
+}
+
+impl PageWords {
+    fn of(page: &SearchPage) -> Self {
+        SCRATCH.with_borrow_mut(|scratch| PageWords {
+            title: Words::of(&page.title, scratch),
+            sections: page
+                .sections
+                .iter()
+                .map(|s| {
+                    let heading = s.heading.as_deref().unwrap_or("");
+                    (Words::of(heading, scratch), Words::of(&s.text, scratch))
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A text's words as [`for_each_word_with`] gives them, each followed by
+/// its parts, in one string.
+#[derive(Default)]
+struct Words {
+    text: String,
+    /// Per word or part: where it ends in `text`; per word, how many parts follow.
+    ends: Vec<(u32, u32)>,
+}
+
+impl Words {
+    fn of(text: &str, scratch: &mut Scratch) -> Self {
+        let mut words = Words::default();
+        for_each_word_with(text, scratch, |word, parts| {
+            words.push(word, parts.len());
+            for p in parts {
+                words.push(p, 0);
+            }
+        });
+        words
+    }
+
+    fn push(&mut self, word: &str, parts: usize) {
+        self.text.push_str(word);
+        self.ends.push((self.text.len() as u32, parts as u32));
+    }
+
+    /// `f(word, parts)` for each word, in order, as `for_each_word_with` called it.
+    fn for_each(&self, mut f: impl FnMut(&str, &[&str])) {
+        let mut parts: Vec<&str> = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        let mut next = |i: &mut usize| {
+            let end = self.ends[*i].0 as usize;
+            let piece = &self.text[start..end];
+            start = end;
+            *i += 1;
+            piece
+        };
+        while i < self.ends.len() {
+            let count = self.ends[i].1;
+            let word = next(&mut i);
+            parts.clear();
+            for _ in 0..count {
+                parts.push(next(&mut i));
+            }
+            f(word, &parts);
+        }
+    }
+}
+
+/// Each word of `words` (and its ZWNJ parts and unprefixed forms, at a lower
 /// weight) as a term occurrence in `tf`; returns the number of words.
 fn add_words(
     tf: &mut Vec<(u32, f32)>,
     vocab: &mut Vocabulary,
     analyzer: &Analyzer,
-    scratch: &mut Scratch,
-    text: &str,
+    words: &Words,
     weight: f32,
 ) -> usize {
     let mut count = 0usize;
-    for_each_word_with(text, scratch, |word, parts| {
+    words.for_each(|word, parts| {
         count += 1;
         tf.push((vocab.term(word, analyzer), weight));
         for p in parts {

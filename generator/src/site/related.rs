@@ -79,6 +79,11 @@ fn words_of<'i>(
     words
 }
 
+thread_local! {
+    /// [`related`]'s scores by page, all zero between calls.
+    static SCORES: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Up to [`MAX`] pages to offer on instance `n`.
 pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<Entry> {
     let inst = &site.instances[n];
@@ -103,28 +108,31 @@ pub(crate) fn related(site: &Site<'_>, n: usize, rendered: &[Rendered]) -> Vec<E
     let Some(words) = site.terms.pages.get(inst.lang) else {
         return Vec::new();
     };
-    // Each (page, weight) a shared word gives; a stable sort by page keeps
-    // every page's weights in word order, so the sums are those of adding
-    // them up word by word.
-    let mut shares: Vec<(usize, f64)> = Vec::new();
-    for w in &site.terms.of[n] {
-        let Some(pages) = words.get(w.as_str()) else {
-            continue;
-        };
-        if pages.len() > COMMON {
-            continue;
+    // Each page's score, added up word by word as the words come, in a
+    // per-thread table of every page (cleared after), the pages in the
+    // order they were first met.
+    let mut best: Vec<(usize, f64)> = SCORES.with_borrow_mut(|scores| {
+        scores.resize(site.instances.len(), 0.0);
+        let mut met = Vec::new();
+        for w in &site.terms.of[n] {
+            let Some(pages) = words.get(w.as_str()) else {
+                continue;
+            };
+            if pages.len() > COMMON {
+                continue;
+            }
+            let weight = 1.0 / pages.len() as f64;
+            for &m in pages.iter().filter(|&&m| m != n) {
+                if scores[m] == 0.0 {
+                    met.push(m);
+                }
+                scores[m] += weight;
+            }
         }
-        let weight = 1.0 / pages.len() as f64;
-        shares.extend(pages.iter().filter(|&&m| m != n).map(|&m| (m, weight)));
-    }
-    shares.sort_by_key(|&(m, _)| m);
-    let mut best: Vec<(usize, f64)> = Vec::new();
-    for (m, weight) in shares {
-        match best.last_mut() {
-            Some((last, score)) if *last == m => *score += weight,
-            _ => best.push((m, 0.0 + weight)),
-        }
-    }
+        met.into_iter()
+            .map(|m| (m, std::mem::take(&mut scores[m])))
+            .collect()
+    });
     // Highest score first, ties by URL: a total order, so picking the first
     // MAX and sorting only those gives what sorting them all would.
     let order = |a: &(usize, f64), b: &(usize, f64)| {
