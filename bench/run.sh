@@ -146,7 +146,7 @@ status=0
 python3 "$BENCH/bench.py" run --results "$RESULTS" --work "$WORK" --shm "$SHM" --stages "$ONLY" \
   --source-desc "$SOURCE_DESC" "${MODE[@]}" "${ARGS[@]}" || status=$?
 cp "$RESULTS" "$BENCH/results-latest.json"
-python3 "$BENCH/bench.py" report --results "$RESULTS" --notes "$BENCH/findings.md" --out "$OUT" \
+python3 "$BENCH/bench.py" report --results "$RESULTS" --notes "$BENCH/findings.md" --notes "$BENCH/by-hand.md" --out "$OUT" \
   --run-seconds $(( $(date +%s) - START ))
 rm -rf "$SHM"
 say "done in $(( $(date +%s) - START )) s: $OUT"
