@@ -282,7 +282,11 @@ fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
     let builtin = generator::theme::builtin("templates/macros/nav.html").unwrap();
     let builtin = std::str::from_utf8(builtin).unwrap();
     let old = builtin
-        .replacen("{% if n.html is defined %}{{ n.html | safe }}{% else %}", "", 1)
+        .replacen(
+            "{% if n.html is defined %}{{ n.html | safe }}{% else %}",
+            "",
+            1,
+        )
         .replacen(
             "</li>\n{% endif %}{% endfor %}</ul>{% endmacro list %}",
             "</li>\n{% endfor %}</ul>{% endmacro list %}",
@@ -313,8 +317,14 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
             write(site.path(), "content/en/über-uns.md", page);
         }
         for (rel, branch) in [
-            ("templates/partials/search.html", "{% if drawn.search is defined %}"),
-            ("templates/partials/feedback.html", "{% if feedback.html is defined %}"),
+            (
+                "templates/partials/search.html",
+                "{% if drawn.search is defined %}",
+            ),
+            (
+                "templates/partials/feedback.html",
+                "{% if feedback.html is defined %}",
+            ),
             // A sidebar macro that draws no entry as given HTML: sections
             // and links are then drawn on every page.
             ("templates/macros/nav.html", "{% if n.html is defined %}"),

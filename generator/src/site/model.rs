@@ -63,7 +63,7 @@ pub(crate) struct Site<'a> {
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
     /// (lang, folder key) → the instances directly inside it, in order.
-    pub folders: HashMap<(&'a str, &'a str), Vec<usize>>,
+    pub folders: HashMap<(&'a str, &'a str), super::structure::Folder>,
     /// The words "related articles" are computed from.
     pub terms: Terms,
     /// lang → the URL of its contact page, where the site has one.

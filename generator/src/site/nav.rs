@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::model::{Instance, Site};
-use super::structure::{inside, is_section};
+use super::structure::{folder_of, inside, is_section, Folder};
 
 /// How many of a section's pages the open branch lists around the current
 /// one; the section's own page lists them all.
@@ -171,9 +171,13 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Lin
     }
     let key = inst.src.key.as_str();
     let open = on_path(key, path);
-    let (subs, pages): (Vec<usize>, Vec<usize>) = inside(site, inst.lang, key)
-        .iter()
-        .partition(|&&m| is_section(&site.instances[m]));
+    let empty = Folder::default();
+    let Folder {
+        sections: subs,
+        pages,
+        page_at,
+        ..
+    } = folder_of(site, inst.lang, key).unwrap_or(&empty);
     let mut children: Vec<Node> = subs
         .iter()
         .map(|&m| {
@@ -185,9 +189,11 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Lin
         })
         .collect();
     if open {
-        let at = pages
-            .iter()
-            .position(|&m| site.instances[m].src.key == path)
+        let at = site
+            .index
+            .get(&(inst.lang, path))
+            .and_then(|m| page_at.get(m))
+            .copied()
             .unwrap_or(0);
         let (from, to) = window(at, pages.len());
         // Links drawn once per language ([`links`]) but the current one;

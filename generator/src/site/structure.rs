@@ -17,24 +17,42 @@ const GROUP_LIMIT: usize = 10;
 /// How many top pages each category card of the home page shows.
 const CARD_LIMIT: usize = 5;
 
-/// For every (language, folder key), the instances directly inside it that
-/// visitors browse, by weight then title. Built once per build.
-pub(crate) fn folders<'a>(
-    instances: &'a [Instance<'a>],
-) -> HashMap<(&'a str, &'a str), Vec<usize>> {
-    let mut map: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+/// What is directly inside a folder that visitors browse, by weight then
+/// title: everything, and its sub-sections and pages apart, with each page's
+/// place among the pages (the sidebar and previous/next ask for them on
+/// every page, and a section can hold thousands).
+#[derive(Default)]
+pub(crate) struct Folder {
+    pub all: Vec<usize>,
+    pub sections: Vec<usize>,
+    pub pages: Vec<usize>,
+    /// Instance → its position in `pages`.
+    pub page_at: HashMap<usize, usize>,
+}
+
+/// Every (language, folder key)'s [`Folder`]. Built once per build.
+pub(crate) fn folders<'a>(instances: &'a [Instance<'a>]) -> HashMap<(&'a str, &'a str), Folder> {
+    let mut map: HashMap<(&str, &str), Folder> = HashMap::new();
     for (n, i) in instances.iter().enumerate() {
         if i.src.key.is_empty() || matches!(i.src.front.kind, Kind::Thanks | Kind::FormError) {
             continue;
         }
         let parent = i.src.key.rsplit_once('/').map_or("", |(p, _)| p);
-        map.entry((i.lang, parent)).or_default().push(n);
+        map.entry((i.lang, parent)).or_default().all.push(n);
     }
-    for list in map.values_mut() {
-        list.sort_by(|&a, &b| {
+    for folder in map.values_mut() {
+        folder.all.sort_by(|&a, &b| {
             let (a, b) = (&instances[a].src, &instances[b].src);
             (a.front.weight, a.title()).cmp(&(b.front.weight, b.title()))
         });
+        (folder.sections, folder.pages) =
+            folder.all.iter().partition(|&&n| is_section(&instances[n]));
+        folder.page_at = folder
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(at, &n)| (n, at))
+            .collect();
     }
     map
 }
@@ -94,10 +112,15 @@ pub(crate) fn entry(site: &Site<'_>, n: usize, rendered: Option<&[Rendered]>) ->
 
 /// The instances directly inside `folder` in `lang`.
 pub(crate) fn inside<'s>(site: &'s Site<'_>, lang: &'s str, folder: &'s str) -> &'s [usize] {
-    site.folders
-        .get(&(lang, folder))
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    folder_of(site, lang, folder).map_or(&[], |f| f.all.as_slice())
+}
+
+pub(crate) fn folder_of<'s>(
+    site: &'s Site<'_>,
+    lang: &'s str,
+    folder: &'s str,
+) -> Option<&'s Folder> {
+    site.folders.get(&(lang, folder))
 }
 
 /// A section page's listing: its own pages first, then one group per
@@ -110,9 +133,10 @@ pub(crate) fn listing(
     limit: usize,
     promoted_first: bool,
 ) -> Vec<Group> {
-    let (sections, pages): (Vec<usize>, Vec<usize>) = inside(site, lang, folder)
-        .iter()
-        .partition(|&&n| is_section(&site.instances[n]));
+    let empty = Folder::default();
+    let Folder {
+        sections, pages, ..
+    } = folder_of(site, lang, folder).unwrap_or(&empty);
     let mut groups = Vec::new();
     if !pages.is_empty() {
         groups.push(Group {
@@ -125,7 +149,7 @@ pub(crate) fn listing(
                 .collect(),
         });
     }
-    for s in sections {
+    for &s in sections {
         let mut items = inside(site, lang, &site.instances[s].src.key).to_vec();
         if promoted_first {
             // A stable sort: promoted pages keep their order among themselves.
@@ -214,17 +238,16 @@ pub(crate) fn prev_next(site: &Site<'_>, inst: &Instance<'_>) -> (Option<Entry>,
         // Top-level pages (contact, terms…) are not a sequence.
         return (None, None);
     }
-    let pages: Vec<usize> = inside(site, inst.lang, parent)
-        .iter()
-        .copied()
-        .filter(|&n| !is_section(&site.instances[n]))
-        .collect();
-    let Some(pos) = pages
-        .iter()
-        .position(|&n| site.instances[n].src.key == inst.src.key)
-    else {
+    let Some(folder) = folder_of(site, inst.lang, parent) else {
         return (None, None);
     };
+    let Some(n) = site.index.get(&(inst.lang, inst.src.key.as_str())) else {
+        return (None, None);
+    };
+    let Some(&pos) = folder.page_at.get(n) else {
+        return (None, None);
+    };
+    let pages = &folder.pages;
     let prev = pos.checked_sub(1).map(|p| entry(site, pages[p], None));
     let next = pages.get(pos + 1).map(|&n| entry(site, n, None));
     (prev, next)
