@@ -569,17 +569,17 @@ def whatif_stage(args, res):
 # that matches names the phase.
 PHASES = [
     ("load: site.toml, theme, catalogs, templates", [r"generator::config::SiteConfig::load$", r"generator::i18n::catalog::Catalogs::load$", r"generator::templates::load$", r"generator::site::assets::collect$"]),
-    ("load: read content + TOML front matter", [r"generator::content::load$"]),
+    ("load: read content + TOML front matter (pages parsed in parallel: the parse counted on every thread)", [r"generator::content::load$", r"generator::content::page::SourcePage::parse$"]),
     ("markdown: pulldown-cmark + ids, alerts, FAQ, links (per page)", [r"generator::site::render_markdown$", r"generator::markdown::render$"]),
-    ("check: links, anchors, headings", [r"generator::site::check_pages$"]),
+    ("check: links, anchors, headings", [r"generator::site::links::check_pages$"]),
     ("templates: context + Tera, per page (`context::render_page`)", [r"generator::site::context::render_page$"]),
     ("  of which: Tera rendering (`context::render` → `Tera::render`)", [r"generator::site::context::render$", r"<tera::tera::Tera>::render$"]),
     ("  of which: serialising page values (`tera::Context::insert`)", [r"tera::context::Context::insert$"]),
     ("  of which: dropping context values (`drop_in_place<serde_json::Value>`)", [r"core::ptr::drop_in_place<serde_json::value::Value>$"]),
-    ("templates: entry, 404 and search pages", [r"generator::site::context::render_extra$"]),
+    ("  of which: search sections cut from each page's HTML (`SearchPage::from_html`)", [r"generator::search::SearchPage::from_html$"]),
+    ("templates: entry, 404 and search pages", [r"generator::site::context::render_extra$", r"generator::site::site_files$"]),
     ("sitemap.xml", [r"generator::site::sitemap::sitemap$"]),
-    ("search index, all languages (`site::search_index`)", [r"generator::site::search_index$"]),
-    ("  of which: index build, word analysis inlined (`search::build_index`)", [r"generator::search::index::build_index$"]),
+    ("search index, one language at a time beside the next one's templates (`site::language_index`)", [r"generator::site::language_index$", r"generator::site::search_index$"]),
     ("write: output files (user-space part; the kernel's is in sys time)", [r"generator::site::output::Staging::write$"]),
     ("malloc + free, everywhere (self)", []),
 ]
