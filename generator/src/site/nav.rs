@@ -171,13 +171,12 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Lin
     }
     let key = inst.src.key.as_str();
     let open = on_path(key, path);
-    let empty = Folder::default();
     let Folder {
         sections: subs,
         pages,
         page_at,
         ..
-    } = folder_of(site, inst.lang, key).unwrap_or(&empty);
+    } = folder_of(site, inst.lang, key);
     let mut children: Vec<Node> = subs
         .iter()
         .map(|&m| {

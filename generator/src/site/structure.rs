@@ -112,15 +112,13 @@ pub(crate) fn entry(site: &Site<'_>, n: usize, rendered: Option<&[Rendered]>) ->
 
 /// The instances directly inside `folder` in `lang`.
 pub(crate) fn inside<'s>(site: &'s Site<'_>, lang: &'s str, folder: &'s str) -> &'s [usize] {
-    folder_of(site, lang, folder).map_or(&[], |f| f.all.as_slice())
+    &folder_of(site, lang, folder).all
 }
 
-pub(crate) fn folder_of<'s>(
-    site: &'s Site<'_>,
-    lang: &'s str,
-    folder: &'s str,
-) -> Option<&'s Folder> {
-    site.folders.get(&(lang, folder))
+/// `folder` in `lang` (an empty one where there is no such folder).
+pub(crate) fn folder_of<'s>(site: &'s Site<'_>, lang: &'s str, folder: &'s str) -> &'s Folder {
+    static EMPTY: std::sync::LazyLock<Folder> = std::sync::LazyLock::new(Folder::default);
+    site.folders.get(&(lang, folder)).unwrap_or(&EMPTY)
 }
 
 /// A section page's listing: its own pages first, then one group per
@@ -133,10 +131,9 @@ pub(crate) fn listing(
     limit: usize,
     promoted_first: bool,
 ) -> Vec<Group> {
-    let empty = Folder::default();
     let Folder {
         sections, pages, ..
-    } = folder_of(site, lang, folder).unwrap_or(&empty);
+    } = folder_of(site, lang, folder);
     let mut groups = Vec::new();
     if !pages.is_empty() {
         groups.push(Group {
@@ -238,9 +235,7 @@ pub(crate) fn prev_next(site: &Site<'_>, inst: &Instance<'_>) -> (Option<Entry>,
         // Top-level pages (contact, terms…) are not a sequence.
         return (None, None);
     }
-    let Some(folder) = folder_of(site, inst.lang, parent) else {
-        return (None, None);
-    };
+    let folder = folder_of(site, inst.lang, parent);
     let Some(n) = site.index.get(&(inst.lang, inst.src.key.as_str())) else {
         return (None, None);
     };
