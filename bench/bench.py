@@ -496,11 +496,7 @@ def incremental_serve(args, site, n, pages):
     finally:
         with open(page, "w", encoding="utf-8") as f:
             f.write(original)
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     med = lambda k: statistics.median([r[k] for r in runs if r[k] is not None])
     return {"articles_per_language": n, "pages": pages, "runs": len(runs), "detail": runs,
             "rebuild_ms_median": med("rebuild_ms"), "rebuild_ms_max": max(r["rebuild_ms"] for r in runs),
@@ -696,6 +692,16 @@ def handler_env(tmp):
     }
 
 
+def stop(proc):
+    """Ends a process this script started: asked first, killed after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port():
     import socket
 
@@ -810,12 +816,7 @@ def cold_valid_submission(args, handler, lenv, coldstart):
     except Exception as e:  # a measurement, not a test: say what happened
         return {"skipped": f"moto stage failed: {e}"}
     finally:
-        moto.terminate()
-        try:
-            moto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            moto.kill()
-            moto.wait()
+        stop(moto)
 
 
 def handler_stage(args, res):
