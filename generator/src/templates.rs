@@ -98,6 +98,29 @@ mod tests {
         tera
     }
 
+    /// Lookups through `patches/tera`: a dotted part is unescaped (`~1`,
+    /// `~0`) only when it has a `~`, with the same result as before.
+    #[test]
+    fn names_are_looked_up_as_tera_reads_them() {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "m",
+            &serde_json::json!({
+                "a/b": "slash", "a~b": "tilde", "a~1b": "escaped",
+                "plain": {"deep": ["zero", "one"]},
+                "html": "x".repeat(100_000),
+            }),
+        );
+        let tera = with(
+            "t.html",
+            r#"{{ m["a/b"] }} {{ m["a~b"] }} {{ m.plain.deep.1 }} {{ m["plain"].deep[0] }} {{ m.html is defined }} {{ m.none is defined }} {{ m.html is string }}"#,
+        );
+        assert_eq!(
+            tera.render("t.html", &ctx).unwrap(),
+            "slash tilde one zero true false true"
+        );
+    }
+
     #[test]
     fn a_template_is_builtin_when_it_parses_as_the_builtin_one() {
         let name = "partials/search.html";
