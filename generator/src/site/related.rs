@@ -32,9 +32,9 @@ pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
     // and worker), then the pages of each word in page order.
     let of: Vec<Vec<String>> = instances
         .par_iter()
-        .map_init(HashMap::new, |analyzers, inst| {
+        .map_init(HashMap::new, |stemmers, inst| {
             if is_article(inst) {
-                words_of(inst, analyzers)
+                words_of(inst, stemmers)
             } else {
                 Vec::new()
             }
@@ -54,25 +54,41 @@ pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
     t
 }
 
+/// A language's analyzer with the stems it has found: titles repeat their
+/// words, and stemming was most of the time spent here.
+struct Stemmer {
+    analyzer: crate::search::analyze::Analyzer,
+    stems: foldhash::HashMap<String, String>,
+}
+
+impl Stemmer {
+    fn stem(&mut self, word: String) -> String {
+        if let Some(stem) = self.stems.get(&word) {
+            return stem.clone();
+        }
+        let stem = self.analyzer.stem(&word);
+        self.stems.insert(word, stem.clone());
+        stem
+    }
+}
+
 /// The distinct stemmed words (longer than two letters) of a page's title
 /// and description.
-fn words_of<'i>(
-    inst: &'i Instance<'_>,
-    analyzers: &mut HashMap<&'i str, crate::search::analyze::Analyzer>,
-) -> Vec<String> {
+fn words_of<'i>(inst: &'i Instance<'_>, stemmers: &mut HashMap<&'i str, Stemmer>) -> Vec<String> {
     let text = format!(
         "{} {}",
         inst.src.title(),
         inst.src.front.description.as_deref().unwrap_or("")
     );
     let lang = inst.src.lang.as_str();
-    let analyzer = analyzers
-        .entry(lang)
-        .or_insert_with(|| crate::search::analyze::Analyzer::new(lang));
+    let stemmer = stemmers.entry(lang).or_insert_with(|| Stemmer {
+        analyzer: crate::search::analyze::Analyzer::new(lang),
+        stems: foldhash::HashMap::default(),
+    });
     let mut words: Vec<String> = crate::search::analyze::words(&text)
         .into_iter()
         .filter(|w| w.chars().count() > 2)
-        .map(|w| analyzer.stem(&w))
+        .map(|w| stemmer.stem(w))
         .collect();
     words.sort();
     words.dedup();
