@@ -32,8 +32,16 @@ pub fn html(text: &str) -> String {
 /// no U+2028/U+2029, written as `\uXXXX` escapes the JSON reader undoes.
 pub fn json_in_html<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).expect("serializable");
+    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+    let special = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
+    if !json.as_bytes().iter().any(special) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
+    let mut rest = json.as_str();
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().expect("a character starts here");
         match c {
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),
@@ -42,7 +50,9 @@ pub fn json_in_html<T: Serialize + ?Sized>(value: &T) -> String {
             '\u{2029}' => out.push_str("\\u2029"),
             c => out.push(c),
         }
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -67,6 +77,21 @@ mod tests {
         }
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_in_html_of_any_text_has_no_markup_and_round_trips(
+            text in "([<>&\u{2028}\u{2029}\u{2014}\u{2027}\u{202A}a\"\\\\]|\\PC){0,40}"
+        ) {
+            let v = serde_json::json!({ "q": text });
+            let s = json_in_html(&v);
+            for bad in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+                proptest::prop_assert!(!s.contains(bad), "{:?} in {}", bad, s);
+            }
+            let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+            proptest::prop_assert_eq!(back, v);
+        }
     }
 
     #[test]
