@@ -81,7 +81,16 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     });
     diags.extend(catalogs.warnings.iter().cloned());
     let formats = locale_formats(&config, &mut diags);
-    let tera = match crate::templates::load(&theme) {
+    // Parsing the templates takes as long as reading a few thousand pages:
+    // both at once. A site whose theme fails reports only that, as before.
+    let ((tera, assets), (mut pages, page_diags)) = rayon::join(
+        || {
+            let tera = crate::templates::load(&theme);
+            (tera, site_assets(root, &config, &theme))
+        },
+        || content::load(root, &config),
+    );
+    let tera = match tera {
         Ok(mut t) => {
             t.register_filter("plural", crate::i18n::plural::PluralFilter::new(&config));
             Some(t)
@@ -95,9 +104,8 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         return Err(Error::Site(diags));
     }
     let tera = tera.expect("templates loaded");
-    let (asset_files, asset_urls) = site_assets(root, &config, &theme)?;
+    let (asset_files, asset_urls) = assets?;
 
-    let (mut pages, page_diags) = content::load(root, &config);
     let failed_keys = failed_keys(&page_diags);
     diags.extend(page_diags);
     if !opts.drafts {
