@@ -204,7 +204,7 @@ impl Loaded {
             instances,
             index,
             folders: structure::folders(instances),
-            terms: related::terms(instances),
+            terms: Default::default(),
             contact: instances
                 .iter()
                 .rev()
@@ -216,24 +216,31 @@ impl Loaded {
             nav_closed: HashMap::new(),
             drawn: HashMap::new(),
         };
-        // Each language's shared context and sidebar at once: they read
-        // only the site and their own language.
+        // The words of related articles beside the shared drawing, which
+        // keeps fewer workers busy than there are languages.
+        let (terms, ()) = rayon::join(|| related::terms(instances), || self.draw_shared(&mut site));
+        site.terms = terms;
+        site
+    }
+
+    /// Each language's shared context and sidebar, at once: they read only
+    /// the site and their own language.
+    fn draw_shared(&self, site: &mut Site<'_>) {
         let bases = |site: &Site<'_>| {
             self.languages
                 .par_iter()
                 .map(|l| (l.clone(), context::base_context(site, l)))
                 .collect()
         };
-        site.base = bases(&site);
+        site.base = bases(site);
         site.nav_closed = self
             .languages
             .par_iter()
-            .flat_map_iter(|l| context::nav_closed(&site, &self.tera, l))
+            .flat_map_iter(|l| context::nav_closed(site, &self.tera, l))
             .collect();
         // Again, now that the shared sidebar can use the closed sections.
-        site.base = bases(&site);
-        context::predraw(&mut site, &self.tera);
-        site
+        site.base = bases(site);
+        context::predraw(site, &self.tera);
     }
 }
 
