@@ -301,8 +301,9 @@ fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
     assert_eq!(sidebar(&read(&out2, page)), builtin_sidebar);
 }
 
-/// The search box and the feedback widget are drawn once per language when
-/// their partials are the built-in ones, the sidebar's closed sections and
+/// The search box, the feedback widget and the language switcher are drawn
+/// once per language (the switcher once per set of translations) when their
+/// partials are the built-in ones, the sidebar's closed sections and
 /// links when its macro draws given HTML; a site whose partials are its own
 /// (here: the built-in ones that never take the drawn branch) has them drawn
 /// on every page, and every page comes out the same either way, a page URL
@@ -324,6 +325,10 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
             (
                 "templates/partials/feedback.html",
                 "{% if feedback.html is defined %}",
+            ),
+            (
+                "templates/partials/languages.html",
+                "{% if languages_html is defined %}",
             ),
             // A sidebar macro that draws no entry as given HTML: sections
             // and links are then drawn on every page.

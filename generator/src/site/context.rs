@@ -10,19 +10,10 @@ use tera::{Context, Tera};
 use super::model::{Drawn, Instance, Piece, Site};
 use super::output::OutputFile;
 use super::structure;
+use super::switcher::{self, LanguageLink};
 use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
-
-#[derive(Serialize, Clone)]
-struct LanguageLink {
-    code: String,
-    name: String,
-    dir: &'static str,
-    url: String,
-    current: bool,
-    translated: bool,
-}
 
 #[derive(Serialize)]
 struct Alternate {
@@ -200,6 +191,7 @@ const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
 pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
     let search = crate::templates::is_builtin(tera, SEARCH_PARTIAL);
     let feedback = crate::templates::is_builtin(tera, FEEDBACK_PARTIAL);
+    let switcher = crate::templates::is_builtin(tera, switcher::PARTIAL);
     let mut all = Vec::new();
     for lang in &site.languages {
         let base = &site.base[lang];
@@ -215,7 +207,16 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
             .filter(|(l, _)| l == lang)
             .map(|(_, folder)| (folder.to_string(), OnceLock::new()))
             .collect();
-        all.push((lang.clone(), search, Drawn { feedback, links }));
+        let switchers = switcher.then(switcher::Switchers::default);
+        all.push((
+            lang.clone(),
+            search,
+            Drawn {
+                feedback,
+                links,
+                switchers,
+            },
+        ));
     }
     for (lang, search, drawn) in all {
         if let Some(html) = search {
@@ -290,7 +291,7 @@ pub(super) struct Reused(HashMap<String, Context>);
 const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
 /// Keys every page sets; the large ones are let go of after rendering.
-const PAGE_KEYS: [&str; 2] = ["page", "nav"];
+const PAGE_KEYS: [&str; 3] = ["page", "nav", "languages_html"];
 
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
@@ -400,6 +401,10 @@ pub(super) fn render_page(
         Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
     };
     ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links));
+    let switcher = site.drawn.get(lang).and_then(|d| d.switchers.as_ref());
+    if let Some(html) = switcher.and_then(|s| s.draw(tera, &site.base[lang], &languages)) {
+        insert_value(ctx, "languages_html", Value::String(html));
+    }
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);

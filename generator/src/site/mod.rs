@@ -16,6 +16,7 @@ pub mod output;
 mod related;
 mod sitemap;
 mod structure;
+mod switcher;
 mod toc;
 
 pub use form::{form_definition, write_form_definition};

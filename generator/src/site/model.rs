@@ -171,6 +171,8 @@ pub(crate) struct Drawn {
     pub(crate) feedback: Option<(serde_json::Value, Vec<Piece>)>,
     /// By folder key: the sidebar's links to its pages (`context::folder_links`).
     pub(crate) links: HashMap<String, std::sync::OnceLock<HashMap<usize, String>>>,
+    /// The language switcher, by the page's set of translations.
+    pub(crate) switchers: Option<super::switcher::Switchers>,
 }
 
 /// A part of a partial drawn once: its own text, or where the page's URL goes.
