@@ -32,9 +32,9 @@ pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
     // and worker), then the pages of each word in page order.
     let of: Vec<Vec<String>> = instances
         .par_iter()
-        .map_init(HashMap::new, |stemmers, inst| {
+        .map_init(Finder::default, |finder, inst| {
             if is_article(inst) {
-                words_of(inst, stemmers)
+                finder.words_of(inst)
             } else {
                 Vec::new()
             }
@@ -62,37 +62,45 @@ struct Stemmer {
 }
 
 impl Stemmer {
-    fn stem(&mut self, word: String) -> String {
-        if let Some(stem) = self.stems.get(&word) {
+    fn stem(&mut self, word: &str) -> String {
+        if let Some(stem) = self.stems.get(word) {
             return stem.clone();
         }
-        let stem = self.analyzer.stem(&word);
-        self.stems.insert(word, stem.clone());
+        let stem = self.analyzer.stem(word);
+        self.stems.insert(word.to_string(), stem.clone());
         stem
     }
 }
 
-/// The distinct stemmed words (longer than two letters) of a page's title
-/// and description.
-fn words_of<'i>(inst: &'i Instance<'_>, stemmers: &mut HashMap<&'i str, Stemmer>) -> Vec<String> {
-    let text = format!(
-        "{} {}",
-        inst.src.title(),
-        inst.src.front.description.as_deref().unwrap_or("")
-    );
-    let lang = inst.src.lang.as_str();
-    let stemmer = stemmers.entry(lang).or_insert_with(|| Stemmer {
-        analyzer: crate::search::analyze::Analyzer::new(lang),
-        stems: foldhash::HashMap::default(),
-    });
-    let mut words: Vec<String> = crate::search::analyze::words(&text)
-        .into_iter()
-        .filter(|w| w.chars().count() > 2)
-        .map(|w| stemmer.stem(w))
-        .collect();
-    words.sort();
-    words.dedup();
-    words
+/// A worker's stemmers by language, and its word-finding buffers.
+#[derive(Default)]
+struct Finder<'i> {
+    stemmers: HashMap<&'i str, Stemmer>,
+    scratch: crate::search::analyze::Scratch,
+}
+
+impl<'i> Finder<'i> {
+    /// The distinct stemmed words (longer than two letters) of a page's
+    /// title and description.
+    fn words_of(&mut self, inst: &'i Instance<'_>) -> Vec<String> {
+        let lang = inst.src.lang.as_str();
+        let stemmer = self.stemmers.entry(lang).or_insert_with(|| Stemmer {
+            analyzer: crate::search::analyze::Analyzer::new(lang),
+            stems: foldhash::HashMap::default(),
+        });
+        let mut words = Vec::new();
+        let description = inst.src.front.description.as_deref().unwrap_or("");
+        for text in [inst.src.title(), description] {
+            crate::search::analyze::for_each_word_with(text, &mut self.scratch, |w, _| {
+                if w.chars().count() > 2 {
+                    words.push(stemmer.stem(w));
+                }
+            });
+        }
+        words.sort();
+        words.dedup();
+        words
+    }
 }
 
 thread_local! {
