@@ -63,7 +63,7 @@ pub(crate) struct Site<'a> {
     /// (lang, key) → index into `instances`
     pub index: HashMap<(&'a str, &'a str), usize>,
     /// (lang, folder key) → the instances directly inside it, in order.
-    pub folders: HashMap<(&'a str, &'a str), super::structure::Folder>,
+    pub folders: HashMap<(&'a str, &'a str), Folder>,
     /// The words "related articles" are computed from.
     pub terms: Terms,
     /// lang → the URL of its contact page, where the site has one.
@@ -173,6 +173,20 @@ pub(crate) struct Drawn {
     pub(crate) links: HashMap<String, std::sync::OnceLock<HashMap<usize, String>>>,
     /// The language switcher, by the page's set of translations.
     pub(crate) switchers: Option<super::switcher::Switchers>,
+}
+
+/// What is directly inside a folder that visitors browse, by weight then
+/// title: everything, and its sub-sections and pages apart, with each page's
+/// place among the pages (the sidebar and previous/next ask for them on
+/// every page, and a section can hold thousands; `structure::folders`
+/// works them out).
+#[derive(Default)]
+pub(crate) struct Folder {
+    pub all: Vec<usize>,
+    pub sections: Vec<usize>,
+    pub pages: Vec<usize>,
+    /// Instance → its position in `pages`.
+    pub page_at: HashMap<usize, usize>,
 }
 
 /// A part of a partial drawn once: its own text, or where the page's URL goes.

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::model::Folder;
 use super::model::{Instance, Site};
-use super::structure::{folder_of, inside, is_section, Folder};
+use super::structure::{folder_of, inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current
 /// one; the section's own page lists them all.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::model::{Instance, Site};
+use super::model::{Folder, Instance, Site};
 use crate::content::Kind;
 use crate::markdown::Rendered;
 
@@ -16,19 +16,6 @@ const GROUP_LIMIT: usize = 10;
 
 /// How many top pages each category card of the home page shows.
 const CARD_LIMIT: usize = 5;
-
-/// What is directly inside a folder that visitors browse, by weight then
-/// title: everything, and its sub-sections and pages apart, with each page's
-/// place among the pages (the sidebar and previous/next ask for them on
-/// every page, and a section can hold thousands).
-#[derive(Default)]
-pub(crate) struct Folder {
-    pub all: Vec<usize>,
-    pub sections: Vec<usize>,
-    pub pages: Vec<usize>,
-    /// Instance → its position in `pages`.
-    pub page_at: HashMap<usize, usize>,
-}
 
 /// Every (language, folder key)'s [`Folder`]. Built once per build.
 pub(crate) fn folders<'a>(instances: &'a [Instance<'a>]) -> HashMap<(&'a str, &'a str), Folder> {
