@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::{Drawn, Instance, Piece, Site};
+use super::model::{Cut, Drawn, Instance, Piece, Site};
 use super::output::OutputFile;
 use super::structure;
 use super::switcher::{self, LanguageLink};
@@ -178,8 +178,8 @@ fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashM
 /// Between the page links drawn together (`nav::links`), to cut them apart.
 const LINK_MARK: &str = "\u{E000}link\u{E000}";
 
-/// Stand-ins for the page's URL while a partial is drawn once; characters
-/// of the private use area, which no escaping changes and no URL holds.
+/// Stand-ins for the page's URL while a partial is drawn once (marks: they
+/// start with `model::MARK_EDGE`).
 const URL_MARK: &str = "\u{E000}page-url\u{E000}";
 const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
 
@@ -227,7 +227,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
     }
 }
 
-fn predraw_feedback(site: &Site<'_>, tera: &Tera, lang: &str) -> Option<(Value, Vec<Piece>)> {
+fn predraw_feedback(site: &Site<'_>, tera: &Tera, lang: &str) -> Option<(Value, Cut<Piece>)> {
     let shared = feedback_shared(site, lang);
     let mut value = shared.clone();
     value["contact"] = feedback_contact(site, lang, QUERY_MARK).into();
@@ -235,22 +235,8 @@ fn predraw_feedback(site: &Site<'_>, tera: &Tera, lang: &str) -> Option<(Value, 
     ctx.insert("page", &json!({ "url": URL_MARK }));
     insert_value(&mut ctx, "feedback", value);
     let html = tera.render(FEEDBACK_PARTIAL, &ctx).ok()?;
-    let mut pieces = Vec::new();
-    let mut rest = html.as_str();
-    loop {
-        let url = rest.find(URL_MARK).map(|at| (at, URL_MARK, Piece::Url));
-        let query = rest
-            .find(QUERY_MARK)
-            .map(|at| (at, QUERY_MARK, Piece::Query));
-        let Some((at, mark, piece)) = [url, query].into_iter().flatten().min_by_key(|m| m.0) else {
-            pieces.push(Piece::Text(rest.to_string()));
-            break;
-        };
-        pieces.push(Piece::Text(rest[..at].to_string()));
-        pieces.push(piece);
-        rest = &rest[at + mark.len()..];
-    }
-    Some((shared, pieces))
+    let cut = Cut::new(&html, &[(URL_MARK, Piece::Url), (QUERY_MARK, Piece::Query)])?;
+    Some((shared, cut))
 }
 
 /// The feedback context of page `url`: the language's, drawn.
@@ -259,18 +245,16 @@ fn drawn_feedback(
     lang: &str,
     url: &str,
     shared: &Value,
-    pieces: &[Piece],
+    cut: &Cut<Piece>,
 ) -> Value {
     let query = page_query(url);
     let escaped = crate::escape::html(url);
-    let mut html = String::new();
-    for piece in pieces {
-        html.push_str(match piece {
-            Piece::Text(text) => text,
+    let html = cut.fill(|piece, out| {
+        out.push_str(match piece {
             Piece::Url => &escaped,
             Piece::Query => &query,
-        });
-    }
+        })
+    });
     let mut value = shared.clone();
     value["contact"] = feedback_contact(site, lang, &query).into();
     value["html"] = html.into();
@@ -498,7 +482,7 @@ fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) 
     }
     if matches!(src.front.kind, Kind::Page | Kind::Faq) && !src.key.is_empty() {
         let value = match site.drawn.get(lang).and_then(|d| d.feedback.as_ref()) {
-            Some((shared, pieces)) => drawn_feedback(site, lang, &inst.url, shared, pieces),
+            Some((shared, cut)) => drawn_feedback(site, lang, &inst.url, shared, cut),
             None => feedback_context(site, lang, &inst.url),
         };
         insert_value(ctx, "feedback", value);

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::model::Folder;
-use super::model::{Instance, Site};
+use super::model::{Folder, Instance, Site};
 use super::structure::{folder_of, inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::model::{Cut, MARK_EDGE};
+
 /// The theme's switcher; drawn once only when it is the built-in one, so
 /// that what it does with a URL is known (escaped, as it is).
 pub(crate) const PARTIAL: &str = "partials/languages.html";
@@ -28,19 +30,13 @@ pub(crate) struct LanguageLink {
     pub translated: bool,
 }
 
-/// A part of a drawn switcher: its own text, or the URL of link `n`.
-enum Part {
-    Text(String),
-    Url(usize),
-}
-
 /// Which languages a page has, in order, and whether each is translated.
 type Shape = Vec<(String, bool)>;
 
 /// One language's switchers, by shape, drawn as pages ask for them; `None`
 /// when the theme could not draw one (the page then draws its own).
 #[derive(Default)]
-pub(crate) struct Switchers(Mutex<HashMap<Shape, Option<Arc<Vec<Part>>>>>);
+pub(crate) struct Switchers(Mutex<HashMap<Shape, Option<Arc<Cut<usize>>>>>);
 
 impl Switchers {
     /// The switcher of a page with these `links`, drawn from `base` (its
@@ -55,56 +51,38 @@ impl Switchers {
             .iter()
             .map(|l| (l.code.clone(), l.translated))
             .collect();
-        let parts = {
+        let cut = {
             let mut drawn = self.0.lock().unwrap_or_else(|e| e.into_inner());
             drawn
                 .entry(shape)
                 .or_insert_with(|| cut(tera, base, links).map(Arc::new))
                 .clone()?
         };
-        let mut html = String::new();
-        for part in parts.iter() {
-            match part {
-                Part::Text(text) => html.push_str(text),
-                Part::Url(n) => html.push_str(&crate::escape::html(&links[*n].url)),
-            }
-        }
-        Some(html)
+        Some(cut.fill(|n, out| out.push_str(&crate::escape::html(&links[n].url))))
     }
 }
 
-/// Link `n`'s URL while the switcher is drawn once: characters of the
-/// private use area, which no escaping changes and no URL holds.
+/// Link `n`'s URL while the switcher is drawn once.
 fn mark(n: usize) -> String {
-    format!("\u{E000}url-{n}\u{E000}")
+    format!("{MARK_EDGE}url-{n}{MARK_EDGE}")
 }
 
 /// The switcher for `links` drawn with marks for their URLs, cut at them;
-/// `None` unless every URL shows exactly once.
-fn cut(tera: &Tera, base: &Context, links: &[LanguageLink]) -> Option<Vec<Part>> {
+/// `None` unless every URL shows exactly once, in order.
+fn cut(tera: &Tera, base: &Context, links: &[LanguageLink]) -> Option<Cut<usize>> {
+    let marks: Vec<String> = (0..links.len()).map(mark).collect();
     let marked: Vec<LanguageLink> = links
         .iter()
-        .enumerate()
-        .map(|(n, l)| LanguageLink {
-            url: mark(n),
+        .zip(&marks)
+        .map(|(l, mark)| LanguageLink {
+            url: mark.clone(),
             ..l.clone()
         })
         .collect();
     let mut ctx = base.clone();
     ctx.insert("languages", &marked);
     let html = tera.render(PARTIAL, &ctx).ok()?;
-    let mut parts = Vec::new();
-    let mut rest = html.as_str();
-    for n in 0..links.len() {
-        let mark = mark(n);
-        let at = rest.find(&mark)?;
-        parts.push(Part::Text(rest[..at].to_string()));
-        parts.push(Part::Url(n));
-        rest = &rest[at + mark.len()..];
-    }
-    if rest.contains('\u{E000}') {
-        return None;
-    }
-    parts.push(Part::Text(rest.to_string()));
-    Some(parts)
+    let named: Vec<(&str, usize)> = marks.iter().map(String::as_str).zip(0..).collect();
+    let cut = Cut::new(&html, &named)?;
+    cut.marks().eq(0..links.len()).then_some(cut)
 }
