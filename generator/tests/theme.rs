@@ -301,6 +301,52 @@ fn a_sidebar_macro_that_ignores_drawn_entries_still_gets_every_section() {
     assert_eq!(sidebar(&read(&out2, page)), builtin_sidebar);
 }
 
+/// A section of more pages than the sidebar lists around the current one,
+/// with sub-sections nested two deep, and one whose sub-sections are titled
+/// with a private-use character and with what could be taken for the mark
+/// standing for an open section's pages.
+fn many_pages(root: &Path) {
+    let front = |title: &str, weight: usize| {
+        format!("+++\ntitle = \"{title}\"\nweight = {weight}\n+++\nText of {title}.\n")
+    };
+    write(root, "content/en/many/_index.md", &front("Many <pages>", 1));
+    for n in 1..=24 {
+        let rel = format!("content/en/many/page-{n}.md");
+        write(root, &rel, &front(&format!("Page {n} & more"), n));
+    }
+    write(
+        root,
+        "content/en/many/deeper/_index.md",
+        &front("Deeper", 1),
+    );
+    write(
+        root,
+        "content/en/many/deeper/inner/_index.md",
+        &front("Inner", 1),
+    );
+    for n in 1..=3 {
+        let rel = format!("content/en/many/deeper/inner/leaf-{n}.md");
+        write(root, &rel, &front(&format!("Leaf {n}"), n));
+    }
+    write(root, "content/en/odd/_index.md", &front("Odd", 2));
+    let odd = [
+        ("a", "A \u{E000} one"),
+        ("b", "B \u{E000}nav-window\u{E000} one"),
+    ];
+    for (n, (dir, title)) in odd.into_iter().enumerate() {
+        write(
+            root,
+            &format!("content/en/odd/{dir}/_index.md"),
+            &front(title, n),
+        );
+        write(
+            root,
+            &format!("content/en/odd/{dir}/only.md"),
+            &front("Only", 1),
+        );
+    }
+}
+
 /// The search box, the feedback widget and the language switcher are drawn
 /// once per language (the switcher once per set of translations) when their
 /// partials are the built-in ones, the sidebar's closed sections and
@@ -316,6 +362,7 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
         for site in [&once, &every] {
             let page = "+++\ntitle = \"Über & uns\"\n+++\nText.\n";
             write(site.path(), "content/en/über-uns.md", page);
+            many_pages(site.path());
         }
         for (rel, branch) in [
             (

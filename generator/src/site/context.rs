@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::{Cut, Drawn, Instance, Piece, Site};
+use super::model::{Cut, Drawn, Instance, Link, Piece, Site};
 use super::output::OutputFile;
 use super::structure;
 use super::switcher::{self, LanguageLink};
@@ -160,7 +160,7 @@ fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>
 /// The sidebar's links to the pages of `folder`, drawn once per language
 /// when a page first opens the folder (so a one-page rebuild draws one
 /// folder's, not every page's).
-fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, String> {
+fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, Link> {
     let mut ctx = site.base[lang].clone();
     let mut draw = |nodes: &[super::nav::Node]| {
         ctx.insert("nav", nodes);
@@ -215,6 +215,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
                 feedback,
                 links,
                 switchers,
+                branches: Default::default(),
             },
         ));
     }
@@ -384,7 +385,20 @@ pub(super) fn render_page(
         let cell = site.drawn.get(lang)?.links.get(folder)?;
         Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
     };
-    ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links));
+    let drawn_nav = site.drawn.get(lang).and_then(|d| {
+        let mut draw = |nodes: &[super::nav::Node]| {
+            ctx.insert("nav", nodes);
+            tera.render(crate::templates::NAV_ONE, ctx).ok()
+        };
+        super::nav::drawn(site, lang, inst, &links, &d.branches, &mut draw)
+    });
+    match drawn_nav {
+        Some(html) => {
+            let entry = serde_json::Map::from_iter([("html".to_string(), Value::String(html))]);
+            insert_value(ctx, "nav", Value::Array(vec![Value::Object(entry)]));
+        }
+        None => ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links)),
+    }
     let switcher = site.drawn.get(lang).and_then(|d| d.switchers.as_ref());
     if let Some(html) = switcher.and_then(|s| s.draw(tera, &site.base[lang], &languages)) {
         insert_value(ctx, "languages_html", Value::String(html));

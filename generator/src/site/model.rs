@@ -170,10 +170,39 @@ pub(crate) struct Drawn {
     /// widget cut where the page's URL goes.
     pub(crate) feedback: Option<(serde_json::Value, Cut<Piece>)>,
     /// By folder key: the sidebar's links to its pages (`context::folder_links`).
-    pub(crate) links: HashMap<String, std::sync::OnceLock<HashMap<usize, String>>>,
+    pub(crate) links: HashMap<String, std::sync::OnceLock<HashMap<usize, Link>>>,
     /// The language switcher, by the page's set of translations.
     pub(crate) switchers: Option<super::switcher::Switchers>,
+    /// The sidebar's open sections, cut where their pages' parts go.
+    pub(crate) branches: Branches,
 }
+
+/// A page's entry in the sidebar, drawn once: as other pages show it, and
+/// as its own page does (marked current).
+pub(crate) struct Link {
+    pub(crate) other: String,
+    pub(crate) own: String,
+}
+
+/// Where a page's own parts go in an open section of the sidebar drawn once.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Slot {
+    /// The open sub-section holding the page.
+    Sub,
+    /// The links to the pages around the page (`nav::window`).
+    Window,
+}
+
+/// An open section of the sidebar as pages see it alike: the section, its
+/// open sub-section, and whether the page is the section's own.
+pub(crate) type BranchKey = (usize, Option<usize>, bool);
+
+/// A language's open sections, drawn as pages first ask for them; `None`
+/// when the theme's macro could not draw one with its marks intact.
+#[derive(Default)]
+pub(crate) struct Branches(
+    pub(crate) std::sync::Mutex<HashMap<BranchKey, Option<std::sync::Arc<Cut<Slot>>>>>,
+);
 
 /// What is directly inside a folder that visitors browse, by weight then
 /// title: everything, and its sub-sections and pages apart, with each page's

@@ -5,10 +5,11 @@
 //! number of sections, never with the number of articles in them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::model::{Folder, Instance, Site};
+use super::model::{Branches, Cut, Folder, Instance, Link, Site, Slot};
 use super::structure::{folder_of, inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current
@@ -38,7 +39,7 @@ pub(crate) struct Node {
 }
 
 /// A folder's page links drawn once (see [`links`]), by folder key.
-pub(crate) type Links<'a> = &'a dyn Fn(&str) -> Option<&'a HashMap<usize, String>>;
+pub(crate) type Links<'a> = &'a dyn Fn(&str) -> Option<&'a HashMap<usize, Link>>;
 
 /// The tree for `page` (or, with none, every branch collapsed) in `lang`.
 pub(crate) fn tree(
@@ -97,30 +98,33 @@ pub(crate) fn closed(
 }
 
 /// The `pages` (instances; sections are left out) as the sidebar links to
-/// them when they are not the current page: drawn through the theme's
-/// macro (`render` draws a tree) many at a time, cut apart at drawn entries
+/// them, on other pages and on their own: drawn through the theme's macro
+/// (`render` draws a tree) many at a time, cut apart at drawn entries
 /// holding `mark`.
 pub(crate) fn links(
     site: &Site<'_>,
     pages: &[usize],
     mark: &str,
     mut render: impl FnMut(&[Node]) -> Option<String>,
-) -> Vec<(usize, String)> {
-    const AT_ONCE: usize = 256;
+) -> Vec<(usize, Link)> {
+    const AT_ONCE: usize = 128;
     let pages: Vec<usize> = pages
         .iter()
         .copied()
         .filter(|&m| !is_section(&site.instances[m]))
         .collect();
+    let marked = || Node {
+        html: Some(mark.to_string()),
+        ..Node::default()
+    };
     let mut out = Vec::new();
     for chunk in pages.chunks(AT_ONCE) {
         let mut nodes = Vec::new();
         for &m in chunk {
             nodes.push(leaf(site, m, None));
-            nodes.push(Node {
-                html: Some(mark.to_string()),
-                ..Node::default()
-            });
+            nodes.push(marked());
+            nodes.push(leaf(site, m, Some(&site.instances[m].url)));
+            nodes.push(marked());
         }
         let Some(html) = render(&nodes) else { continue };
         let Some(items) = html
@@ -130,14 +134,15 @@ pub(crate) fn links(
             continue;
         };
         let items: Vec<&str> = items.split(mark).collect();
-        // One piece per link, and nothing after the last mark.
-        if items.len() == chunk.len() + 1 && items[chunk.len()].is_empty() {
-            out.extend(
-                chunk
-                    .iter()
-                    .zip(&items)
-                    .map(|(&m, item)| (m, item.to_string())),
-            );
+        // Two pieces per link, and nothing after the last mark.
+        if items.len() == 2 * chunk.len() + 1 && items[2 * chunk.len()].is_empty() {
+            out.extend(chunk.iter().zip(items.chunks_exact(2)).map(|(&m, two)| {
+                let link = Link {
+                    other: two[0].to_string(),
+                    own: two[1].to_string(),
+                };
+                (m, link)
+            }));
         }
     }
     out
@@ -201,8 +206,8 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Lin
         let links = links(key);
         for &m in &pages[from..to] {
             match links.and_then(|l| l.get(&m)) {
-                Some(html) if current != Some(site.instances[m].url.as_str()) => {
-                    drawn.push_str(html)
+                Some(link) if current != Some(site.instances[m].url.as_str()) => {
+                    drawn.push_str(&link.other)
                 }
                 _ => {
                     push_drawn(&mut children, &mut drawn);
@@ -223,6 +228,169 @@ fn node(site: &Site<'_>, n: usize, path: &str, current: Option<&str>, links: Lin
         ..leaf(site, n, None)
     }
 }
+
+/// Draws a tree of nodes through the theme's sidebar macro, `<ul>` and all.
+pub(crate) type Draw<'d> = dyn FnMut(&[Node]) -> Option<String> + 'd;
+
+/// The sidebar of `page` as one piece of HTML, put together from parts drawn
+/// once per language: closed sections ([`closed`]), page links ([`links`])
+/// and each open section cut where the page's own parts go (`draw` draws
+/// one the first time a page needs it), so a page draws nothing of its own.
+/// The same HTML as the theme's macro draws from [`tree`]; `None` when a
+/// part is missing (a theme whose macro does not draw `html` as it is, a
+/// mark it changed), and the page then draws its tree.
+pub(crate) fn drawn(
+    site: &Site<'_>,
+    lang: &str,
+    page: &Instance<'_>,
+    links: Links<'_>,
+    branches: &Branches,
+    draw: &mut Draw<'_>,
+) -> Option<String> {
+    let at = Place {
+        site,
+        lang,
+        path: &page.src.key,
+        current: &page.url,
+    };
+    let mut html = String::new();
+    for &n in inside(site, lang, "") {
+        let inst = &site.instances[n];
+        if !is_section(inst) {
+            html.push_str(at.link(n, links(""))?);
+        } else if on_path(&inst.src.key, at.path) {
+            html.push_str(&at.branch(n, links, branches, draw)?);
+        } else {
+            html.push_str(site.nav_closed.get(&n)?);
+        }
+    }
+    Some(html)
+}
+
+/// The page a sidebar is drawn for.
+struct Place<'p, 's> {
+    site: &'p Site<'s>,
+    lang: &'p str,
+    path: &'p str,
+    current: &'p str,
+}
+
+impl Place<'_, '_> {
+    /// The entry of page `n`, drawn once.
+    fn link<'l>(&self, n: usize, drawn: Option<&'l HashMap<usize, Link>>) -> Option<&'l str> {
+        let link = drawn?.get(&n)?;
+        let own = self.site.instances[n].url == self.current;
+        Some(if own { &link.own } else { &link.other })
+    }
+
+    /// The entry of section `n`, open on the page's path.
+    fn branch(
+        &self,
+        n: usize,
+        links: Links<'_>,
+        branches: &Branches,
+        draw: &mut Draw<'_>,
+    ) -> Option<String> {
+        let site = self.site;
+        let key = site.instances[n].src.key.as_str();
+        let folder = folder_of(site, self.lang, key);
+        let sub = folder
+            .sections
+            .iter()
+            .copied()
+            .find(|&m| on_path(&site.instances[m].src.key, self.path));
+        let own = site.instances[n].url == self.current;
+        let cut = {
+            let mut cuts = branches.0.lock().unwrap_or_else(|e| e.into_inner());
+            cuts.entry((n, sub, own))
+                .or_insert_with(|| self.cut(n, sub, own, draw).map(Arc::new))
+                .clone()?
+        };
+        let sub = match sub {
+            Some(m) => self.branch(m, links, branches, draw)?,
+            None => String::new(),
+        };
+        let window = self.window(key, folder, links)?;
+        Some(cut.fill(|slot, out| {
+            out.push_str(match slot {
+                Slot::Sub => &sub,
+                Slot::Window => &window,
+            })
+        }))
+    }
+
+    /// The links of `folder`'s pages around the page, side by side.
+    fn window(&self, key: &str, folder: &Folder, links: Links<'_>) -> Option<String> {
+        let site = self.site;
+        let at = site
+            .index
+            .get(&(self.lang, self.path))
+            .and_then(|m| folder.page_at.get(m))
+            .copied()
+            .unwrap_or(0);
+        let (from, to) = window(at, folder.pages.len());
+        let drawn = links(key);
+        let mut html = String::new();
+        for &m in &folder.pages[from..to] {
+            html.push_str(self.link(m, drawn)?);
+        }
+        Some(html)
+    }
+
+    /// Section `n` open, drawn with marks for its open sub-section `sub` and
+    /// its page links, cut at them.
+    fn cut(
+        &self,
+        n: usize,
+        sub: Option<usize>,
+        own: bool,
+        draw: &mut Draw<'_>,
+    ) -> Option<Cut<Slot>> {
+        let site = self.site;
+        let inst = &site.instances[n];
+        let folder = folder_of(site, inst.lang, &inst.src.key);
+        let marked = |mark: &str| Node {
+            html: Some(mark.to_string()),
+            ..Node::default()
+        };
+        let mut expected = Vec::new();
+        let mut children: Vec<Node> = folder
+            .sections
+            .iter()
+            .map(|&m| {
+                if Some(m) == sub {
+                    expected.push(Slot::Sub);
+                    marked(SUB_MARK)
+                } else {
+                    node(site, m, "", None, &|_| None)
+                }
+            })
+            .collect();
+        if !folder.pages.is_empty() {
+            expected.push(Slot::Window);
+            children.push(marked(WINDOW_MARK));
+        }
+        children.push(Node {
+            all: Some(folder.pages.len()),
+            current: own,
+            ..leaf(site, n, None)
+        });
+        let branch = Node {
+            branch: true,
+            open: true,
+            children,
+            ..leaf(site, n, None)
+        };
+        let html = draw(std::slice::from_ref(&branch))?;
+        let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
+        let cut = Cut::new(item, &[(SUB_MARK, Slot::Sub), (WINDOW_MARK, Slot::Window)])?;
+        cut.marks().eq(expected).then_some(cut)
+    }
+}
+
+/// Stand-ins for an open section's parts while it is drawn once.
+const SUB_MARK: &str = "\u{E000}nav-sub\u{E000}";
+const WINDOW_MARK: &str = "\u{E000}nav-window\u{E000}";
 
 /// The range of at most `PAGE_WINDOW` of `len` pages around position `at`.
 fn window(at: usize, len: usize) -> (usize, usize) {
