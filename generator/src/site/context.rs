@@ -234,7 +234,7 @@ fn predraw_feedback(site: &Site<'_>, tera: &Tera, lang: &str) -> Option<(Value, 
     value["contact"] = feedback_contact(site, lang, QUERY_MARK).into();
     let mut ctx = site.base[lang].clone();
     ctx.insert("page", &json!({ "url": URL_MARK }));
-    insert_value(&mut ctx, "feedback", value);
+    ctx.insert_value("feedback", value);
     let html = tera.render(FEEDBACK_PARTIAL, &ctx).ok()?;
     let cut = Cut::new(&html, &[(URL_MARK, Piece::Url), (QUERY_MARK, Piece::Query)])?;
     Some((shared, cut))
@@ -380,7 +380,7 @@ pub(super) fn render_page(
         "faq_jsonld": (src.front.kind == Kind::Faq).then(|| faq_jsonld(&r.questions, lang)),
     });
     page["content"] = Value::String(html);
-    insert_value(ctx, "page", page);
+    ctx.insert_value("page", page);
     let links = |folder: &str| {
         let cell = site.drawn.get(lang)?.links.get(folder)?;
         Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
@@ -395,13 +395,13 @@ pub(super) fn render_page(
     match drawn_nav {
         Some(html) => {
             let entry = serde_json::Map::from_iter([("html".to_string(), Value::String(html))]);
-            insert_value(ctx, "nav", Value::Array(vec![Value::Object(entry)]));
+            ctx.insert_value("nav", Value::Array(vec![Value::Object(entry)]));
         }
         None => ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links)),
     }
     let switcher = site.drawn.get(lang).and_then(|d| d.switchers.as_ref());
     if let Some(html) = switcher.and_then(|s| s.draw(tera, &site.base[lang], &languages)) {
-        insert_value(ctx, "languages_html", Value::String(html));
+        ctx.insert_value("languages_html", Value::String(html));
     }
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
@@ -423,13 +423,6 @@ pub(super) fn render_page(
         path: format!("{lang}/{}index.html", src.url_path()),
         bytes: html,
     })
-}
-
-/// `ctx[key] = value`, moved in: `Context::insert` would serialize the value
-/// again, copying the page's whole HTML a second time.
-fn insert_value(ctx: &mut Context, key: &str, value: Value) {
-    let one = serde_json::Map::from_iter([(key.to_string(), value)]);
-    ctx.extend(Context::from_value(Value::Object(one)).expect("an object is a context"));
 }
 
 /// The page in every language, for the switcher and search engines.
@@ -499,7 +492,7 @@ fn insert_kind_context(ctx: &mut Context, site: &Site<'_>, inst: &Instance<'_>) 
             Some((shared, cut)) => drawn_feedback(site, lang, &inst.url, shared, cut),
             None => feedback_context(site, lang, &inst.url),
         };
-        insert_value(ctx, "feedback", value);
+        ctx.insert_value("feedback", value);
     }
     if src.front.kind == Kind::FormError {
         // Every reason the handler can give, in this language; the page's

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::model::{Folder, Instance, Site};
 use crate::content::Kind;
@@ -192,24 +191,39 @@ pub(crate) fn breadcrumbs(site: &Site<'_>, inst: &Instance<'_>) -> Vec<Entry> {
 
 /// schema.org BreadcrumbList of `crumbs`, as JSON safe inside `<script>`.
 pub(crate) fn breadcrumbs_jsonld(crumbs: &[Entry], base: &str) -> String {
-    let items: Vec<Value> = crumbs
+    // Fields in the order of their names, as a JSON object value lists them.
+    #[derive(Serialize)]
+    struct List<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<Item<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Item<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        item: String,
+        name: &'a str,
+        position: usize,
+    }
+    let items = crumbs
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": c.title,
-                "item": format!("{base}{}", c.url),
-            })
+        .map(|(i, c)| Item {
+            kind: "ListItem",
+            item: format!("{base}{}", c.url),
+            name: &c.title,
+            position: i + 1,
         })
         .collect();
-    let doc = json!({
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": items,
-    });
-    crate::escape::json_in_html(&doc)
+    crate::escape::json_in_html(&List {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        items,
+    })
 }
 
 /// The pages before and after this one among its section's own pages.

@@ -34,6 +34,12 @@ impl Context {
         self.data.insert(key.into(), to_value(val).unwrap());
     }
 
+    /// Inserts a value that is already a `Value`, moved in rather than
+    /// serialized again (a page's whole HTML, say).
+    pub fn insert_value<S: Into<String>>(&mut self, key: S, val: Value) {
+        self.data.insert(key.into(), val);
+    }
+
     /// Converts the `val` parameter to `Value` and insert it into the context.
     ///
     /// Returns an error if the serialization fails.
