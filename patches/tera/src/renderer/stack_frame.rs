@@ -19,6 +19,14 @@ pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
     }
 }
 
+/// Where the first `.` of a variable name is. Names are short, and a plain
+/// loop over their bytes is several times quicker for them than `str::find`,
+/// which sets up a searcher: this runs for every frame of every lookup.
+#[inline]
+pub(crate) fn dot_in(key: &str) -> Option<usize> {
+    key.bytes().position(|b| b == b'.')
+}
+
 /// Enumerates the types of stack frames
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FrameType {
@@ -111,7 +119,7 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in `frame_context`.
     pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = key.find('.') {
+        if let Some(dot) = dot_in(key) {
             if dot < key.len() + 1 {
                 if let Some(found_value) =
                     self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
@@ -133,7 +141,7 @@ impl<'a> StackFrame<'a> {
                 return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
             }
 
-            let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
+            let (real_key, tail) = if let Some(tail_pos) = dot_in(key) {
                 (&key[..tail_pos], &key[tail_pos + 1..])
             } else {
                 (key, "")
