@@ -61,14 +61,22 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
         }
     }
 
-    Ok(new_key
-        .replace('/', "~1") // https://tools.ietf.org/html/rfc6901#section-3
-        .replace("['", ".\"")
-        .replace("[\"", ".\"")
-        .replace('[', ".")
-        .replace("']", "\"")
-        .replace("\"]", "\"")
-        .replace(']', ""))
+    // Each step copies only when its pattern is there: `assets['app.css']`
+    // needs two of the seven, and this runs on every such lookup.
+    fn step(key: String, from: &str, to: &str) -> String {
+        if key.contains(from) {
+            key.replace(from, to)
+        } else {
+            key
+        }
+    }
+    let key = step(new_key, "/", "~1"); // https://tools.ietf.org/html/rfc6901#section-3
+    let key = step(key, "['", ".\"");
+    let key = step(key, "[\"", ".\"");
+    let key = step(key, "[", ".");
+    let key = step(key, "']", "\"");
+    let key = step(key, "\"]", "\"");
+    Ok(step(key, "]", ""))
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
