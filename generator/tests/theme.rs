@@ -349,17 +349,21 @@ fn many_pages(root: &Path) {
 
 /// The search box, the feedback widget and the language switcher are drawn
 /// once per language (the switcher once per set of translations) when their
-/// partials are the built-in ones, the sidebar's closed sections and
-/// links when its macro draws given HTML; a site whose partials are its own
-/// (here: the built-in ones that never take the drawn branch) has them drawn
-/// on every page, and every page comes out the same either way, a page URL
-/// that the contact link must encode included.
+/// partials are the built-in ones, the sidebar's sections and links when its
+/// macro draws given HTML (each link filled into one drawn with marks when
+/// the macro is the built-in one); a site whose partials are its own (here:
+/// the built-in ones that never take the drawn branch) has them drawn on
+/// every page, and every page comes out the same either way, a page URL that
+/// the contact link must encode included.
 #[test]
 fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
     for name in ["helpcenter", "hostile", "minimal"] {
         let once = copy_site(&fixture(name));
         let every = copy_site(&fixture(name));
-        for site in [&once, &every] {
+        // A sidebar macro of the site's own that draws given HTML as it is:
+        // its links are drawn together and cut apart, not filled in.
+        let own_macro = copy_site(&fixture(name));
+        for site in [&once, &every, &own_macro] {
             let page = "+++\ntitle = \"Über & uns\"\n+++\nText.\n";
             write(site.path(), "content/en/über-uns.md", page);
             many_pages(site.path());
@@ -386,10 +390,18 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
             let own = builtin.replacen(branch, "{% if false %}", 1);
             write(every.path(), &format!("themes/default/{rel}"), &own);
         }
+        let rel = "templates/macros/nav.html";
+        let builtin = std::str::from_utf8(generator::theme::builtin(rel).unwrap()).unwrap();
+        let html = "{{ n.html | safe }}";
+        assert!(builtin.contains(html));
+        let own = builtin.replacen(html, "{{ n.html | safe }}{{ \"\" }}", 1);
+        write(own_macro.path(), &format!("themes/default/{rel}"), &own);
         let (_a, drawn_once) = build(once.path());
         let (_b, drawn_every) = build(every.path());
+        let (_c, drawn_own) = build(own_macro.path());
         let pages = files_of(&drawn_once);
         assert_eq!(pages, files_of(&drawn_every), "{name}");
+        assert_eq!(pages, files_of(&drawn_own), "{name}");
         let mut with_feedback = 0;
         for f in &pages {
             let a = std::fs::read(drawn_once.join(f)).unwrap();
@@ -397,6 +409,11 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
                 a,
                 std::fs::read(drawn_every.join(f)).unwrap(),
                 "{name}: {f}"
+            );
+            assert_eq!(
+                a,
+                std::fs::read(drawn_own.join(f)).unwrap(),
+                "{name}: {f}, own macro"
             );
             with_feedback +=
                 usize::from(String::from_utf8_lossy(&a).contains("class=\"feedback\""));

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::{Cut, Drawn, Instance, Link, Piece, Site};
+use super::model::{Cut, Drawn, Instance, Link, LinkCuts, Piece, Site};
 use super::output::OutputFile;
 use super::structure;
 use super::switcher::{self, LanguageLink};
@@ -161,6 +161,12 @@ fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>
 /// when a page first opens the folder (so a one-page rebuild draws one
 /// folder's, not every page's).
 fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, Link> {
+    let pages = super::structure::inside(site, lang, folder);
+    if let Some(cuts) = site.drawn.get(lang).and_then(|d| d.link_cuts.as_ref()) {
+        return super::nav::links_from(site, pages, cuts)
+            .into_iter()
+            .collect();
+    }
     let mut ctx = site.base[lang].clone();
     let mut draw = |nodes: &[super::nav::Node]| {
         ctx.insert("nav", nodes);
@@ -169,10 +175,23 @@ fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashM
     if !draws_html_as_is(&mut draw) {
         return HashMap::new();
     }
-    let pages = super::structure::inside(site, lang, folder);
     super::nav::links(site, pages, LINK_MARK, draw)
         .into_iter()
         .collect()
+}
+
+/// The sidebar's page links of `lang` cut where their values go, when the
+/// sidebar macro is the built-in one (`nav_builtin`): what it does with them
+/// is known.
+fn link_cuts(site: &Site<'_>, tera: &Tera, lang: &str, nav_builtin: bool) -> Option<LinkCuts> {
+    if !nav_builtin {
+        return None;
+    }
+    let mut ctx = site.base[lang].clone();
+    super::nav::link_cuts(|nodes| {
+        ctx.insert("nav", nodes);
+        tera.render(crate::templates::NAV_ONE, &ctx).ok()
+    })
 }
 
 /// Between the page links drawn together (`nav::links`), to cut them apart.
@@ -184,6 +203,7 @@ const URL_MARK: &str = "\u{E000}page-url\u{E000}";
 const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
 
 const SEARCH_PARTIAL: &str = "partials/search.html";
+const NAV_MACRO: &str = "macros/nav.html";
 const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
 
 /// Draws each language's shared partials: the search box into its shared
@@ -192,6 +212,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
     let search = crate::templates::is_builtin(tera, SEARCH_PARTIAL);
     let feedback = crate::templates::is_builtin(tera, FEEDBACK_PARTIAL);
     let switcher = crate::templates::is_builtin(tera, switcher::PARTIAL);
+    let nav = crate::templates::is_builtin(tera, NAV_MACRO);
     let mut all = Vec::new();
     for lang in &site.languages {
         let base = &site.base[lang];
@@ -216,6 +237,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
                 links,
                 switchers,
                 branches: Default::default(),
+                link_cuts: link_cuts(site, tera, lang, nav),
             },
         ));
     }

@@ -175,6 +175,9 @@ pub(crate) struct Drawn {
     pub(crate) switchers: Option<super::switcher::Switchers>,
     /// The sidebar's open sections, cut where their pages' parts go.
     pub(crate) branches: Branches,
+    /// The sidebar's page links cut where their values go; only when the
+    /// sidebar macro is the built-in one.
+    pub(crate) link_cuts: Option<LinkCuts>,
 }
 
 /// A page's entry in the sidebar, drawn once: as other pages show it, and
@@ -183,6 +186,20 @@ pub(crate) struct Link {
     pub(crate) other: String,
     pub(crate) own: String,
 }
+
+/// Where a page link's own values go in a link drawn once with marks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum LinkPart {
+    Url,
+    Title,
+    Lang,
+    Dir,
+}
+
+/// A sidebar page link drawn once with marks for its values, for a page in
+/// the sidebar's language or not (then marked with its own), shown on other
+/// pages or on its own: `[foreign][own]` (`nav::link_cuts`).
+pub(crate) type LinkCuts = [[Cut<LinkPart>; 2]; 2];
 
 /// Where a page's own parts go in an open section of the sidebar drawn once.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::model::{Branches, Cut, Folder, Instance, Link, Site, Slot};
+use super::model::{Branches, Cut, Folder, Instance, Link, LinkCuts, LinkPart, Site, Slot};
 use super::structure::{folder_of, inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current
@@ -146,6 +146,82 @@ pub(crate) fn links(
         }
     }
     out
+}
+
+const URL_MARK: &str = "\u{E000}nav-url\u{E000}";
+const TITLE_MARK: &str = "\u{E000}nav-title\u{E000}";
+const LANG_MARK: &str = "\u{E000}nav-lang\u{E000}";
+const DIR_MARK: &str = "\u{E000}nav-dir\u{E000}";
+
+/// The page links of the built-in macro (`render` draws a tree), which puts
+/// each value in once, escaped, and nothing else of it; `None` if a mark
+/// does not come out once and whole.
+pub(crate) fn link_cuts(mut render: impl FnMut(&[Node]) -> Option<String>) -> Option<LinkCuts> {
+    let mut one = |foreign: bool, own: bool| {
+        let node = Node {
+            title: TITLE_MARK.to_string(),
+            url: URL_MARK.to_string(),
+            lang: foreign.then(|| LANG_MARK.to_string()),
+            dir: foreign.then_some(DIR_MARK),
+            current: own,
+            ..Node::default()
+        };
+        let html = render(std::slice::from_ref(&node))?;
+        let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
+        let marks = [
+            (URL_MARK, LinkPart::Url),
+            (TITLE_MARK, LinkPart::Title),
+            (LANG_MARK, LinkPart::Lang),
+            (DIR_MARK, LinkPart::Dir),
+        ];
+        let cut = Cut::new(item, &marks)?;
+        let mut parts: Vec<LinkPart> = cut.marks().collect();
+        parts.sort_by_key(|p| *p as u8);
+        let whole = if foreign {
+            &[
+                LinkPart::Url,
+                LinkPart::Title,
+                LinkPart::Lang,
+                LinkPart::Dir,
+            ][..]
+        } else {
+            &[LinkPart::Url, LinkPart::Title][..]
+        };
+        (parts == whole).then_some(cut)
+    };
+    Some([
+        [one(false, false)?, one(false, true)?],
+        [one(true, false)?, one(true, true)?],
+    ])
+}
+
+/// The `pages` (instances; sections are left out) as the sidebar links to
+/// them, filled into `cuts`.
+pub(crate) fn links_from(site: &Site<'_>, pages: &[usize], cuts: &LinkCuts) -> Vec<(usize, Link)> {
+    pages
+        .iter()
+        .filter(|&&m| !is_section(&site.instances[m]))
+        .map(|&m| {
+            let node = leaf(site, m, None);
+            let [other, own] = &cuts[usize::from(node.lang.is_some())];
+            let fill = |cut: &Cut<LinkPart>| {
+                cut.fill(|part, out| {
+                    let value = match part {
+                        LinkPart::Url => &node.url,
+                        LinkPart::Title => &node.title,
+                        LinkPart::Lang => node.lang.as_deref().unwrap_or_default(),
+                        LinkPart::Dir => node.dir.unwrap_or_default(),
+                    };
+                    out.push_str(&crate::escape::html(value));
+                })
+            };
+            let link = Link {
+                other: fill(other),
+                own: fill(own),
+            };
+            (m, link)
+        })
+        .collect()
 }
 
 /// A link to instance `n`; a page not yet translated is marked with the
