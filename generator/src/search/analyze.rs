@@ -375,8 +375,51 @@ pub fn for_each_word_with(text: &str, scratch: &mut Scratch, mut f: impl FnMut(&
         ascii_words(text.as_bytes(), &mut words.word, &mut f);
         return;
     }
-    for_each_segment(text, |segment| segment_words(segment, words, nfkc, &mut f));
+    for_each_piece(text, |piece, ascii| {
+        if ascii {
+            // Ends a run of Han or kana, as an ASCII segment does.
+            words.flush(&mut f);
+            ascii_words(piece.as_bytes(), &mut words.word, &mut f);
+        } else {
+            for_each_segment(piece, |segment| segment_words(segment, words, nfkc, &mut f));
+        }
+    });
     words.flush(&mut f);
+}
+
+/// Calls `g(piece, all_ascii)` for the pieces of `text` cut where ASCII
+/// white space meets an ASCII character that is not white space, pieces of
+/// one kind side by side joined. UAX #29 always breaks there: the only
+/// rules that join anything to white space on its left are WB3 (CR LF),
+/// WB3d (white space × white space) and WB4 (white space × Extend, Format
+/// or ZWJ, none of them ASCII). So every piece segments as it would inside
+/// the whole text, and an English text with one curly quote, or a Finnish
+/// one, is segmented only where it is not ASCII.
+fn for_each_piece(text: &str, mut g: impl FnMut(&str, bool)) {
+    let bytes = text.as_bytes();
+    let (mut run, mut piece) = (0, 0);
+    let mut run_ascii = None;
+    let mut piece_ascii = true;
+    let mut end_piece = |at: usize, ascii: bool, run: &mut usize, run_ascii: &mut Option<bool>| {
+        if let Some(kind) = *run_ascii {
+            if kind != ascii {
+                g(&text[*run..at], kind);
+                *run = at;
+            }
+        }
+        *run_ascii = Some(ascii);
+    };
+    for i in 1..bytes.len() {
+        piece_ascii &= bytes[i - 1].is_ascii();
+        let (before, here) = (bytes[i - 1], bytes[i]);
+        if before.is_ascii_whitespace() && here.is_ascii() && !here.is_ascii_whitespace() {
+            end_piece(piece, piece_ascii, &mut run, &mut run_ascii);
+            (piece, piece_ascii) = (i, true);
+        }
+    }
+    piece_ascii &= bytes.last().is_none_or(u8::is_ascii);
+    end_piece(piece, piece_ascii, &mut run, &mut run_ascii);
+    g(&text[run..], piece_ascii);
 }
 
 /// Steps 1–4 for ASCII text, without segmenting it: the words are the runs
@@ -949,6 +992,17 @@ mod tests {
             prop_assert_eq!(analyze(&text), reference(&text));
         }
 
+        /// Text is cut into pieces where ASCII white space meets other
+        /// ASCII, and ASCII pieces skip segmenting: the words are those of
+        /// the whole text segmented, whatever stands around the cuts.
+        #[test]
+        fn pieces_give_the_words_of_the_whole_text(
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..16)
+        ) {
+            let text: String = parts.concat();
+            prop_assert_eq!(analyze(&text), reference(&text), "text {:?}", text);
+        }
+
         /// ASCII text skips segmenting: the apostrophe rule must give the
         /// words UAX #29 segments give.
         #[test]
@@ -983,6 +1037,40 @@ mod tests {
             }
         }
     }
+
+    /// Runs of ASCII and of other text, and what UAX #29 joins to white
+    /// space or across it.
+    const PIECES: &[&str] = &[
+        "word",
+        "it's",
+        "3.5",
+        "a_b",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\u{0B}",
+        "\u{0C}",
+        "é",
+        "käyttäjä",
+        "Привет",
+        "東京",
+        "ক্ষ",
+        "\u{0301}",
+        "\u{200D}",
+        "\u{1F600}",
+        "\u{00AD}",
+        "\u{200C}",
+        "\u{3000}",
+        "\u{A0}",
+        "’",
+        "'",
+        ".",
+        ",",
+        "ก",
+        "\u{1F1EB}",
+    ];
 
     /// ASCII characters around which word segments start and end.
     const ASCII_TRICKY: &[char] = &[
