@@ -1,7 +1,6 @@
 //! Building a language's index files (format: see the module above).
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -40,7 +39,7 @@ pub fn learn_endings<'a>(
     stemmed: bool,
 ) -> Vec<String> {
     // Endings borrowed from the surfaces: no allocation per surface form.
-    let mut seen: HashMap<&'a str, std::collections::HashSet<&'a str>> = HashMap::new();
+    let mut seen: foldhash::HashMap<&'a str, foldhash::HashSet<&'a str>> = Default::default();
     if stemmed {
         for (surface, stem) in stems {
             if let Some(rest) = surface.strip_prefix(stem) {
@@ -391,8 +390,11 @@ struct Entry<'v> {
 
 /// Keys: every term (with its postings), and every surface form whose stem
 /// differs (with the stem).
-fn entries<'v>(vocab: &'v Vocabulary, raw: &'v [Vec<(u32, f32)>]) -> HashMap<&'v str, Entry<'v>> {
-    let mut entries: HashMap<&str, Entry> = HashMap::new();
+fn entries<'v>(
+    vocab: &'v Vocabulary,
+    raw: &'v [Vec<(u32, f32)>],
+) -> foldhash::HashMap<&'v str, Entry<'v>> {
+    let mut entries: foldhash::HashMap<&str, Entry> = Default::default();
     for (term, list) in vocab.terms.iter().zip(raw) {
         if !list.is_empty() {
             entries.insert(

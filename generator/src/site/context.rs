@@ -160,7 +160,12 @@ fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>
 /// The sidebar's links to the pages of `folder`, drawn once per language
 /// when a page first opens the folder (so a one-page rebuild draws one
 /// folder's, not every page's).
-fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashMap<usize, Link> {
+fn folder_links(
+    site: &Site<'_>,
+    tera: &Tera,
+    lang: &str,
+    folder: &str,
+) -> foldhash::HashMap<usize, Link> {
     let pages = super::structure::inside(site, lang, folder);
     if let Some(cuts) = site.drawn.get(lang).and_then(|d| d.link_cuts.as_ref()) {
         return super::nav::links_from(site, pages, cuts)
@@ -173,7 +178,7 @@ fn folder_links(site: &Site<'_>, tera: &Tera, lang: &str, folder: &str) -> HashM
         tera.render(crate::templates::NAV_ONE, &ctx).ok()
     };
     if !draws_html_as_is(&mut draw) {
-        return HashMap::new();
+        return Default::default();
     }
     super::nav::links(site, pages, LINK_MARK, draw)
         .into_iter()

@@ -213,9 +213,9 @@ impl Loaded {
                 .map(|i| (i.lang, i.url.as_str()))
                 .collect(),
             languages: self.languages.clone(),
-            base: HashMap::new(),
-            nav_closed: HashMap::new(),
-            drawn: HashMap::new(),
+            base: Default::default(),
+            nav_closed: Default::default(),
+            drawn: Default::default(),
         };
         // The words of related articles beside the shared drawing, which
         // keeps fewer workers busy than there are languages.

@@ -1,8 +1,11 @@
 //! The site model: what a build loads, the pages each language gets, and
 //! what rendering them shares.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+// Looked up on every page, by short keys: foldhash, not SipHash.
+use foldhash::HashMap;
 
 use super::assets;
 use super::output::OutputFile;
@@ -98,7 +101,8 @@ impl<'a> Site<'a> {
 pub(crate) struct Terms {
     pub(super) of: Vec<Vec<String>>,
     /// language → word → instances
-    pub(super) pages: HashMap<String, HashMap<String, Vec<usize>>>,
+    pub(super) pages:
+        std::collections::HashMap<String, std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// Everything a build reads from disk. `serve` keeps it between rebuilds.
@@ -113,7 +117,7 @@ pub(crate) struct Loaded {
     pub asset_urls: assets::AssetUrls,
     pub pages: Vec<SourcePage>,
     /// Keys of pages whose front matter is broken: links to them are not reported twice.
-    pub failed_keys: HashSet<String>,
+    pub failed_keys: std::collections::HashSet<String>,
     pub languages: Vec<String>,
 }
 

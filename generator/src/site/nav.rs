@@ -4,7 +4,6 @@
 //! sub-sections and a link to its own page, so a page's sidebar grows with the
 //! number of sections, never with the number of articles in them.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -39,7 +38,7 @@ pub(crate) struct Node {
 }
 
 /// A folder's page links drawn once (see [`links`]), by folder key.
-pub(crate) type Links<'a> = &'a dyn Fn(&str) -> Option<&'a HashMap<usize, Link>>;
+pub(crate) type Links<'a> = &'a dyn Fn(&str) -> Option<&'a foldhash::HashMap<usize, Link>>;
 
 /// The tree for `page` (or, with none, every branch collapsed) in `lang`.
 pub(crate) fn tree(
@@ -353,7 +352,11 @@ struct Place<'p, 's> {
 
 impl Place<'_, '_> {
     /// The entry of page `n`, drawn once.
-    fn link<'l>(&self, n: usize, drawn: Option<&'l HashMap<usize, Link>>) -> Option<&'l str> {
+    fn link<'l>(
+        &self,
+        n: usize,
+        drawn: Option<&'l foldhash::HashMap<usize, Link>>,
+    ) -> Option<&'l str> {
         let link = drawn?.get(&n)?;
         let own = self.site.instances[n].url == self.current;
         Some(if own { &link.own } else { &link.other })

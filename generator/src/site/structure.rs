@@ -1,8 +1,6 @@
 //! The shape visitors browse: folders are categories and sections. Owns the
 //! listing of a section page, breadcrumbs and previous/next within a section.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::model::{Folder, Instance, Site};
@@ -17,8 +15,10 @@ const GROUP_LIMIT: usize = 10;
 const CARD_LIMIT: usize = 5;
 
 /// Every (language, folder key)'s [`Folder`]. Built once per build.
-pub(crate) fn folders<'a>(instances: &'a [Instance<'a>]) -> HashMap<(&'a str, &'a str), Folder> {
-    let mut map: HashMap<(&str, &str), Folder> = HashMap::new();
+pub(crate) fn folders<'a>(
+    instances: &'a [Instance<'a>],
+) -> foldhash::HashMap<(&'a str, &'a str), Folder> {
+    let mut map: foldhash::HashMap<(&str, &str), Folder> = Default::default();
     for (n, i) in instances.iter().enumerate() {
         if i.src.key.is_empty() || matches!(i.src.front.kind, Kind::Thanks | Kind::FormError) {
             continue;
