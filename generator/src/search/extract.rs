@@ -20,7 +20,7 @@ pub fn sections_from_html(html: &str) -> Vec<Section> {
     };
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             scan.text(rest);
             break;
         };
@@ -31,7 +31,7 @@ pub fn sections_from_html(html: &str) -> Vec<Section> {
             rest = c.find("-->").map_or("", |i| &c[i + 3..]);
             continue;
         }
-        let Some(gt) = after.find('>') else {
+        let Some(gt) = memchr::memchr(b'>', after.as_bytes()) else {
             scan.text(after);
             break;
         };
@@ -250,7 +250,7 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<Cow<'a, str>> {
 
 fn decode_entities_into(raw: &str, out: &mut String) {
     let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
         let end = after.find(';').filter(|&e| e <= 10);
