@@ -303,7 +303,7 @@ pub(super) struct Reused(HashMap<String, Context>);
 const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
 /// Keys every page sets; the large ones are let go of after rendering.
-const PAGE_KEYS: [&str; 3] = ["page", "nav", "languages_html"];
+const PAGE_KEYS: [&str; 4] = ["page", "nav", "nav_html", "languages_html"];
 
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
@@ -412,7 +412,8 @@ pub(super) fn render_page(
         let cell = site.drawn.get(lang)?.links.get(folder)?;
         Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))
     };
-    let drawn_nav = site.drawn.get(lang).and_then(|d| {
+    let drawn = site.drawn.get(lang);
+    let drawn_nav = drawn.and_then(|d| {
         let mut draw = |nodes: &[super::nav::Node]| {
             ctx.insert("nav", nodes);
             tera.render(crate::templates::NAV_ONE, ctx).ok()
@@ -421,6 +422,12 @@ pub(super) fn render_page(
     });
     match drawn_nav {
         Some(html) => {
+            // The built-in macro draws a given entry as it is, in a list:
+            // `base.html` puts that in without calling the macro.
+            if drawn.is_some_and(|d| d.link_cuts.is_some()) {
+                let list = format!("<ul>\n{html}</ul>");
+                ctx.insert_value("nav_html", Value::String(list));
+            }
             let entry = serde_json::Map::from_iter([("html".to_string(), Value::String(html))]);
             ctx.insert_value("nav", Value::Array(vec![Value::Object(entry)]));
         }
