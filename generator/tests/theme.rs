@@ -347,9 +347,10 @@ fn many_pages(root: &Path) {
     }
 }
 
-/// The search box, the feedback widget and the language switcher are drawn
-/// once per language (the switcher once per set of translations) when their
-/// partials are the built-in ones, the sidebar's sections and links when its
+/// The search box, the head's assets, the feedback widget and the language
+/// switcher are drawn once per language (the switcher once per set of
+/// translations) when their partials are the built-in ones, the sidebar's
+/// sections and links when its
 /// macro draws given HTML (each link filled into one drawn with marks when
 /// the macro is the built-in one); a site whose partials are its own (here:
 /// the built-in ones that never take the drawn branch) has them drawn on
@@ -372,6 +373,10 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
             (
                 "templates/partials/search.html",
                 "{% if drawn.search is defined %}",
+            ),
+            (
+                "templates/partials/head.html",
+                "{% if drawn.head is defined %}",
             ),
             (
                 "templates/partials/feedback.html",

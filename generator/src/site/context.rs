@@ -208,22 +208,32 @@ const URL_MARK: &str = "\u{E000}page-url\u{E000}";
 const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
 
 const SEARCH_PARTIAL: &str = "partials/search.html";
+const HEAD_PARTIAL: &str = "partials/head.html";
 const NAV_MACRO: &str = "macros/nav.html";
 const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
 
-/// Draws each language's shared partials: the search box into its shared
-/// context (`drawn.search`), the feedback widget into `site.drawn`.
+/// Draws each language's shared partials: the search box and the head's
+/// assets into its shared context (`drawn.search`, `drawn.head`), the
+/// feedback widget, sidebar parts and switchers into `site.drawn`.
 pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
-    let search = crate::templates::is_builtin(tera, SEARCH_PARTIAL);
+    // Partials the language's shared context carries drawn (`drawn.<key>`).
+    let shared: Vec<(&str, &str)> = [("search", SEARCH_PARTIAL), ("head", HEAD_PARTIAL)]
+        .into_iter()
+        .filter(|(_, partial)| crate::templates::is_builtin(tera, partial))
+        .collect();
     let feedback = crate::templates::is_builtin(tera, FEEDBACK_PARTIAL);
     let switcher = crate::templates::is_builtin(tera, switcher::PARTIAL);
     let nav = crate::templates::is_builtin(tera, NAV_MACRO);
     let mut all = Vec::new();
     for lang in &site.languages {
         let base = &site.base[lang];
-        let search = search
-            .then(|| tera.render(SEARCH_PARTIAL, base).ok())
-            .flatten();
+        let drawn_shared: serde_json::Map<String, Value> = shared
+            .iter()
+            .filter_map(|(key, partial)| {
+                let html = tera.render(partial, base).ok()?;
+                Some((key.to_string(), Value::String(html)))
+            })
+            .collect();
         let feedback = feedback
             .then(|| predraw_feedback(site, tera, lang))
             .flatten();
@@ -236,7 +246,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
         let switchers = switcher.then(switcher::Switchers::default);
         all.push((
             lang.clone(),
-            search,
+            drawn_shared,
             Drawn {
                 feedback,
                 links,
@@ -246,10 +256,10 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
             },
         ));
     }
-    for (lang, search, drawn) in all {
-        if let Some(html) = search {
+    for (lang, drawn_shared, drawn) in all {
+        if !drawn_shared.is_empty() {
             let ctx = site.base.get_mut(&lang).expect("every language has a base");
-            ctx.insert("drawn", &json!({ "search": html }));
+            ctx.insert_value("drawn", Value::Object(drawn_shared));
         }
         site.drawn.insert(lang, drawn);
     }
