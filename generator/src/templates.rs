@@ -1,14 +1,36 @@
 //! The theme's Tera templates.
 
+use std::collections::BTreeSet;
+
 use tera::Tera;
 
 use crate::error::Diagnostic;
 use crate::theme::Theme;
 
+/// The templates of a site's own: its theme's files that are not the
+/// built-in template of that name byte for byte (an ejected copy left as it
+/// is counts as built-in).
+#[derive(Debug, Default, Clone)]
+pub struct OwnTemplates(BTreeSet<String>);
+
+impl OwnTemplates {
+    /// Whether template `name` is the built-in one, so what it reads from
+    /// the context is known.
+    pub(crate) fn is_builtin(&self, name: &str) -> bool {
+        !self.0.contains(name) && crate::theme::builtin(&format!("templates/{name}")).is_some()
+    }
+
+    /// Whether every template is the built-in one.
+    pub(crate) fn none(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Loads every `templates/**/*.html` of the theme, the site's replacing the
 /// built-in ones; a template is named by its path below `templates/`.
-pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
+pub fn load(theme: &Theme) -> Result<(Tera, OwnTemplates), Diagnostic> {
     let mut sources = Vec::new();
+    let mut own = BTreeSet::new();
     for file in theme.files_under("templates") {
         let Some(name) = file.rel.strip_prefix("templates/") else {
             continue;
@@ -19,6 +41,10 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
         let text = std::str::from_utf8(file.bytes).map_err(|_| {
             Diagnostic::error(theme.shown(&file), None, "template is not UTF-8 text")
         })?;
+        let builtin = crate::theme::builtin(file.rel);
+        if file.from_site && builtin != Some(file.bytes) {
+            own.insert(name.to_string());
+        }
         sources.push((name, text));
     }
     sources.push((NAV_ONE, NAV_ONE_SOURCE));
@@ -38,7 +64,7 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
     // JSON for `<script type="application/ld+json">` or a data attribute:
     // `{{ value | json_in_html | safe }}`.
     tera.register_filter("json_in_html", json_in_html_filter);
-    Ok(tera)
+    Ok((tera, OwnTemplates(own)))
 }
 
 /// The sidebar tree of `nav` drawn as `base.html` draws it, for the closed
@@ -46,23 +72,6 @@ pub fn load(theme: &Theme) -> Result<Tera, Diagnostic> {
 /// is not a path below `templates/`, so no theme file replaces it.
 pub(crate) const NAV_ONE: &str = "<helpsite>/nav-one.html";
 const NAV_ONE_SOURCE: &str = r#"{% import "macros/nav.html" as navtree %}{{ navtree::list(nodes=nav, all=ui.section_all, fb=ui_fallback.section_all | default(value=""), lang=lang.code) }}"#;
-
-/// Whether the theme's template `name` is the built-in one (parsed the same,
-/// as an ejected copy is), so what it reads from the context is known.
-pub(crate) fn is_builtin(tera: &Tera, name: &str) -> bool {
-    let Some(source) = crate::theme::builtin(&format!("templates/{name}"))
-        .and_then(|b| std::str::from_utf8(b).ok())
-    else {
-        return false;
-    };
-    let (Ok(loaded), Ok(builtin)) = (
-        tera.get_template(name),
-        tera::Template::new(name, None, source),
-    ) else {
-        return false;
-    };
-    loaded.ast == builtin.ast
-}
 
 /// Escapes what HTML and XML need, no more: Tera's default also turns every
 /// `/` into `&#x2F;`, which bloats every URL in a page.
@@ -122,20 +131,33 @@ mod tests {
     }
 
     #[test]
-    fn a_template_is_builtin_when_it_parses_as_the_builtin_one() {
-        let name = "partials/search.html";
-        let source =
-            std::str::from_utf8(crate::theme::builtin("templates/partials/search.html").unwrap())
-                .unwrap();
-        assert!(is_builtin(&with(name, source), name));
-        let changed = source.replacen("site-search", "our-search", 1);
-        assert_ne!(changed, source);
-        assert!(!is_builtin(&with(name, &changed), name));
-        // Not loaded, or no built-in template of that name.
-        assert!(!is_builtin(&with(name, source), "partials/feedback.html"));
-        assert!(!is_builtin(
-            &with("partials/ours.html", source),
-            "partials/ours.html"
-        ));
+    fn a_template_is_builtin_when_it_is_the_builtin_file() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("themes/default/templates/partials");
+        std::fs::create_dir_all(&dir).unwrap();
+        let builtin = crate::theme::builtin("templates/partials/search.html").unwrap();
+        // An ejected copy left as it is, a changed one, and one of the site's own.
+        std::fs::write(dir.join("search.html"), builtin).unwrap();
+        let changed =
+            std::str::from_utf8(builtin)
+                .unwrap()
+                .replacen("site-search", "our-search", 1);
+        std::fs::write(dir.join("feedback.html"), changed).unwrap();
+        std::fs::write(dir.join("ours.html"), "<p>ours</p>").unwrap();
+        let config = crate::config::SiteConfig::parse(
+            "[languages.en]\nname = \"English\"\n",
+            std::path::Path::new("site.toml"),
+        )
+        .unwrap();
+        let theme = crate::theme::Theme::load(root.path(), &config).unwrap();
+        let (_, own) = load(&theme).unwrap();
+        assert!(own.is_builtin("partials/search.html"));
+        assert!(own.is_builtin("base.html"));
+        assert!(!own.is_builtin("partials/feedback.html"));
+        assert!(!own.is_builtin("partials/ours.html"));
+        assert!(!own.is_builtin("partials/none.html"));
+        assert!(!own.none());
+        let bare = crate::theme::Theme::load(tempfile::tempdir().unwrap().path(), &config).unwrap();
+        assert!(load(&bare).unwrap().1.none());
     }
 }

@@ -14,6 +14,7 @@ use super::switcher::{self, LanguageLink};
 use crate::content::Kind;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
+use crate::templates::OwnTemplates;
 
 #[derive(Serialize)]
 struct Alternate {
@@ -215,15 +216,15 @@ const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
 /// Draws each language's shared partials: the search box and the head's
 /// assets into its shared context (`drawn.search`, `drawn.head`), the
 /// feedback widget, sidebar parts and switchers into `site.drawn`.
-pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
+pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera, own: &OwnTemplates) {
     // Partials the language's shared context carries drawn (`drawn.<key>`).
     let shared: Vec<(&str, &str)> = [("search", SEARCH_PARTIAL), ("head", HEAD_PARTIAL)]
         .into_iter()
-        .filter(|(_, partial)| crate::templates::is_builtin(tera, partial))
+        .filter(|(_, partial)| own.is_builtin(partial))
         .collect();
-    let feedback = crate::templates::is_builtin(tera, FEEDBACK_PARTIAL);
-    let switcher = crate::templates::is_builtin(tera, switcher::PARTIAL);
-    let nav = crate::templates::is_builtin(tera, NAV_MACRO);
+    let feedback = own.is_builtin(FEEDBACK_PARTIAL);
+    let switcher = own.is_builtin(switcher::PARTIAL);
+    let nav = own.is_builtin(NAV_MACRO);
     let mut all = Vec::new();
     for lang in &site.languages {
         let base = &site.base[lang];
@@ -253,6 +254,7 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera) {
                 switchers,
                 branches: Default::default(),
                 link_cuts: link_cuts(site, tera, lang, nav),
+                builtin_only: own.none(),
             },
         ));
     }
@@ -313,7 +315,7 @@ pub(super) struct Reused(HashMap<String, Context>);
 const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
 /// Keys every page sets; the large ones are let go of after rendering.
-const PAGE_KEYS: [&str; 4] = ["page", "nav", "nav_html", "languages_html"];
+const PAGE_KEYS: [&str; 5] = ["page", "nav", "nav_html", "languages", "languages_html"];
 
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
@@ -443,11 +445,19 @@ pub(super) fn render_page(
         }
         None => ctx.insert("nav", &super::nav::tree(site, lang, Some(inst), &links)),
     }
-    let switcher = site.drawn.get(lang).and_then(|d| d.switchers.as_ref());
-    if let Some(html) = switcher.and_then(|s| s.draw(tera, &site.base[lang], &languages)) {
-        ctx.insert_value("languages_html", Value::String(html));
+    let switcher = drawn.and_then(|d| d.switchers.as_ref());
+    let switched = match switcher.and_then(|s| s.draw(tera, &site.base[lang], &languages)) {
+        Some(html) => {
+            ctx.insert_value("languages_html", Value::String(html));
+            true
+        }
+        None => false,
+    };
+    // With every template the built-in one, only the switcher reads the
+    // links, and it has them drawn.
+    if !(switched && drawn.is_some_and(|d| d.builtin_only)) {
+        ctx.insert("languages", &languages);
     }
-    ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("x_default", &x_default);
     ctx.insert("canonical", &canonical);

@@ -92,9 +92,9 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         || content::load(root, &config),
     );
     let tera = match tera {
-        Ok(mut t) => {
+        Ok((mut t, own)) => {
             t.register_filter("plural", crate::i18n::plural::PluralFilter::new(&config));
-            Some(t)
+            Some((t, own))
         }
         Err(d) => {
             diags.push(d);
@@ -104,7 +104,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(diags));
     }
-    let tera = tera.expect("templates loaded");
+    let (tera, own_templates) = tera.expect("templates loaded");
     let (asset_files, asset_urls) = assets?;
 
     let failed_keys = failed_keys(&page_diags);
@@ -124,6 +124,7 @@ fn load(root: &Path, opts: &BuildOptions) -> Result<(Loaded, Vec<Diagnostic>)> {
         catalogs,
         formats,
         tera,
+        own_templates,
         asset_files,
         asset_urls,
         pages,
@@ -241,7 +242,7 @@ impl Loaded {
             .collect();
         // Again, now that the shared sidebar can use the closed sections.
         site.base = bases(site);
-        context::predraw(site, &self.tera);
+        context::predraw(site, &self.tera, &self.own_templates);
     }
 }
 

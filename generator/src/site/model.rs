@@ -113,6 +113,7 @@ pub(crate) struct Loaded {
     pub catalogs: Catalogs,
     pub formats: BTreeMap<String, LocaleFormat>,
     pub tera: tera::Tera,
+    pub own_templates: crate::templates::OwnTemplates,
     pub asset_files: Vec<OutputFile>,
     pub asset_urls: assets::AssetUrls,
     pub pages: Vec<SourcePage>,
@@ -182,6 +183,8 @@ pub(crate) struct Drawn {
     /// The sidebar's page links cut where their values go; only when the
     /// sidebar macro is the built-in one.
     pub(crate) link_cuts: Option<LinkCuts>,
+    /// Every template is the built-in one: what each reads is known.
+    pub(crate) builtin_only: bool,
 }
 
 /// A page's entry in the sidebar, drawn once: as other pages show it, and
