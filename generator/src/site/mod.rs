@@ -320,8 +320,7 @@ fn write_site(
     let bar = progress_bar(loaded.opts.progress, site.instances.len());
     let mut pass = Pass::new(loaded, site, bodies, diags);
     let by_lang = by_language(site);
-    for l in most_text_first(&pass, &by_lang) {
-        let todo = &by_lang[l];
+    for (l, todo) in by_lang.iter().enumerate() {
         pass.markdown(todo);
         pass.check(todo);
         if !pass.failed {
@@ -349,29 +348,6 @@ fn by_language(site: &Site<'_>) -> Vec<Vec<usize>> {
     by_lang
 }
 
-/// The languages (indices of `by_lang`) in the order to render them: most
-/// markdown to index first. Each language's search index is built beside
-/// the next one's templates, but the last one's has nothing beside it, and
-/// a language's index takes time with its text (three bytes a letter in
-/// Bengali, one in English); the output is the same in any order.
-fn most_text_first(pass: &Pass<'_, '_>, by_lang: &[Vec<usize>]) -> Vec<usize> {
-    let site = pass.site;
-    let text = |todo: &Vec<usize>| -> usize {
-        todo.iter()
-            .map(|&n| &site.instances[n])
-            .filter(|inst| indexed(inst))
-            .map(|inst| match &pass.bodies {
-                Some(b) => b[inst.page].len(),
-                None => inst.src.body.len(),
-            })
-            .sum()
-    };
-    let mut order: Vec<(usize, usize)> = by_lang.iter().map(text).enumerate().collect();
-    // Stable: languages with as much text keep the site's order.
-    order.sort_by_key(|&(_, bytes)| std::cmp::Reverse(bytes));
-    order.into_iter().map(|(l, _)| l).collect()
-}
-
 /// What [`write_site`]'s pass over the languages has made so far.
 struct Pass<'p, 's> {
     loaded: &'p Loaded,
@@ -383,9 +359,6 @@ struct Pass<'p, 's> {
     rendered: Vec<Rendered>,
     page_files: Vec<Option<OutputFile>>,
     search_files: Vec<OutputFile>,
-    /// The previous language's search sections, indexed beside the next
-    /// language's templates.
-    pending: Option<(usize, Vec<crate::search::SearchPage>)>,
     diags: Vec<Diagnostic>,
     failed: bool,
     /// Wall time of markdown, checks, templates and search index.
@@ -416,7 +389,6 @@ impl<'p, 's> Pass<'p, 's> {
             rendered,
             page_files,
             search_files: Vec::new(),
-            pending: None,
             failed: diags.iter().any(Diagnostic::is_error),
             diags,
             times: [std::time::Duration::ZERO; 4],
@@ -487,8 +459,24 @@ impl<'p, 's> Pass<'p, 's> {
                 }
             })
             .collect();
-        let previous = self.pending.take();
         let (loaded, site, rendered) = (self.loaded, self.site, &self.rendered);
+        // The language's search sections come from its pages' content, not
+        // their templates: taken first, they are indexed beside the pages
+        // (the last language's index too, which had nothing beside it).
+        let sections = loaded.config.search.enabled.then(|| {
+            let pages = todo.par_iter().zip(&html).filter_map(|(&n, html)| {
+                let inst = &site.instances[n];
+                indexed(inst).then(|| {
+                    crate::search::SearchPage::from_html(
+                        &inst.url,
+                        inst.src.title(),
+                        inst.src.front.description.as_deref(),
+                        html,
+                    )
+                })
+            });
+            (lang, pages.collect())
+        });
         let ((done, pages_time), (index, search_time)) = rayon::join(
             || {
                 let started = std::time::Instant::now();
@@ -501,18 +489,13 @@ impl<'p, 's> Pass<'p, 's> {
                     .collect::<Result<Vec<_>>>();
                 (done, started.elapsed())
             },
-            || timed_index(site, previous, sink),
+            || timed_index(site, sections, sink),
         );
         self.times[2] += pages_time;
         self.times[3] += search_time;
         self.search_files.extend(index?);
-        let mut sections = Vec::new();
-        for (n, file, search) in done? {
+        for (n, file) in done? {
             self.page_files[n] = file;
-            sections.extend(search);
-        }
-        if loaded.config.search.enabled {
-            self.pending = Some((lang, sections));
         }
         if !keep {
             for &n in todo {
@@ -526,19 +509,11 @@ impl<'p, 's> Pass<'p, 's> {
     fn finish(mut self, notes: Vec<Diagnostic>, sink: &Sink<'_>) -> Result<(Built, Vec<Rendered>)> {
         self.bodies = None;
         let started = std::time::Instant::now();
-        let (loaded, site, pending) = (self.loaded, self.site, self.pending.take());
-        let (extra, (index, search_time)) = rayon::join(
-            || -> Result<Vec<Option<OutputFile>>> {
-                site_files(loaded, site)?
-                    .into_par_iter()
-                    .map(sink)
-                    .collect()
-            },
-            || timed_index(site, pending, sink),
-        );
-        let extra = extra?;
-        self.times[3] += search_time;
-        self.search_files.extend(index?);
+        let (loaded, site) = (self.loaded, self.site);
+        let extra = site_files(loaded, site)?
+            .into_par_iter()
+            .map(sink)
+            .collect::<Result<Vec<Option<OutputFile>>>>()?;
         let [markdown, check, pages, search] = self.times;
         let timings = vec![
             ("markdown", markdown),
@@ -578,20 +553,11 @@ fn write_page(
     html: String,
     bar: &indicatif::ProgressBar,
     sink: &Sink<'_>,
-) -> Result<PageDone> {
+) -> Result<(usize, Option<OutputFile>)> {
     bar.inc(1);
-    let inst = &site.instances[n];
-    let search = (loaded.config.search.enabled && indexed(inst)).then(|| {
-        crate::search::SearchPage::from_html(
-            &inst.url,
-            inst.src.title(),
-            inst.src.front.description.as_deref(),
-            &html,
-        )
-    });
     let file =
         context::render_page(site, &loaded.tera, reused, n, rendered, html).and_then(sink)?;
-    Ok((n, file, search))
+    Ok((n, file))
 }
 
 /// A language's search index through the sink (nothing without one), and how long it took.
@@ -611,9 +577,6 @@ fn timed_index(
     };
     (files, started.elapsed())
 }
-
-/// A page written: its index, its file if the sink kept it, its search sections.
-type PageDone = (usize, Option<OutputFile>, Option<crate::search::SearchPage>);
 
 /// The files besides the pages and the search index: entry, 404 and search
 /// pages, sitemap, robots.txt, the theme's assets.
