@@ -101,8 +101,7 @@ impl<'a> Site<'a> {
 pub(crate) struct Terms {
     pub(super) of: Vec<Vec<String>>,
     /// language → word → instances
-    pub(super) pages:
-        std::collections::HashMap<String, std::collections::HashMap<String, Vec<usize>>>,
+    pub(super) pages: HashMap<String, HashMap<String, Vec<usize>>>,
 }
 
 /// Everything a build reads from disk. `serve` keeps it between rebuilds.

@@ -3,8 +3,6 @@
 //! words (stemmed as search stems them) with this one's, rarer words
 //! counting more.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::model::{Instance, Site, Terms};
@@ -27,14 +25,21 @@ fn is_article(inst: &Instance<'_>) -> bool {
         )
 }
 
+thread_local! {
+    /// Each worker's analyzers and the stems they found, kept from page to
+    /// page (and build to build under `serve`): rayon hands a worker many
+    /// small runs of pages, and a finder per run started cold each time.
+    static FINDER: std::cell::RefCell<Finder> = std::cell::RefCell::new(Finder::default());
+}
+
 pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
-    // Each page's words on its own (in parallel, one analyzer per language
-    // and worker), then the pages of each word in page order.
+    // Each page's words on its own (in parallel), then the pages of each
+    // word in page order.
     let of: Vec<Vec<String>> = instances
         .par_iter()
-        .map_init(Finder::default, |finder, inst| {
+        .map(|inst| {
             if is_article(inst) {
-                finder.words_of(inst)
+                FINDER.with(|f| f.borrow_mut().words_of(inst))
             } else {
                 Vec::new()
             }
@@ -45,9 +50,17 @@ pub(crate) fn terms(instances: &[Instance<'_>]) -> Terms {
         if words.is_empty() {
             continue;
         }
-        let pages = t.pages.entry(inst.lang.to_string()).or_default();
+        if !t.pages.contains_key(inst.lang) {
+            t.pages.insert(inst.lang.to_string(), Default::default());
+        }
+        let pages = t.pages.get_mut(inst.lang).expect("inserted above");
         for w in words {
-            pages.entry(w.clone()).or_default().push(n);
+            match pages.get_mut(w.as_str()) {
+                Some(list) => list.push(n),
+                None => {
+                    pages.insert(w.clone(), vec![n]);
+                }
+            }
         }
     }
     t.of = of;
@@ -62,9 +75,16 @@ struct Stemmer {
 }
 
 impl Stemmer {
+    /// Enough for the titles and descriptions of a large site; past it the
+    /// map starts over, so a long `serve` session stays bounded.
+    const MAX: usize = 1 << 16;
+
     fn stem(&mut self, word: &str) -> String {
         if let Some(stem) = self.stems.get(word) {
             return stem.clone();
+        }
+        if self.stems.len() >= Self::MAX {
+            self.stems.clear();
         }
         let stem = self.analyzer.stem(word);
         self.stems.insert(word.to_string(), stem.clone());
@@ -74,20 +94,24 @@ impl Stemmer {
 
 /// A worker's stemmers by language, and its word-finding buffers.
 #[derive(Default)]
-struct Finder<'i> {
-    stemmers: HashMap<&'i str, Stemmer>,
+struct Finder {
+    stemmers: foldhash::HashMap<String, Stemmer>,
     scratch: crate::search::analyze::Scratch,
 }
 
-impl<'i> Finder<'i> {
+impl Finder {
     /// The distinct stemmed words (longer than two letters) of a page's
     /// title and description.
-    fn words_of(&mut self, inst: &'i Instance<'_>) -> Vec<String> {
+    fn words_of(&mut self, inst: &Instance<'_>) -> Vec<String> {
         let lang = inst.src.lang.as_str();
-        let stemmer = self.stemmers.entry(lang).or_insert_with(|| Stemmer {
-            analyzer: crate::search::analyze::Analyzer::new(lang),
-            stems: foldhash::HashMap::default(),
-        });
+        if !self.stemmers.contains_key(lang) {
+            let stemmer = Stemmer {
+                analyzer: crate::search::analyze::Analyzer::new(lang),
+                stems: foldhash::HashMap::default(),
+            };
+            self.stemmers.insert(lang.to_string(), stemmer);
+        }
+        let stemmer = self.stemmers.get_mut(lang).expect("inserted above");
         let mut words = Vec::new();
         let description = inst.src.front.description.as_deref().unwrap_or("");
         for text in [inst.src.title(), description] {
