@@ -347,9 +347,10 @@ fn many_pages(root: &Path) {
     }
 }
 
-/// The search box, the head's assets, the feedback widget and the language
-/// switcher are drawn once per language (the switcher once per set of
-/// translations) when their partials are the built-in ones, the sidebar's
+/// The search box, the head's assets, the feedback widget, the language
+/// switcher, the related articles and the previous and next links are drawn
+/// once per language (the switcher once per set of translations, the links
+/// once per shape) when their partials are the built-in ones, the sidebar's
 /// sections and links when its
 /// macro draws given HTML (each link filled into one drawn with marks when
 /// the macro is the built-in one); a site whose partials are its own (here:
@@ -377,6 +378,14 @@ fn partials_drawn_once_per_language_match_those_drawn_on_every_page() {
             (
                 "templates/partials/head.html",
                 "{% if drawn.head is defined %}",
+            ),
+            (
+                "templates/partials/related.html",
+                "{% if related_html is defined %}",
+            ),
+            (
+                "templates/partials/prev-next.html",
+                "{% if prev_next_html is defined %}",
             ),
             (
                 "templates/partials/feedback.html",

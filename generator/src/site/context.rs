@@ -9,7 +9,8 @@ use tera::{Context, Tera};
 
 use super::model::{Cut, Drawn, Instance, Link, LinkCuts, Piece, Site};
 use super::output::OutputFile;
-use super::structure;
+use super::stencil::Stencils;
+use super::structure::{self, Entry};
 use super::switcher::{self, LanguageLink};
 use crate::content::Kind;
 use crate::error::{Error, Result};
@@ -210,6 +211,8 @@ const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
 
 const SEARCH_PARTIAL: &str = "partials/search.html";
 const HEAD_PARTIAL: &str = "partials/head.html";
+const RELATED_PARTIAL: &str = "partials/related.html";
+const PREV_NEXT_PARTIAL: &str = "partials/prev-next.html";
 const NAV_MACRO: &str = "macros/nav.html";
 const FEEDBACK_PARTIAL: &str = "partials/feedback.html";
 
@@ -255,6 +258,8 @@ pub(super) fn predraw(site: &mut Site<'_>, tera: &Tera, own: &OwnTemplates) {
                 branches: Default::default(),
                 link_cuts: link_cuts(site, tera, lang, nav),
                 builtin_only: own.none(),
+                related: own.is_builtin(RELATED_PARTIAL).then(Stencils::default),
+                prev_next: own.is_builtin(PREV_NEXT_PARTIAL).then(Stencils::default),
             },
         ));
     }
@@ -301,6 +306,61 @@ fn drawn_feedback(
     value
 }
 
+/// A page's related articles and previous and next pages, drawn from
+/// their partials' stencils when those are the built-in ones.
+struct Links {
+    related: Option<String>,
+    prev_next: Option<String>,
+    /// Every template is the built-in one.
+    builtin_only: bool,
+}
+
+impl Links {
+    fn draw(
+        site: &Site<'_>,
+        tera: &Tera,
+        lang: &str,
+        related: &[Entry],
+        prev_next: [Option<&Entry>; 2],
+    ) -> Links {
+        let drawn = site.drawn.get(lang);
+        let draw = |partial: &str, page: Value| {
+            let mut ctx = site.base[lang].clone();
+            ctx.insert_value("page", page);
+            tera.render(partial, &ctx).ok()
+        };
+        let related = drawn.and_then(|d| d.related.as_ref()).and_then(|s| {
+            let links: Vec<Option<&Entry>> = related.iter().map(Some).collect();
+            s.fill(&links, |marked| {
+                draw(RELATED_PARTIAL, json!({ "related": marked }))
+            })
+        });
+        let prev_next = drawn.and_then(|d| d.prev_next.as_ref()).and_then(|s| {
+            s.fill(&prev_next, |marked| {
+                draw(
+                    PREV_NEXT_PARTIAL,
+                    json!({ "prev": marked[0], "next": marked[1] }),
+                )
+            })
+        });
+        Links {
+            related,
+            prev_next,
+            builtin_only: drawn.is_some_and(|d| d.builtin_only),
+        }
+    }
+
+    /// `value` for the page's context, or nothing when only its partial,
+    /// drawn (`html`), would read it: every template is the built-in one.
+    fn unread<T: Serialize>(&self, html: &Option<String>, value: &T) -> Value {
+        if html.is_some() && self.builtin_only {
+            Value::Null
+        } else {
+            serde_json::to_value(value).expect("serializable")
+        }
+    }
+}
+
 /// Rendered HTML beyond which a page offers "back to top" (several screens).
 const LONG_PAGE_BYTES: usize = 6_000;
 
@@ -315,7 +375,15 @@ pub(super) struct Reused(HashMap<String, Context>);
 const KIND_KEYS: [&str; 3] = ["form", "feedback", "form_errors"];
 
 /// Keys every page sets; the large ones are let go of after rendering.
-const PAGE_KEYS: [&str; 5] = ["page", "nav", "nav_html", "languages", "languages_html"];
+const PAGE_KEYS: [&str; 7] = [
+    "page",
+    "nav",
+    "nav_html",
+    "languages",
+    "languages_html",
+    "related_html",
+    "prev_next_html",
+];
 
 /// Page `n` through its template. Its HTML comes apart from `rendered`,
 /// owned, so that it moves into the template context instead of being
@@ -376,6 +444,7 @@ pub(super) fn render_page(
     let crumbs = structure::breadcrumbs(site, inst);
     let (prev, next) = structure::prev_next(site, inst);
     let related = super::related::related(site, n, rendered);
+    let links = Links::draw(site, tera, lang, &related, [prev.as_ref(), next.as_ref()]);
     // Long enough that a way back up saves scrolling.
     let long = html.len() > LONG_PAGE_BYTES || r.headings.len() >= 6 || r.questions.len() >= 8;
 
@@ -409,10 +478,10 @@ pub(super) fn render_page(
         "icon": src.front.icon,
         "breadcrumbs": crumbs,
         "breadcrumbs_jsonld": (!crumbs.is_empty()).then(|| structure::breadcrumbs_jsonld(&crumbs, base)),
-        "related": related,
+        "related": links.unread(&links.related, &related),
         "long": long,
-        "prev": prev,
-        "next": next,
+        "prev": links.unread(&links.prev_next, &prev),
+        "next": links.unread(&links.prev_next, &next),
         "questions": r.questions,
         "question_count": fmt.number(r.questions.len() as i64),
         "question_total": r.questions.len(),
@@ -420,6 +489,12 @@ pub(super) fn render_page(
     });
     page["content"] = Value::String(html);
     ctx.insert_value("page", page);
+    if let Some(html) = links.related {
+        ctx.insert_value("related_html", Value::String(html));
+    }
+    if let Some(html) = links.prev_next {
+        ctx.insert_value("prev_next_html", Value::String(html));
+    }
     let links = |folder: &str| {
         let cell = site.drawn.get(lang)?.links.get(folder)?;
         Some(cell.get_or_init(|| folder_links(site, tera, lang, folder)))

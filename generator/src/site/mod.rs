@@ -15,6 +15,7 @@ mod nav;
 pub mod output;
 mod related;
 mod sitemap;
+mod stencil;
 mod structure;
 mod switcher;
 mod toc;

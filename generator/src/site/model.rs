@@ -184,6 +184,9 @@ pub(crate) struct Drawn {
     pub(crate) link_cuts: Option<LinkCuts>,
     /// Every template is the built-in one: what each reads is known.
     pub(crate) builtin_only: bool,
+    /// The related articles and the previous and next links, by shape.
+    pub(crate) related: Option<super::stencil::Stencils>,
+    pub(crate) prev_next: Option<super::stencil::Stencils>,
 }
 
 /// A page's entry in the sidebar, drawn once: as other pages show it, and
