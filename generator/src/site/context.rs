@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use super::model::{Cut, Drawn, Instance, Link, LinkCuts, Piece, Site};
+use super::cut::Cut;
+use super::model::{Drawn, Instance, Link, LinkCuts, Piece, Site};
 use super::output::OutputFile;
-use super::stencil::Stencils;
+use super::stencil::{LinkText, Stencils};
 use super::structure::{self, Entry};
 use super::switcher::{self, LanguageLink};
 use crate::content::Kind;
@@ -205,7 +206,7 @@ fn link_cuts(site: &Site<'_>, tera: &Tera, lang: &str, nav_builtin: bool) -> Opt
 const LINK_MARK: &str = "\u{E000}link\u{E000}";
 
 /// Stand-ins for the page's URL while a partial is drawn once (marks: they
-/// start with `model::MARK_EDGE`).
+/// start with `cut::MARK_EDGE`).
 const URL_MARK: &str = "\u{E000}page-url\u{E000}";
 const QUERY_MARK: &str = "\u{E000}page-query\u{E000}";
 
@@ -306,6 +307,15 @@ fn drawn_feedback(
     value
 }
 
+/// An entry as the link partials show it.
+fn text(e: &Entry) -> LinkText<'_> {
+    LinkText {
+        url: &e.url,
+        title: &e.title,
+        lang: e.lang.as_deref().zip(e.dir),
+    }
+}
+
 /// A page's related articles and previous and next pages, drawn from
 /// their partials' stencils when those are the built-in ones.
 struct Links {
@@ -330,13 +340,13 @@ impl Links {
             tera.render(partial, &ctx).ok()
         };
         let related = drawn.and_then(|d| d.related.as_ref()).and_then(|s| {
-            let links: Vec<Option<&Entry>> = related.iter().map(Some).collect();
+            let links: Vec<Option<LinkText<'_>>> = related.iter().map(|e| Some(text(e))).collect();
             s.fill(&links, |marked| {
                 draw(RELATED_PARTIAL, json!({ "related": marked }))
             })
         });
         let prev_next = drawn.and_then(|d| d.prev_next.as_ref()).and_then(|s| {
-            s.fill(&prev_next, |marked| {
+            s.fill(&prev_next.map(|e| e.map(text)), |marked| {
                 draw(
                     PREV_NEXT_PARTIAL,
                     json!({ "prev": marked[0], "next": marked[1] }),

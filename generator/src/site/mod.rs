@@ -6,6 +6,7 @@
 mod appearance;
 pub mod assets;
 mod context;
+mod cut;
 mod form;
 mod generated;
 pub mod incremental;

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::model::{Branches, Cut, Folder, Instance, Link, LinkCuts, LinkPart, Site, Slot};
+use super::cut::Cut;
+use super::model::{Branches, Folder, Instance, Link, LinkCuts, LinkPart, Site, Slot};
 use super::structure::{folder_of, inside, is_section};
 
 /// How many of a section's pages the open branch lists around the current

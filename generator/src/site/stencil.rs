@@ -12,8 +12,15 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use super::model::{Cut, MARK_EDGE};
-use super::structure::Entry;
+use super::cut::{Cut, MARK_EDGE};
+
+/// A link as these partials show it.
+pub(crate) struct LinkText<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    /// The language and direction of a title not in the page's language.
+    pub lang: Option<(&'a str, &'a str)>,
+}
 
 /// A link's values, in the order of their marks.
 const PER_LINK: usize = 4;
@@ -33,12 +40,12 @@ impl Stencils {
     /// the links as the template sees them, with marks for their values.
     pub(crate) fn fill(
         &self,
-        links: &[Option<&Entry>],
+        links: &[Option<LinkText<'_>>],
         draw: impl FnOnce(&[Value]) -> Option<String>,
     ) -> Option<String> {
         let shape: Shape = links
             .iter()
-            .map(|l| l.map_or(0, |e| 1 + u8::from(e.lang.is_some())))
+            .map(|l| l.as_ref().map_or(0, |e| 1 + u8::from(e.lang.is_some())))
             .collect();
         let cut = {
             let mut drawn = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -48,14 +55,14 @@ impl Stencils {
                 .clone()?
         };
         Some(cut.fill(|at, out| {
-            let Some(entry) = links[at / PER_LINK] else {
+            let Some(link) = &links[at / PER_LINK] else {
                 return;
             };
             let value = match at % PER_LINK {
-                0 => entry.url.as_str(),
-                1 => entry.title.as_str(),
-                2 => entry.lang.as_deref().unwrap_or_default(),
-                _ => entry.dir.unwrap_or_default(),
+                0 => link.url,
+                1 => link.title,
+                2 => link.lang.map_or("", |(lang, _)| lang),
+                _ => link.lang.map_or("", |(_, dir)| dir),
             };
             out.push_str(&crate::escape::html(value));
         }))
@@ -68,7 +75,7 @@ fn mark(at: usize) -> String {
 }
 
 fn cut(
-    links: &[Option<&Entry>],
+    links: &[Option<LinkText<'_>>],
     draw: impl FnOnce(&[Value]) -> Option<String>,
 ) -> Option<Cut<usize>> {
     let marks: Vec<String> = (0..links.len() * PER_LINK).map(mark).collect();
@@ -76,11 +83,11 @@ fn cut(
         .iter()
         .enumerate()
         .map(|(i, link)| {
-            let Some(entry) = link else {
+            let Some(link) = link else {
                 return Value::Null;
             };
             let at = |k: usize| marks[i * PER_LINK + k].as_str();
-            let foreign = entry.lang.is_some();
+            let foreign = link.lang.is_some();
             json!({
                 "url": at(0),
                 "title": at(1),

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::model::{Cut, MARK_EDGE};
+use super::cut::{Cut, MARK_EDGE};
 
 /// The theme's switcher; drawn once only when it is the built-in one, so
 /// that what it does with a URL is known (escaped, as it is).
