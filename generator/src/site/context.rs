@@ -153,11 +153,8 @@ pub(super) fn nav_closed(site: &Site<'_>, tera: &Tera, lang: &str) -> Vec<(usize
 /// Whether the theme's sidebar macro puts an entry's `html` in as it is.
 fn draws_html_as_is(draw: &mut impl FnMut(&[super::nav::Node]) -> Option<String>) -> bool {
     let probe = "<li>drawn</li>\n";
-    let drawn = super::nav::Node {
-        html: Some(probe.to_string()),
-        ..Default::default()
-    };
-    draw(std::slice::from_ref(&drawn)).as_deref() == Some(&format!("<ul>\n{probe}</ul>"))
+    let drawn = super::nav::Node::drawn(probe.to_string());
+    draw(std::slice::from_ref(&drawn)) == Some(super::nav::list(probe))
 }
 
 /// The sidebar's links to the pages of `folder`, drawn once per language
@@ -522,7 +519,7 @@ pub(super) fn render_page(
             // The built-in macro draws a given entry as it is, in a list:
             // `base.html` puts that in without calling the macro.
             if drawn.is_some_and(|d| d.link_cuts.is_some()) {
-                let list = format!("<ul>\n{html}</ul>");
+                let list = super::nav::list(&html);
                 ctx.insert_value("nav_html", Value::String(list));
             }
             let entry = serde_json::Map::from_iter([("html".to_string(), Value::String(html))]);

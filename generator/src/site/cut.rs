@@ -1,6 +1,10 @@
 //! A partial drawn once with marks where each page's own values go, and a
 //! page's copy filled in at them.
 
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
 /// A partial drawn once with marks where each page's own values go, cut at
 /// them: its own text, and at each mark what `K` says goes there.
 pub(crate) struct Cut<K>(Vec<Part<K>>);
@@ -13,6 +17,48 @@ enum Part<K> {
 /// Marks are written with characters of the private use area, which no
 /// escaping changes and no URL holds.
 pub(crate) const MARK_EDGE: char = '\u{E000}';
+
+/// Cuts by shape (what of a page decides how a partial comes out), each
+/// drawn the first time a page of its shape asks; `None` for a shape that
+/// could not be drawn with its marks intact (the page then draws the
+/// partial itself).
+pub(crate) struct Drawings<S, K>(Mutex<HashMap<S, Option<Arc<Cut<K>>>>>);
+
+impl<S, K> Default for Drawings<S, K> {
+    fn default() -> Self {
+        Drawings(Mutex::default())
+    }
+}
+
+impl<S: Eq + Hash, K> Drawings<S, K> {
+    /// The cut for `shape`, drawn by `draw` if none was yet.
+    pub(crate) fn get(
+        &self,
+        shape: S,
+        draw: impl FnOnce() -> Option<Cut<K>>,
+    ) -> Option<Arc<Cut<K>>> {
+        let mut drawn = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        drawn
+            .entry(shape)
+            .or_insert_with(|| draw().map(Arc::new))
+            .clone()
+    }
+}
+
+/// The marks standing for values `0..count` while a partial is drawn once.
+pub(crate) fn value_marks(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|at| format!("{MARK_EDGE}value-{at}{MARK_EDGE}"))
+        .collect()
+}
+
+impl Cut<usize> {
+    /// `html` cut at [`value_marks`], each standing for its value's number.
+    pub(crate) fn at_values(html: &str, marks: &[String]) -> Option<Self> {
+        let named: Vec<(&str, usize)> = marks.iter().map(String::as_str).zip(0..).collect();
+        Cut::new(html, &named)
+    }
+}
 
 impl<K: Copy> Cut<K> {
     /// `html` cut at every place one of `marks` stands. `None` when it holds

@@ -562,14 +562,15 @@ fn write_page(
     Ok((n, file))
 }
 
-/// A language's search index through the sink (nothing without one), and how long it took.
+/// A language's search index from its `sections` (none with search off),
+/// through the sink, and how long it took.
 fn timed_index(
     site: &Site<'_>,
-    pending: Option<(usize, Vec<crate::search::SearchPage>)>,
+    sections: Option<(usize, Vec<crate::search::SearchPage>)>,
     sink: &Sink<'_>,
 ) -> (Result<Vec<OutputFile>>, std::time::Duration) {
     let started = std::time::Instant::now();
-    let files = match pending {
+    let files = match sections {
         None => Ok(Vec::new()),
         Some((l, pages)) => language_index(site, &site.languages[l], pages)
             .into_par_iter()

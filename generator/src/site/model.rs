@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use foldhash::HashMap;
 
 use super::assets;
-use super::cut::Cut;
+use super::cut::{Cut, Drawings};
 use super::output::OutputFile;
 use crate::config::SiteConfig;
 use crate::content::SourcePage;
@@ -224,12 +224,8 @@ pub(crate) enum Slot {
 /// open sub-section, and whether the page is the section's own.
 pub(crate) type BranchKey = (usize, Option<usize>, bool);
 
-/// A language's open sections, drawn as pages first ask for them; `None`
-/// when the theme's macro could not draw one with its marks intact.
-#[derive(Default)]
-pub(crate) struct Branches(
-    pub(crate) std::sync::Mutex<HashMap<BranchKey, Option<std::sync::Arc<Cut<Slot>>>>>,
-);
+/// A language's open sections, drawn as pages first ask for them.
+pub(crate) type Branches = Drawings<BranchKey, Slot>;
 
 /// What is directly inside a folder that visitors browse, by weight then
 /// title: everything, and its sub-sections and pages apart, with each page's

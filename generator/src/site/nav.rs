@@ -4,8 +4,6 @@
 //! sub-sections and a link to its own page, so a page's sidebar grows with the
 //! number of sections, never with the number of articles in them.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use super::cut::Cut;
@@ -66,12 +64,29 @@ pub(crate) fn tree(
     nodes
 }
 
+impl Node {
+    /// An entry drawn already, which the macro puts in as it is.
+    pub(crate) fn drawn(html: String) -> Node {
+        Node {
+            html: Some(html),
+            ..Node::default()
+        }
+    }
+}
+
+/// What the macro draws around a tree's entries.
+pub(crate) fn list(entries: &str) -> String {
+    format!("<ul>\n{entries}</ul>")
+}
+
+/// The entries of a tree the macro drew, without the list around them.
+fn entries(list: &str) -> Option<&str> {
+    list.strip_prefix("<ul>\n")?.strip_suffix("</ul>")
+}
+
 fn push_drawn(nodes: &mut Vec<Node>, drawn: &mut String) {
     if !drawn.is_empty() {
-        nodes.push(Node {
-            html: Some(std::mem::take(drawn)),
-            ..Node::default()
-        });
+        nodes.push(Node::drawn(std::mem::take(drawn)));
     }
 }
 
@@ -90,9 +105,7 @@ pub(crate) fn closed(
         .filter_map(|&n| {
             let node = node(site, n, "", None, &|_| None);
             // The tree's `<ul>` around the one entry is the page's own.
-            let html = render_one(&node)?;
-            let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
-            Some((n, item.to_string()))
+            Some((n, entries(&render_one(&node)?)?.to_string()))
         })
         .collect()
 }
@@ -113,10 +126,7 @@ pub(crate) fn links(
         .copied()
         .filter(|&m| !is_section(&site.instances[m]))
         .collect();
-    let marked = || Node {
-        html: Some(mark.to_string()),
-        ..Node::default()
-    };
+    let marked = || Node::drawn(mark.to_string());
     let mut out = Vec::new();
     for chunk in pages.chunks(AT_ONCE) {
         let mut nodes = Vec::new();
@@ -127,10 +137,7 @@ pub(crate) fn links(
             nodes.push(marked());
         }
         let Some(html) = render(&nodes) else { continue };
-        let Some(items) = html
-            .strip_prefix("<ul>\n")
-            .and_then(|h| h.strip_suffix("</ul>"))
-        else {
+        let Some(items) = entries(&html) else {
             continue;
         };
         let items: Vec<&str> = items.split(mark).collect();
@@ -167,7 +174,7 @@ pub(crate) fn link_cuts(mut render: impl FnMut(&[Node]) -> Option<String>) -> Op
             ..Node::default()
         };
         let html = render(std::slice::from_ref(&node))?;
-        let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
+        let item = entries(&html)?;
         let marks = [
             (URL_MARK, LinkPart::Url),
             (TITLE_MARK, LinkPart::Title),
@@ -380,12 +387,7 @@ impl Place<'_, '_> {
             .copied()
             .find(|&m| on_path(&site.instances[m].src.key, self.path));
         let own = site.instances[n].url == self.current;
-        let cut = {
-            let mut cuts = branches.0.lock().unwrap_or_else(|e| e.into_inner());
-            cuts.entry((n, sub, own))
-                .or_insert_with(|| self.cut(n, sub, own, draw).map(Arc::new))
-                .clone()?
-        };
+        let cut = branches.get((n, sub, own), || self.cut(n, sub, own, draw))?;
         let sub = match sub {
             Some(m) => self.branch(m, links, branches, draw)?,
             None => String::new(),
@@ -429,10 +431,7 @@ impl Place<'_, '_> {
         let site = self.site;
         let inst = &site.instances[n];
         let folder = folder_of(site, inst.lang, &inst.src.key);
-        let marked = |mark: &str| Node {
-            html: Some(mark.to_string()),
-            ..Node::default()
-        };
+        let marked = |mark: &str| Node::drawn(mark.to_string());
         let mut expected = Vec::new();
         let mut children: Vec<Node> = folder
             .sections
@@ -462,8 +461,10 @@ impl Place<'_, '_> {
             ..leaf(site, n, None)
         };
         let html = draw(std::slice::from_ref(&branch))?;
-        let item = html.strip_prefix("<ul>\n")?.strip_suffix("</ul>")?;
-        let cut = Cut::new(item, &[(SUB_MARK, Slot::Sub), (WINDOW_MARK, Slot::Window)])?;
+        let cut = Cut::new(
+            entries(&html)?,
+            &[(SUB_MARK, Slot::Sub), (WINDOW_MARK, Slot::Window)],
+        )?;
         cut.marks().eq(expected).then_some(cut)
     }
 }

@@ -7,12 +7,9 @@
 //! which in another language) with marks where the values go, and a page
 //! fills in its own: their look-ups were a tenth of a page's template work.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use serde_json::{json, Value};
 
-use super::cut::{Cut, MARK_EDGE};
+use super::cut::{value_marks, Cut, Drawings};
 
 /// A link as these partials show it.
 pub(crate) struct LinkText<'a> {
@@ -29,10 +26,9 @@ const PER_LINK: usize = 4;
 /// language, 2 when in another.
 type Shape = Vec<u8>;
 
-/// One partial's drawings in one language, by shape; `None` when the
-/// partial could not be drawn with its marks (the page then draws it).
+/// One partial's drawings in one language, by shape.
 #[derive(Default)]
-pub(crate) struct Stencils(Mutex<HashMap<Shape, Option<Arc<Cut<usize>>>>>);
+pub(crate) struct Stencils(Drawings<Shape, usize>);
 
 impl Stencils {
     /// The partial for `links` (a slot each, `None` for a link the page has
@@ -47,13 +43,7 @@ impl Stencils {
             .iter()
             .map(|l| l.as_ref().map_or(0, |e| 1 + u8::from(e.lang.is_some())))
             .collect();
-        let cut = {
-            let mut drawn = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            drawn
-                .entry(shape)
-                .or_insert_with(|| cut(links, draw).map(Arc::new))
-                .clone()?
-        };
+        let cut = self.0.get(shape, || cut(links, draw))?;
         Some(cut.fill(|at, out| {
             let Some(link) = &links[at / PER_LINK] else {
                 return;
@@ -69,16 +59,11 @@ impl Stencils {
     }
 }
 
-/// Value `at` of the links while a partial is drawn once.
-fn mark(at: usize) -> String {
-    format!("{MARK_EDGE}link-value-{at}{MARK_EDGE}")
-}
-
 fn cut(
     links: &[Option<LinkText<'_>>],
     draw: impl FnOnce(&[Value]) -> Option<String>,
 ) -> Option<Cut<usize>> {
-    let marks: Vec<String> = (0..links.len() * PER_LINK).map(mark).collect();
+    let marks = value_marks(links.len() * PER_LINK);
     let marked: Vec<Value> = links
         .iter()
         .enumerate()
@@ -98,7 +83,5 @@ fn cut(
             })
         })
         .collect();
-    let html = draw(&marked)?;
-    let named: Vec<(&str, usize)> = marks.iter().map(String::as_str).zip(0..).collect();
-    Cut::new(&html, &named)
+    Cut::at_values(&draw(&marked)?, &marks)
 }

@@ -7,13 +7,10 @@
 //! where the URLs go, and a page fills in its own. That took a tenth of the
 //! template work of a page in five languages, more with more languages.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::cut::{Cut, MARK_EDGE};
+use super::cut::{value_marks, Cut, Drawings};
 
 /// The theme's switcher; drawn once only when it is the built-in one, so
 /// that what it does with a URL is known (escaped, as it is).
@@ -33,10 +30,9 @@ pub(crate) struct LanguageLink {
 /// Which languages a page has, in order, and whether each is translated.
 type Shape = Vec<(String, bool)>;
 
-/// One language's switchers, by shape, drawn as pages ask for them; `None`
-/// when the theme could not draw one (the page then draws its own).
+/// One language's switchers, by shape, drawn as pages ask for them.
 #[derive(Default)]
-pub(crate) struct Switchers(Mutex<HashMap<Shape, Option<Arc<Cut<usize>>>>>);
+pub(crate) struct Switchers(Drawings<Shape, usize>);
 
 impl Switchers {
     /// The switcher of a page with these `links`, drawn from `base` (its
@@ -51,26 +47,15 @@ impl Switchers {
             .iter()
             .map(|l| (l.code.clone(), l.translated))
             .collect();
-        let cut = {
-            let mut drawn = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            drawn
-                .entry(shape)
-                .or_insert_with(|| cut(tera, base, links).map(Arc::new))
-                .clone()?
-        };
+        let cut = self.0.get(shape, || cut(tera, base, links))?;
         Some(cut.fill(|n, out| out.push_str(&crate::escape::html(&links[n].url))))
     }
-}
-
-/// Link `n`'s URL while the switcher is drawn once.
-fn mark(n: usize) -> String {
-    format!("{MARK_EDGE}url-{n}{MARK_EDGE}")
 }
 
 /// The switcher for `links` drawn with marks for their URLs, cut at them;
 /// `None` unless every URL shows exactly once, in order.
 fn cut(tera: &Tera, base: &Context, links: &[LanguageLink]) -> Option<Cut<usize>> {
-    let marks: Vec<String> = (0..links.len()).map(mark).collect();
+    let marks = value_marks(links.len());
     let marked: Vec<LanguageLink> = links
         .iter()
         .zip(&marks)
@@ -82,7 +67,6 @@ fn cut(tera: &Tera, base: &Context, links: &[LanguageLink]) -> Option<Cut<usize>
     let mut ctx = base.clone();
     ctx.insert("languages", &marked);
     let html = tera.render(PARTIAL, &ctx).ok()?;
-    let named: Vec<(&str, usize)> = marks.iter().map(String::as_str).zip(0..).collect();
-    let cut = Cut::new(&html, &named)?;
+    let cut = Cut::at_values(&html, &marks)?;
     cut.marks().eq(0..links.len()).then_some(cut)
 }
