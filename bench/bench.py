@@ -572,10 +572,10 @@ PHASES = [
     ("  of which: Tera rendering (`context::render` → `Tera::render`)", [r"generator::site::context::render$", r"<tera::tera::Tera>::render$"]),
     ("  of which: serialising page values (`tera::Context::insert`)", [r"tera::context::Context::insert$"]),
     ("  of which: dropping context values (`drop_in_place<serde_json::Value>`)", [r"core::ptr::drop_in_place<serde_json::value::Value>$"]),
-    ("  of which: search sections cut from each page's HTML (`SearchPage::from_html`)", [r"generator::search::SearchPage::from_html$"]),
+    ("search sections cut from each page's content HTML, a language at a time (`SearchPage::from_html`)", [r"generator::search::SearchPage::from_html$"]),
     ("templates: entry, 404 and search pages", [r"generator::site::context::render_extra$", r"generator::site::site_files$"]),
     ("sitemap.xml", [r"generator::site::sitemap::sitemap$"]),
-    ("search index, one language at a time beside the next one's templates (`site::language_index`)", [r"generator::site::language_index$", r"generator::site::search_index$"]),
+    ("search index, one language at a time beside its own pages' templates (`site::language_index`)", [r"generator::site::language_index$", r"generator::site::search_index$"]),
     ("write: output files (user-space part; the kernel's is in sys time)", [r"generator::site::output::Staging::write$"]),
     ("malloc + free, everywhere (self)", []),
 ]
