@@ -74,9 +74,13 @@ fn walk(root: &Path, dir: &Path, prefix: &str, out: &mut Vec<Listed>) -> Result<
         let Some(name) = relative(root, &path) else {
             continue;
         };
-        let meta = entry
-            .metadata()
-            .map_err(|e| ArchiveError::io("reading", &path, e))?;
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            // Removed since the folder was read (a marker cleared by another
+            // run): it is no longer there to list.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(ArchiveError::io("reading", &path, e)),
+        };
         if meta.is_dir() {
             // Only descend where the prefix may still match.
             let as_dir = format!("{name}/");
@@ -100,4 +104,41 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another process delivering a webhook removes its marker while a
+    /// listing is under way: the listing leaves it out instead of failing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_file_removed_while_listing_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = LocalArchive::new(dir.path());
+        let folder = dir.path().join("webhook-pending");
+        std::fs::create_dir_all(&folder).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let churn = {
+            let (folder, stop) = (folder.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let f = folder.join(format!("k{}", n % 64));
+                    if std::fs::write(&f, b"").is_ok() {
+                        let _ = std::fs::remove_file(&f);
+                    }
+                    n += 1;
+                }
+            })
+        };
+        std::fs::write(folder.join("stays"), b"").unwrap();
+        for _ in 0..2_000 {
+            let listed = archive.list_objects("webhook-pending/").await;
+            let listed = listed.expect("a vanished file is not an error");
+            assert!(listed.iter().any(|l| l.name == "webhook-pending/stays"));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        churn.join().unwrap();
+    }
 }
