@@ -70,16 +70,11 @@ pub async fn write(path: PathBuf, body: Vec<u8>, place: Place) -> Result<(), Wri
 /// The blocking body of [`write`].
 pub fn write_blocking(path: &Path, body: &[u8], place: Place) -> Result<(), WriteError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(err("creating", dir))?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(
-        ".{name}.{}.tmp",
-        crate::core::reference::new_reference("T")
-    ));
-    let placed = fill(&tmp, body).and_then(|()| match place {
+    let tmp = filled_beside(path, body)?;
+    let placed = match place {
         Place::Replace => fs::rename(&tmp, path).map_err(err("replacing", path)),
         Place::CreateNew => fs::hard_link(&tmp, path).map_err(err("creating", path)),
-    });
+    };
     // After a rename the temporary name is gone already; after a hard link
     // or a failure it must go. Once the file is in place, a leftover
     // temporary name is only untidy, not a failed write.
@@ -90,6 +85,44 @@ pub fn write_blocking(path: &Path, body: &[u8], place: Place) -> Result<(), Writ
     }
     placed?;
     sync_dir(dir)
+}
+
+/// A temporary file holding `body` in `path`'s folder, created if needed.
+/// While the temporary file is there the folder is not empty, so nothing
+/// removes it before the move into place.
+fn filled_beside(path: &Path, body: &[u8]) -> Result<PathBuf, WriteError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let tmp = dir.join(format!(
+            ".{name}.{}.tmp",
+            crate::core::reference::new_reference("T")
+        ));
+        let filled = fs::create_dir_all(dir)
+            .map_err(err("creating", dir))
+            .and_then(|()| fill(&tmp, body));
+        match filled {
+            Ok(()) => return Ok(tmp),
+            // Another writer removed the folder once its last file was gone,
+            // between our making (or finding) it and creating the file.
+            Err(e) if folder_vanished(&e) && tries < 8 => {}
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// `create_dir_all` answers `AlreadyExists` when the folder it found is
+/// removed before it checks it; creating a fresh name answers `NotFound`.
+fn folder_vanished(e: &WriteError) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::AlreadyExists
+    )
 }
 
 fn fill(tmp: &Path, body: &[u8]) -> Result<(), WriteError> {

@@ -141,4 +141,28 @@ mod tests {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         churn.join().unwrap();
     }
+
+    /// A marker written while another run clears the last one (and with it
+    /// the folder) is written all the same.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_survives_its_folder_being_removed_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = LocalArchive::new(dir.path());
+        let clearing = {
+            let archive = LocalArchive::new(dir.path());
+            tokio::spawn(async move {
+                for n in 0..2_000 {
+                    let name = format!("webhook-pending/a{}", n % 8);
+                    archive.put_object(&name, Vec::new()).await.unwrap();
+                    archive.delete_object(&name).await.unwrap();
+                }
+            })
+        };
+        for n in 0..2_000 {
+            let name = format!("webhook-pending/b{n}");
+            archive.put_object(&name, Vec::new()).await.unwrap();
+            archive.delete_object(&name).await.unwrap();
+        }
+        clearing.await.unwrap();
+    }
 }
