@@ -85,6 +85,10 @@ const MUST_HIT = [
   ['zh-Hans', '退', 'one character'],
   ['ja', '返金', 'two adjacent kanji'],
   ['ja', 'キャンセル', 'katakana word inside a sentence'],
+  ['ko', '환불', 'the page has 환불을 and 환불은 (particles)'],
+  ['ko', '취소', 'the page has 구독취소를 (compound and particle)'],
+  ['ko', '결제', 'the page has 결제는'],
+  ['ko', 'Lumo', 'the page has Lumo를 (particle on a Latin name)'],
 ];
 
 // [lang, query, why]: each must find nothing.
@@ -103,6 +107,8 @@ const MUST_MISS = [
   ['zh-Hans', '退单', '退 and 单 are on the page, but apart'],
   ['zh-Hans', '图书馆', 'not on the page'],
   ['ja', '申金', '申 and 金 are on the page, but apart'],
+  ['ko', '환구', '환 and 구 are on the page, but apart'],
+  ['ko', '도서관', 'not on the page'],
 ];
 
 for (const [lang, query, why] of MUST_HIT) {

@@ -17,10 +17,10 @@
 //!    Devanagari nukta and the combining dot above (Turkish `İ` lowercases to
 //!    `i` + U+0307). Bengali vowel signs and virama are never touched.
 //! 4. **Split** the folded segment into maximal runs of letters
-//!    (`Alphabetic`), marks (`M*`) and numbers (`N*`). A run of Han and
-//!    kana characters (each with the marks that follow it) yields every pair
-//!    of adjacent characters (`東京都` → `東京`, `京都`); a run of one
-//!    character yields it alone.
+//!    (`Alphabetic`), marks (`M*`) and numbers (`N*`). A run of Han, kana
+//!    and Hangul characters (each with the marks that follow it) yields
+//!    every pair of adjacent characters (`東京都` → `東京`, `京都`;
+//!    `환불은` → `환불`, `불은`); a run of one character yields it alone.
 //!
 //! A segment with a ZWNJ after an Arabic-script letter (Persian `می‌توانید`,
 //! `سفارش‌ها`) also yields its ZWNJ-separated parts, which the index adds as
@@ -218,19 +218,26 @@ fn class(c: char) -> u8 {
     block[(u & 0xFF) as usize]
 }
 
-/// Han and kana: written without spaces, indexed as overlapping pairs of
-/// characters (each with its marks), so a query of two or more characters
-/// finds only pages with those characters side by side.
+/// Han, kana and Hangul: indexed as overlapping pairs of characters (each
+/// with its marks), so a query of two or more characters finds only pages
+/// with those characters side by side. Han and kana are written without
+/// spaces; Korean puts spaces between phrases but writes particles and
+/// endings onto the word (`환불은`, `환불을`), so pairs let `환불` find
+/// both, and a Latin name written onto Hangul (`Lumo를`) is a word apart.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x2E80..=0x2FDF      // CJK radicals
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x2E80..=0x2FDF    // CJK radicals
         | 0x3005..=0x3007
         | 0x3021..=0x3029
         | 0x3038..=0x303C
         | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3130..=0x318F    // Hangul Compatibility Jamo
         | 0x31F0..=0x31FF
         | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF
+        | 0xA960..=0xA97F    // Hangul Jamo Extended-A
+        | 0xAC00..=0xD7FF    // Hangul Syllables, Jamo Extended-B
         | 0xF900..=0xFAFF
         | 0x20000..=0x3FFFF)
 }
@@ -377,7 +384,7 @@ pub fn for_each_word_with(text: &str, scratch: &mut Scratch, mut f: impl FnMut(&
     }
     for_each_piece(text, |piece, ascii| {
         if ascii {
-            // Ends a run of Han or kana, as an ASCII segment does.
+            // Ends a CJK run, as an ASCII segment does.
             words.flush(&mut f);
             ascii_words(piece.as_bytes(), &mut words.word, &mut f);
         } else {
@@ -451,7 +458,7 @@ fn ascii_words(text: &[u8], word: &mut String, f: &mut impl FnMut(&str, &[&str])
     flush(word, f);
 }
 
-/// Steps 2–4 for one segment. A run of Han or kana may go on into the next
+/// Steps 2–4 for one segment. A CJK run may go on into the next
 /// segment, so it is left open at the end of this one.
 fn segment_words(
     segment: &str,
@@ -535,9 +542,9 @@ fn segment_words(
 #[derive(Default)]
 struct Splitter {
     word: String,
-    /// `word` without its ZWNJs, when it has any; a pair of Han/kana.
+    /// `word` without its ZWNJs, when it has any; a pair of CJK characters.
     joined: String,
-    /// In a run of Han or kana, `word` is the current character with its
+    /// In a CJK run, `word` is the current character with its
     /// marks and `prev` the one before it (empty at the run's start).
     in_cjk: bool,
     prev: String,
@@ -575,7 +582,7 @@ impl Splitter {
         self.word.push(c);
     }
 
-    /// The Han/kana character in `word` is complete: its pair with the one
+    /// The CJK character in `word` is complete: its pair with the one
     /// before is a word.
     fn next_cjk(&mut self, f: &mut impl FnMut(&str, &[&str])) {
         if !self.prev.is_empty() {
@@ -1181,6 +1188,23 @@ mod tests {
         // A run of one character is a word; punctuation and spaces end a run.
         assert_eq!(w("東 京"), ["東", "京"]);
         assert_eq!(w("東京、都"), ["東京", "都"]);
+    }
+
+    #[test]
+    fn hangul_is_indexed_as_adjacent_pairs_apart_from_latin_and_digits() {
+        assert_eq!(w("환불은 30일"), ["환불", "불은", "30", "일"]);
+        // UAX #29 keeps a Latin name and the particle written onto it in one
+        // segment; the browser's segmenter cuts them apart. Both give this.
+        assert_eq!(w("Lumo를 사용"), ["lumo", "를", "사용"]);
+        assert_eq!(w("3개월"), ["3", "개월"]);
+        // Conjoining jamo compose (NFKC); halfwidth and compatibility jamo
+        // become conjoining jamo, which pair as well.
+        assert_eq!(
+            w("\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}"),
+            ["한글"]
+        );
+        assert_eq!(w("\u{FFA1}\u{3134}"), ["\u{1100}\u{1102}"]);
+        assert_eq!(w("한국語"), ["한국", "국語"]);
     }
 
     #[test]

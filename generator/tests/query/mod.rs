@@ -9,7 +9,7 @@
 //!    still run;
 //! 2. **prefix**: terms, and stems of surface forms, that start with `q`
 //!    (at least 3 characters, or 2 for the last word, which may still be
-//!    being typed, or one Han/kana character, which is indexed only in
+//!    being typed, or one Han, kana or Hangul character, which is indexed only in
 //!    pairs) — factor 0.5; at most [`MAX_EXPANSIONS`];
 //! 3. **without prefixes** (Hebrew `ו ה ב ל מ ש כ`, Arabic `ال و ب ل ف`…),
 //!    only if `q` is no surface form or term: the first of
@@ -203,7 +203,7 @@ impl LoadedIndex {
             out.push((t, EXACT));
         }
         let len = q.chars().count();
-        // One Han/kana character is no pair: the pairs it starts stand for it.
+        // One CJK character is no pair: the pairs it starts stand for it.
         let single_cjk = len == 1 && q.chars().next().is_some_and(is_cjk);
         if len >= if last { 2 } else { 3 } || single_cjk {
             for k in self.keys_with_prefix(q) {

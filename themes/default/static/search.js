@@ -46,13 +46,16 @@
     return f === undefined ? c : f;
   }
 
-  /** Han and kana: indexed as overlapping pairs (analyze.rs `is_cjk`). */
+  /** Han, kana and Hangul: indexed as overlapping pairs (analyze.rs `is_cjk`). */
   function isCjk(c) {
     var u = c.codePointAt(0);
-    return (u >= 0x2e80 && u <= 0x2fdf) || (u >= 0x3005 && u <= 0x3007) ||
+    return (u >= 0x1100 && u <= 0x11ff) ||
+      (u >= 0x2e80 && u <= 0x2fdf) || (u >= 0x3005 && u <= 0x3007) ||
       (u >= 0x3021 && u <= 0x3029) || (u >= 0x3038 && u <= 0x303c) ||
-      (u >= 0x3040 && u <= 0x30ff) || (u >= 0x31f0 && u <= 0x31ff) ||
+      (u >= 0x3040 && u <= 0x30ff) || (u >= 0x3130 && u <= 0x318f) ||
+      (u >= 0x31f0 && u <= 0x31ff) ||
       (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) ||
+      (u >= 0xa960 && u <= 0xa97f) || (u >= 0xac00 && u <= 0xd7ff) ||
       (u >= 0xf900 && u <= 0xfaff) || (u >= 0x20000 && u <= 0x3ffff);
   }
 
@@ -81,7 +84,7 @@
     return out;
   }
 
-  /** Step 4's state (analyze.rs `Splitter`): the word so far, and a Han/kana run. */
+  /** Step 4's state (analyze.rs `Splitter`): the word so far, and a CJK run. */
   function Splitter(out) {
     this.out = out;
     this.word = "";
@@ -110,7 +113,7 @@
     this.word += ch;
   };
 
-  /** The Han/kana character in `word` is complete: its pair with the one before is a word. */
+  /** The CJK character in `word` is complete: its pair with the one before is a word. */
   Splitter.prototype.nextCjk = function () {
     if (this.prev) this.out.push({ text: this.prev + this.word, parts: [] });
     this.prev = this.word;
@@ -134,7 +137,7 @@
     if (text) this.out.push({ text: text, parts: parts.length > 1 ? parts : [] });
   };
 
-  /** The normalized words of one segment, through `sp`. A Han/kana run stays open. */
+  /** The normalized words of one segment, through `sp`. A CJK run stays open. */
   function analyzeSegment(segment, sp) {
     if (!HAS_WORD_CHAR.test(segment)) {
       sp.flush();
@@ -383,7 +386,7 @@
     if (exact !== null) out.push([exact, EXACT]);
     else if (stemmed !== null) out.push([stemmed, EXACT]);
     var chars = Array.from(q);
-    // One Han/kana character is no pair: the pairs it starts stand for it.
+    // One CJK character is no pair: the pairs it starts stand for it.
     if (chars.length >= (last ? 2 : 3) || (chars.length === 1 && isCjk(q))) {
       var keys = this.keysWithPrefix(view, q);
       for (var i = 0; i < keys.length; i++) {
