@@ -306,6 +306,13 @@ pub fn for_each_segment(text: &str, mut g: impl FnMut(&str)) {
     }
 }
 
+/// Apostrophes, which folding removes. UAX #29 keeps one between two
+/// Hangul letters in the segment (`걬'괂`, as in `don't`) where the
+/// browser's segmenter cuts; inside a CJK run it ends the run in both.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
 fn is_arabic_script(c: char) -> bool {
     matches!(c as u32, 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF)
 }
@@ -528,7 +535,12 @@ fn segment_words(
                     words.push(a, &mut f);
                     words.push(b, &mut f);
                 }
-                Folded::Remove => continue,
+                Folded::Remove => {
+                    if words.in_cjk && is_apostrophe(c) {
+                        words.flush(&mut f);
+                    }
+                    continue;
+                }
             }
             prev_arabic = is_arabic_script(c);
         }
@@ -792,6 +804,8 @@ mod tests {
     fn reference(text: &str) -> Vec<Word> {
         enum Ev {
             Char(char),
+            /// An apostrophe: removed, and the end of a CJK run.
+            Apostrophe,
             /// End of a segment with words.
             SegEnd,
             /// A segment with no word at all.
@@ -817,6 +831,7 @@ mod tests {
                             events.push(Ev::Char(a));
                             events.push(Ev::Char(b));
                         }
+                        Folded::Remove if is_apostrophe(c) => events.push(Ev::Apostrophe),
                         Folded::Remove => {}
                     }
                 }
@@ -863,6 +878,7 @@ mod tests {
                     end_run(&mut run, &mut out);
                     end_word(&mut word, &mut out);
                 }
+                Ev::Apostrophe => end_run(&mut run, &mut out),
                 Ev::SegEnd => {
                     if run.is_empty() {
                         end_word(&mut word, &mut out);
@@ -1205,6 +1221,8 @@ mod tests {
         );
         assert_eq!(w("\u{FFA1}\u{3134}"), ["\u{1100}\u{1102}"]);
         assert_eq!(w("한국語"), ["한국", "국語"]);
+        // An apostrophe ends a run (the browser cuts there), not a word.
+        assert_eq!(w("한'국 don't"), ["한", "국", "dont"]);
     }
 
     #[test]

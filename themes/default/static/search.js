@@ -46,6 +46,8 @@
     return f === undefined ? c : f;
   }
 
+  var APOSTROPHE = /^['\u2019\u02bc]$/;
+
   /** Han, kana and Hangul: indexed as overlapping pairs (analyze.rs `is_cjk`). */
   function isCjk(c) {
     var u = c.codePointAt(0);
@@ -148,6 +150,8 @@
     for (var c of lowered) {
       var f = foldChar(c);
       if (c === ZWNJ && prev !== null && isArabicScript(prev)) sp.push(ZWNJ);
+      // An apostrophe ends a CJK run (`is_apostrophe`).
+      else if (f === "" && sp.inCjk && APOSTROPHE.test(c)) sp.flush();
       else for (var ch of f) sp.push(ch);
       if (f !== "") prev = c;
     }
