@@ -142,3 +142,20 @@ test('only the searched language\'s stemmer (and the runtime it needs) is loaded
   await search(he.page, 'משלוח');
   assert.deepEqual(requests.slice(before).filter((u) => u.includes('/static/stem/')), [], 'Hebrew has no stemmer');
 });
+
+// [lang, query, text a <mark> must hold]: the matched word is highlighted in
+// the result, with what is written onto it.
+const MARKED = [
+  ['ko', '환불', '환불을'],
+  ['ko', 'Lumo', 'Lumo'],
+  ['ja', '返金', '返金'],
+];
+
+for (const [lang, query, marked] of MARKED) {
+  test(`[${lang}] "${query}" is highlighted in the result`, async () => {
+    const { page } = await open(`/${lang}/`);
+    await search(page, query);
+    const marks = await page.locator('.search-results mark').allTextContents();
+    assert.ok(marks.some((m) => m.includes(marked)), JSON.stringify(marks));
+  });
+}
