@@ -13,7 +13,10 @@ use icu::decimal::DecimalFormatter;
 use icu::locale::{LanguageIdentifier, Locale, LocaleDirectionality, LocaleExpander};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default/i18n");
+    // Read when the script runs, not baked in when it compiles: a compiled
+    // script reused for another checkout must read that checkout's files.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo");
+    let dir = Path::new(&manifest).join("../themes/default/i18n");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
