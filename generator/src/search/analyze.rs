@@ -97,7 +97,7 @@ pub enum Folded {
 pub fn fold_char(c: char) -> Folded {
     // ASCII: no digit range starts below U+0660; only the apostrophe folds.
     if c.is_ascii() {
-        return if c == '\'' {
+        return if is_apostrophe(c) {
             Folded::Remove
         } else {
             Folded::Keep(c)
@@ -138,7 +138,7 @@ pub fn fold_char(c: char) -> Folded {
         // The dot of Turkish İ, which lowercasing leaves after an `i`.
         '\u{0307}' => Folded::Remove,
         // Apostrophes inside a word: "don't" = "dont".
-        '\'' | '\u{2019}' | '\u{02BC}' => Folded::Remove,
+        c if is_apostrophe(c) => Folded::Remove,
         // Persian and Arabic letter variants, folded to the Arabic letter.
         '\u{06CC}' | '\u{0649}' => Folded::Keep('\u{064A}'), // ی ى → ي
         '\u{06A9}' => Folded::Keep('\u{0643}'),              // ک → ك
@@ -309,6 +309,7 @@ pub fn for_each_segment(text: &str, mut g: impl FnMut(&str)) {
 /// Apostrophes, which folding removes. UAX #29 keeps one between two
 /// Hangul letters in the segment (`걬'괂`, as in `don't`) where the
 /// browser's segmenter cuts; inside a CJK run it ends the run in both.
+/// `APOSTROPHES` in search.js.
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
 }

@@ -108,6 +108,9 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
     use super::*;
 
     /// Another process delivering a webhook removes its marker while a
@@ -118,12 +121,12 @@ mod tests {
         let archive = LocalArchive::new(dir.path());
         let folder = dir.path().join("webhook-pending");
         std::fs::create_dir_all(&folder).unwrap();
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
         let churn = {
             let (folder, stop) = (folder.clone(), stop.clone());
             std::thread::spawn(move || {
                 let mut n = 0u64;
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                while !stop.load(Ordering::Relaxed) {
                     let f = folder.join(format!("k{}", n % 64));
                     if std::fs::write(&f, b"").is_ok() {
                         let _ = std::fs::remove_file(&f);
@@ -138,7 +141,7 @@ mod tests {
             let listed = listed.expect("a vanished file is not an error");
             assert!(listed.iter().any(|l| l.name == "webhook-pending/stays"));
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        stop.store(true, Ordering::Relaxed);
         churn.join().unwrap();
     }
 

@@ -24,10 +24,12 @@
     "\u0451": "\u0435", // ё → е
     "\u03c2": "\u03c3", // ς → σ
     "\u00df": "ss",
-    "'": "", "\u2019": "", "\u02bc": "",
     "\u200c": "", "\u200d": "", "\u00ad": "", "\u0640": "", "\ufeff": "", "\u2060": "",
     "\u200e": "", "\u200f": "", "\u061c": ""
   };
+  /** Removed inside a word ("don't" = "dont"); they end a CJK run (analyze.rs `is_apostrophe`). */
+  var APOSTROPHES = ["'", "\u2019", "\u02bc"];
+  APOSTROPHES.forEach(function (a) { FOLD[a] = ""; });
   var WORD_CHAR = /^[\p{Alphabetic}\p{M}\p{N}]$/u;
   var HAS_WORD_CHAR = /[\p{Alphabetic}\p{M}\p{N}]/u;
   var MARK = /^\p{M}$/u;
@@ -45,8 +47,6 @@
     var f = FOLD[c];
     return f === undefined ? c : f;
   }
-
-  var APOSTROPHE = /^['\u2019\u02bc]$/;
 
   /** Han, kana and Hangul: indexed as overlapping pairs (analyze.rs `is_cjk`). */
   function isCjk(c) {
@@ -151,7 +151,7 @@
       var f = foldChar(c);
       if (c === ZWNJ && prev !== null && isArabicScript(prev)) sp.push(ZWNJ);
       // An apostrophe ends a CJK run (`is_apostrophe`).
-      else if (f === "" && sp.inCjk && APOSTROPHE.test(c)) sp.flush();
+      else if (sp.inCjk && APOSTROPHES.indexOf(c) >= 0) sp.flush();
       else for (var ch of f) sp.push(ch);
       if (f !== "") prev = c;
     }
